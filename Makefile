@@ -1,0 +1,53 @@
+# Liaison: `make run` for a local site with demo data, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+DEV_ENV := LIAISON_ENV=development
+
+.PHONY: run serve test test-sqlite test-postgres bench lint translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+translations: $(VENV)/.installed
+	@if [ -d translations ]; then $(BIN)/pybabel compile --use-fuzzy -q -d translations || $(BIN)/pybabel compile -d translations; fi
+
+run: $(VENV)/.installed translations
+	$(DEV_ENV) $(FLASK) db upgrade
+	$(DEV_ENV) $(FLASK) seed-demo --if-empty
+	$(DEV_ENV) $(FLASK) run --host 127.0.0.1 --port 5000
+
+serve: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
+
+test: $(VENV)/.installed-dev translations
+	scripts/install-system-deps
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	scripts/with-postgres $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
+
+test-sqlite: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-postgres: $(VENV)/.installed-dev translations
+	scripts/with-postgres $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
+
+bench: $(VENV)/.installed-dev translations
+	scripts/install-system-deps
+	$(BIN)/python -m bench
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite* .pytest_cache

@@ -1,0 +1,62 @@
+"""The application factory: `flask --app app ...` finds `create_app`."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from blueprints import (
+    account,
+    admin,
+    api,
+    auth,
+    calendar,
+    cli,
+    errors,
+    events,
+    health,
+    i18n,
+    registrations,
+    security,
+    templating,
+)
+from config import Config, config_from_env
+from extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from liaison import database
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config or config_from_env())
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))'), "
+            "or use LIAISON_ENV=development for a local trial."
+        )
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
+
+    templating.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(events.bp)
+    app.register_blueprint(registrations.bp)
+    app.register_blueprint(calendar.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(cli.bp)
+    return app

@@ -1,0 +1,3 @@
+from blueprints.account.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from blueprints.api.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from blueprints.calendar.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,7 @@
+"""Command-line commands, all as `flask --app app <command>` (cli_group=None).
+
+Each submodule adds its commands to `bp`: users.py (create-org, create-user, create-token),
+demo.py (seed-demo), mail.py (outbox send/status, send-reminders)."""
+from flask import Blueprint
+
+bp = Blueprint("cli", __name__, cli_group=None)

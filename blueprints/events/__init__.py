@@ -1,0 +1,3 @@
+from blueprints.events.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from blueprints.registrations.views import bp
+
+__all__ = ["bp"]

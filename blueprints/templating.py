@@ -1,0 +1,50 @@
+"""Jinja filters and globals: every date, time and zone on a page goes through `when`."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, url_for
+from flask_babel import format_datetime, get_timezone
+
+from blueprints.i18n import current_language
+from liaison.models import EventKind, EventStatus, OrgKind, RegistrationStatus, Role
+
+
+def when(value: datetime | None, zone: str | None = None, fmt: str = "medium") -> str:
+    """A UTC datetime shown in `zone` (default: the viewer's), formatted per locale, with the
+    zone's name so nobody mistakes whose afternoon it is."""
+    if value is None:
+        return ""
+    tz = ZoneInfo(zone) if zone else get_timezone()
+    return format_datetime(value.astimezone(tz), format=fmt, rebase=False) + " " + zone_label(value, tz)
+
+
+def zone_label(value: datetime, tz) -> str:
+    local = value.astimezone(tz)
+    key = getattr(tz, "key", None) or str(tz)
+    return f"({key.replace('_', ' ')}, {local.strftime('UTC%z')[:-2]}:{local.strftime('%z')[-2:]})"
+
+
+def page_url(page: int) -> str:
+    """The current URL with ?page= changed, keeping every filter."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.globals.update(
+        page_url=page_url,
+        OrgKind=OrgKind,
+        Role=Role,
+        EventKind=EventKind,
+        EventStatus=EventStatus,
+        RegistrationStatus=RegistrationStatus,
+        endpoint_exists=lambda name: name in current_app.view_functions,
+    )
+
+    @app.context_processor
+    def language():
+        return {"current_language": current_language()}

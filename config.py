@@ -1,0 +1,98 @@
+"""Settings, read once from the environment (names as in SPEC), with safe development defaults."""
+from __future__ import annotations
+
+import os
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Development and production settings. Production (not DEBUG, not TESTING) refuses to
+    start without SECRET_KEY: see `app.create_app`."""
+
+    ENV_NAME = "production"
+    DEBUG = False
+    TESTING = False
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # A relative SQLite path lands in the instance folder (Flask-SQLAlchemy 3).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///liaison.sqlite")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Liaison <liaison@localhost>")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    FORCE_HTTPS = _bool("FORCE_HTTPS")
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "zh")
+
+    BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap from the installed package, never a CDN
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch still submits
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+
+    PER_PAGE = 20
+    FEED_CANCELLED_GRACE_DAYS = 30
+    # Test-only switch for the stress test's control run; never set it in production.
+    SEAT_LOCK_DISABLED = False
+
+
+class DevelopmentConfig(Config):
+    """`make run`: debug on, a fixed development key, mail printed to the console."""
+
+    ENV_NAME = "development"
+    DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class TestConfig(Config):
+    """The test suite: TEST_DATABASE_URL picks PostgreSQL, otherwise a fresh SQLite database."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    BASE_URL = "http://liaison.test"
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_DEFAULT_SENDER = "Liaison <liaison@liaison.test>"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PASSWORD_HASH_FAST = True  # argon2 at its minimum cost keeps the suite quick
+
+
+def config_from_env() -> type[Config]:
+    """`LIAISON_ENV=development` (set by `make run`) picks DevelopmentConfig."""
+    name = os.environ.get("LIAISON_ENV", "production")
+    return {"development": DevelopmentConfig, "testing": TestConfig}.get(name, Config)

@@ -1,0 +1,1 @@
+"""Liaison's domain: models and the rules that act on them. No request, no templates here."""

@@ -1,0 +1,141 @@
+"""Shared fixtures: a fresh app and database per test, a client, and factories.
+
+TEST_DATABASE_URL (set by `make test` for its PostgreSQL pass) runs the same tests on
+PostgreSQL; otherwise each test gets its own SQLite file.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from config import TestConfig
+from extensions import db
+from liaison.models import Event, EventKind, EventStatus, OrgKind, Organization, Role, User
+from liaison.passwords import hash_password
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def _reset_postgres() -> None:
+    db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(tmp_path):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "TEST_DATABASE_URL", f"sqlite:///{tmp_path / 'test.sqlite'}"
+        )
+
+    app = create_app(Config)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            _reset_postgres()
+        db.create_all()
+        yield app
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            _reset_postgres()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_org():
+    def make(name: str | None = None, kind: OrgKind = OrgKind.customs, **fields) -> Organization:
+        org = Organization(name=name or f"Org {next(_counter)}", kind=kind, **fields)
+        db.session.add(org)
+        db.session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(make_org):
+    def make(
+        email: str | None = None,
+        role: Role = Role.participant,
+        org: Organization | None = None,
+        password: str = PASSWORD,
+        **fields,
+    ) -> User:
+        user = User(
+            email=email or f"user{next(_counter)}@example.test",
+            display_name=fields.pop("display_name", "Test User"),
+            password_hash=hash_password(password),
+            organization=org or make_org(),
+            role=role,
+            **fields,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_event(make_org, make_user):
+    def make(
+        organizer: User | None = None,
+        start: datetime | None = None,
+        hours: float = 2,
+        status: EventStatus = EventStatus.published,
+        audience=(),
+        topics=(),
+        **fields,
+    ) -> Event:
+        from liaison.models import EventTopic
+
+        organizer = organizer or make_user(role=Role.organizer)
+        start = start or datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=7)
+        event = Event(
+            kind=fields.pop("kind", EventKind.training),
+            title=fields.pop("title", f"Training {next(_counter)}"),
+            description=fields.pop("description", "What genuine products look like."),
+            host_organization=fields.pop("host_organization", None) or organizer.organization,
+            start_at=start,
+            end_at=start + timedelta(hours=hours),
+            timezone=fields.pop("timezone", "Asia/Shanghai"),
+            status=status,
+            created_by=organizer,
+            **fields,
+        )
+        event.audience = audience
+        event.organizers.append(organizer)
+        event.topic_rows = [EventTopic(name=t) for t in topics]
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client without going through the form (auth tests do that)."""
+
+    def do(user: User):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return do
