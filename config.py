@@ -41,6 +41,9 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     FORCE_HTTPS = _bool("FORCE_HTTPS")
+    # Number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0 = none):
+    # the client address for rate limits and the https scheme for HSTS come from them.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -56,6 +59,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # "basic": a session seen from another address/browser is marked not fresh (re-enter the
+    # password for sensitive actions). "strong" would log out people whose address changes.
+    SESSION_PROTECTION = "basic"
 
     PER_PAGE = 20
     FEED_CANCELLED_GRACE_DAYS = 30
