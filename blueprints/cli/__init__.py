@@ -5,3 +5,5 @@ demo.py (seed-demo), mail.py (outbox send/status, send-reminders)."""
 from flask import Blueprint
 
 bp = Blueprint("cli", __name__, cli_group=None)
+
+from . import backup  # noqa: E402,F401  (registers `backup`)
