@@ -1,7 +1,7 @@
 """Which language and time zone a request is served in."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 # Our language codes (stored on users, in the switch) → Babel catalog names.
@@ -10,7 +10,10 @@ CATALOGS = {"en": "en", "zh": "zh_Hans"}
 
 def select_locale() -> str:
     """The user's saved preference, then the header switch (kept in the session, so it works
-    for anonymous visitors), then the browser's Accept-Language; English by default."""
+    for anonymous visitors), then the browser's Accept-Language; English by default.
+    Outside a request (CLI commands, workers) messages are in English."""
+    if not has_request_context():
+        return CATALOGS["en"]
     if current_user and current_user.is_authenticated and current_user.language in CATALOGS:
         return CATALOGS[current_user.language]
     chosen = session.get("lang")
@@ -23,6 +26,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if not has_request_context():
+        return current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC")
     if current_user and current_user.is_authenticated:
         return current_user.timezone
     return current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC")
