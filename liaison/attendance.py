@@ -1,0 +1,117 @@
+"""Who is on an event's lists and who came: attendee queries, training history, attendance rates."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+
+from extensions import db
+from liaison.models import (
+    Attendance,
+    Event,
+    Organization,
+    Registration,
+    RegistrationStatus,
+    User,
+)
+from liaison.seats import seat_counts
+
+LIST_ORDER = {
+    RegistrationStatus.confirmed: 0,
+    RegistrationStatus.pending: 1,
+    RegistrationStatus.waitlisted: 2,
+    RegistrationStatus.declined: 3,
+    RegistrationStatus.cancelled: 4,
+}
+
+
+def attendees_query(
+    event: Event, status: RegistrationStatus | None = None, search: str = ""
+) -> Select:
+    """An event's registrations (with user and organization), optionally one status and a
+    name/email/organization search, in queue order."""
+    query = (
+        select(Registration)
+        .join(User, User.id == Registration.user_id)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if status is not None:
+        query = query.where(Registration.status == status)
+    search = search.strip()
+    if search:
+        like = "%" + search.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        query = query.where(
+            or_(
+                User.display_name.ilike(like, escape="\\"),
+                User.display_name_zh.ilike(like, escape="\\"),
+                User.email.ilike(like, escape="\\"),
+                Organization.name.ilike(like, escape="\\"),
+                Organization.name_zh.ilike(like, escape="\\"),
+            )
+        )
+    return query
+
+
+def attendees(event: Event, status: RegistrationStatus | None = None,
+              search: str = "") -> list[Registration]:
+    """The list an organizer works from: confirmed, pending, waiting, then the rest."""
+    rows = db.session.scalars(attendees_query(event, status, search)).all()
+    return sorted(rows, key=lambda r: LIST_ORDER[r.status])
+
+
+@dataclass(frozen=True)
+class AttendanceRate:
+    """Checked-in share of the confirmed registrations of one event."""
+
+    confirmed: int
+    checked_in: int
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self.confirmed else self.checked_in / self.confirmed
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(self.rate * 100)
+
+
+def attendance_rates(event_ids) -> dict[int, AttendanceRate]:
+    """Per event: checked in out of confirmed (one query for all of them)."""
+    return {
+        event_id: AttendanceRate(c.confirmed, c.checked_in)
+        for event_id, c in seat_counts(event_ids).items()
+    }
+
+
+def training_history(user: User) -> list[Attendance]:
+    """The events a user attended, latest first, each with the hours it counts for."""
+    return list(
+        db.session.scalars(
+            select(Attendance)
+            .join(Event, Event.id == Attendance.event_id)
+            .where(Attendance.user_id == user.id)
+            .order_by(Event.start_at.desc())
+        )
+    )
+
+
+def training_hours(user: User) -> float:
+    """All the hours of training a user attended."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Attendance.hours), 0)).where(Attendance.user_id == user.id)
+    )
+    return round(float(total or 0), 2)
+
+
+def my_registrations(user: User) -> list[Registration]:
+    """A user's registrations with their events, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Registration.user_id == user.id)
+            .order_by(Event.start_at)
+        )
+    )
