@@ -40,6 +40,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")  # per API token
+    API_TOKEN_FAILURE_LIMIT = "30 per minute"  # failed bearer tokens, per address
     FORCE_HTTPS = _bool("FORCE_HTTPS")
     # Number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0 = none):
     # the client address for rate limits and the https scheme for HSTS come from them.

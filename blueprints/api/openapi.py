@@ -1,0 +1,211 @@
+"""The OpenAPI 3.1 document, generated from schemas.py (the models the views validate with)
+and the route table below; tests check that the table and the app's URL map agree."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from blueprints.api import schemas
+
+REF = "#/components/schemas/{model}"
+
+ERROR_DESCRIPTIONS = {
+    400: "The body is not a JSON object sent as application/json.",
+    401: "No bearer token, or one that is unknown or revoked.",
+    403: "The caller may see this but not do it (e.g. organizers only).",
+    404: "Not found, or not visible to the caller (drafts, audience-restricted events, "
+         "other people's registrations).",
+    409: "The action conflicts with the current state (e.g. approving a cancelled registration).",
+    422: "Invalid fields; `error.fields` maps each field to its message.",
+    429: "Too many requests for this token.",
+}
+DOMAIN = (403, 409, 422)  # what a DomainError from liaison.* may answer
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # OpenAPI template, after /api/v1
+    operation_id: str
+    summary: str
+    ok: tuple[int, type[BaseModel] | None]
+    errors: tuple[int, ...] = ()
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    tags: tuple[str, ...] = field(default=())
+    public: bool = False
+
+
+REG_ACTION_ERRORS = (404, *DOMAIN)
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("get", "/openapi.json", "getOpenApi", "This document.", (200, None),
+              tags=("meta",), public=True),
+    Operation("get", "/me", "getMe", "The caller's account and personal feed URL.",
+              (200, schemas.MeOut), tags=("account",)),
+    Operation("post", "/me/calendar-token", "rotateCalendarToken",
+              "Rotate the personal feed token; the old feed URL stops working.",
+              (200, schemas.CalendarTokenOut), tags=("account",)),
+    Operation("get", "/organizations", "listOrganizations", "Organizations, by name.",
+              (200, schemas.OrganizationPage), (422,), query=schemas.OrganizationQuery,
+              tags=("organizations",)),
+    Operation("get", "/events", "listEvents",
+              "Events the caller may see, soonest first, filtered by kind, topic, host and time.",
+              (200, schemas.EventPage), (422,), query=schemas.EventQuery, tags=("events",)),
+    Operation("post", "/events", "createEvent",
+              "Create a draft event (organizers and administrators).",
+              (201, schemas.EventOut), (400, *DOMAIN), body=schemas.EventCreate, tags=("events",)),
+    Operation("get", "/events/{event_id}", "getEvent", "One event.",
+              (200, schemas.EventOut), (404,), tags=("events",)),
+    Operation("patch", "/events/{event_id}", "updateEvent",
+              "Change the fields sent; status `published`/`draft` publishes or unpublishes "
+              "(cancel with POST …/cancel). Its organizers only.",
+              (200, schemas.EventOut), (400, 404, *DOMAIN), body=schemas.EventPatch,
+              tags=("events",)),
+    Operation("post", "/events/{event_id}/cancel", "cancelEvent",
+              "Cancel the event (final); registrants are told. Its organizers only.",
+              (200, schemas.EventOut), (404, *DOMAIN), tags=("events",)),
+    Operation("post", "/events/{event_id}/registrations", "registerForEvent",
+              "Register the caller: 201 for a new place, 200 when the active one is returned.",
+              (201, schemas.RegistrationOut), (404, *DOMAIN), tags=("registrations",)),
+    Operation("get", "/events/{event_id}/registrations", "listRegistrations",
+              "An event's registrations in queue order. Its organizers only.",
+              (200, schemas.RegistrationPage), (403, 404, 422), query=schemas.RegistrationQuery,
+              tags=("registrations",)),
+    Operation("post", "/registrations/{registration_id}/approve", "approveRegistration",
+              "Confirm a pending registration, or waitlist it when full. Organizers only.",
+              (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
+    Operation("post", "/registrations/{registration_id}/decline", "declineRegistration",
+              "Decline a registration; a freed seat goes to the waiting list. Organizers only.",
+              (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
+    Operation("post", "/registrations/{registration_id}/cancel", "cancelRegistration",
+              "Cancel a registration: the registrant or the event's organizers.",
+              (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
+    Operation("post", "/registrations/{registration_id}/check-in", "checkInRegistration",
+              "Record attendance of a confirmed registrant. Organizers only.",
+              (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
+)
+
+PREFIX = "/api/v1"
+RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
+                   schemas.OrganizationPage, schemas.EventPage, schemas.EventOut,
+                   schemas.RegistrationOut, schemas.RegistrationPage)
+BODY_MODELS = (schemas.EventCreate, schemas.EventPatch)
+QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery)
+
+
+def _ref(model: type[BaseModel]) -> dict:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _json(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def _components() -> dict:
+    """Component schemas: request bodies as validated, responses as serialized."""
+    _keys, top = models_json_schema(
+        [(m, "validation") for m in BODY_MODELS] + [(m, "serialization") for m in RESPONSE_MODELS],
+        ref_template=REF,
+    )
+    components = top["$defs"]
+    # PATCH: a field left out is unchanged; null is allowed only where the schema says so.
+    for prop in components["EventPatch"]["properties"].values():
+        prop.pop("default", None)
+    return components
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    schema = model.model_json_schema(ref_template=REF)
+    params = []
+    for name, prop in schema["properties"].items():
+        prop = {k: v for k, v in prop.items() if k != "title"}
+        param = {"name": name, "in": "query", "required": False, "schema": prop}
+        if "description" in prop:
+            param["description"] = prop.pop("description")
+        params.append(param)
+    return params
+
+
+def _path_parameters(path: str) -> list[dict]:
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    return [
+        {"name": name, "in": "path", "required": True,
+         "schema": {"type": "integer", "minimum": 1, "maximum": schemas.MAX_ID}}
+        for name in names
+    ]
+
+
+def _responses(op: Operation) -> dict:
+    status, model = op.ok
+    ok: dict = {"description": "OK" if status == 200 else "Created"}
+    ok["content"] = _json(_ref(model) if model else {"type": "object"})
+    if op.operation_id == "createEvent":
+        ok["headers"] = {"Location": {"schema": {"type": "string"},
+                                      "description": "The new event's URL."}}
+    responses = {str(status): ok}
+    if op.operation_id == "registerForEvent":
+        responses["200"] = {"description": "Already registered: the active registration.",
+                            "content": _json(_ref(model))}
+    codes = set(op.errors) | ({401, 429} if not op.public else set())
+    for code in sorted(codes):
+        error = {"description": ERROR_DESCRIPTIONS[code], "content": _json(_ref(schemas.ErrorOut))}
+        if code == 401:
+            error["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"},
+                                                     "description": "Bearer challenge."}}
+        responses[str(code)] = error
+    return dict(sorted(responses.items()))
+
+
+def _operation(op: Operation) -> dict:
+    doc: dict = {"operationId": op.operation_id, "summary": op.summary, "tags": list(op.tags)}
+    params = _path_parameters(op.path) + (_query_parameters(op.query) if op.query else [])
+    if params:
+        doc["parameters"] = params
+    if op.body:
+        doc["requestBody"] = {"required": True, "content": _json(_ref(op.body))}
+    doc["responses"] = _responses(op)
+    if op.public:
+        doc["security"] = []
+    return doc
+
+
+@cache
+def _paths() -> tuple[dict, dict]:
+    paths: dict[str, dict] = {}
+    for op in OPERATIONS:
+        paths.setdefault(PREFIX + op.path, {})[op.method] = _operation(op)
+    return paths, _components()
+
+
+def document(base_url: str) -> dict:
+    """The whole OpenAPI 3.1.0 document; `base_url` is the server the paths hang under."""
+    paths, components = _paths()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Liaison API",
+            "version": "1.0.0",
+            "description": (
+                "Training sessions and exchange meetings between organizations that enforce "
+                "intellectual property. Authenticate with `Authorization: Bearer <token>` "
+                "(create one on the account page or with `flask --app app create-token EMAIL`). "
+                "Lists take `page` and `per_page` (at most 100) and answer `total`. Datetimes "
+                "are ISO 8601 with an offset. Errors: "
+                '`{"error": {"code", "message", "fields"}}`.'
+            ),
+        },
+        "servers": [{"url": base_url}],
+        "security": [{"bearerAuth": []}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer",
+                               "description": "An API token from the account page."},
+            },
+        },
+    }

@@ -1,0 +1,97 @@
+"""/api/v1 registrations: register yourself, the organizers' list, and approve, decline,
+cancel and check in, through liaison.registrations (rules 1-6 live there, not here)."""
+from __future__ import annotations
+
+from flask import g, jsonify
+from sqlalchemy import select
+
+from blueprints.api import schemas, serializers
+from blueprints.api.event_routes import EVENT_ID, not_found, require_manager, visible_event
+from blueprints.api.parsing import query_args
+from blueprints.api.views import bp
+from extensions import db
+from liaison import events, registrations
+from liaison.models import Registration
+
+REGISTRATION_ID = "<int(min=1, max=2147483647):registration_id>"
+
+
+@bp.post(f"/events/{EVENT_ID}/registrations")
+def register(event_id: int):
+    """Register the caller: 201 for a new place, 200 when the active one is returned (rule 2)."""
+    event = visible_event(event_id, g.api_user)
+    existing = db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.user_id == g.api_user.id
+        )
+    )
+    was_active = existing is not None and existing.is_active
+    registration = registrations.register(event, g.api_user)
+    db.session.commit()
+    return jsonify(serializers.registration_json(registration)), 200 if was_active else 201
+
+
+@bp.get(f"/events/{EVENT_ID}/registrations")
+def list_registrations(event_id: int):
+    """Every registration of an event, in queue order: for its organizers only."""
+    event = visible_event(event_id, g.api_user)
+    require_manager(event, g.api_user)
+    args = query_args(schemas.RegistrationQuery)
+    stmt = select(Registration).where(Registration.event_id == event.id)
+    if args.status:
+        stmt = stmt.where(Registration.status == args.status)
+    stmt = stmt.order_by(Registration.created_at, Registration.id)
+    page = db.paginate(stmt, page=args.page, per_page=args.per_page, error_out=False)
+    items = [serializers.registration_json(r) for r in page.items]
+    return jsonify(serializers.page_json(page, items))
+
+
+def own_or_managed(registration_id: int) -> Registration:
+    """A registration the caller holds or whose event they organize; 404 for any other."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or not (
+        registration.user_id == g.api_user.id or events.can_manage(registration.event, g.api_user)
+    ):
+        raise not_found()
+    return registration
+
+
+def _managed(registration_id: int) -> Registration:
+    registration = own_or_managed(registration_id)
+    require_manager(registration.event, g.api_user)
+    return registration
+
+
+def _done(registration: Registration):
+    db.session.commit()
+    return jsonify(serializers.registration_json(registration))
+
+
+@bp.post(f"/registrations/{REGISTRATION_ID}/approve")
+def approve(registration_id: int):
+    """Confirm a pending registration, or waitlist it when the event is full (rule 3)."""
+    registration = _managed(registration_id)
+    registrations.approve(registration, by=g.api_user)
+    return _done(registration)
+
+
+@bp.post(f"/registrations/{REGISTRATION_ID}/decline")
+def decline(registration_id: int):
+    registration = _managed(registration_id)
+    registrations.decline(registration, by=g.api_user)
+    return _done(registration)
+
+
+@bp.post(f"/registrations/{REGISTRATION_ID}/cancel")
+def cancel(registration_id: int):
+    """The registrant or an organizer cancels; a freed seat goes to the waiting list (rule 5)."""
+    registration = own_or_managed(registration_id)
+    registrations.cancel_registration(registration, by=g.api_user)
+    return _done(registration)
+
+
+@bp.post(f"/registrations/{REGISTRATION_ID}/check-in")
+def check_in(registration_id: int):
+    registration = _managed(registration_id)
+    registrations.check_in(registration, by=g.api_user)
+    return _done(registration)

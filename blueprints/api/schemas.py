@@ -1,0 +1,256 @@
+"""Request and response shapes of /api/v1. The views validate with these models and the OpenAPI
+document is generated from their JSON schema, so the two cannot drift apart."""
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from liaison.models import EventKind, EventStatus, OrgKind, RegistrationStatus, Role
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
+MAX_PER_PAGE = 100
+MAX_PAGE = 100_000
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+ZONES = frozenset(zoneinfo.available_timezones())
+
+
+def _storable(value: str) -> str:
+    """Text must survive every database: no NUL characters, no lone UTF-16 surrogates."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+def _known_zone(value: str) -> str:
+    if value not in ZONES:
+        raise ValueError("must be an IANA time zone such as Asia/Shanghai")
+    return value
+
+
+def _web_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// address")
+    return value
+
+
+def _in_range(value: datetime) -> datetime:
+    """Instants between 1970 and 2200: other years are typing errors, and far ones overflow."""
+    try:
+        instant = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("must be a date between 1970 and 2200") from None
+    if not EARLIEST <= instant < LATEST:
+        raise ValueError("must be a date between 1970 and 2200")
+    return value
+
+
+def _unique(values: list) -> list:
+    return list(dict.fromkeys(values))
+
+
+def _text(max_length: int, min_length: int = 0):
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        AfterValidator(_storable),
+    ]
+
+
+Title = _text(200, 1)
+Description = _text(10_000)
+Topic = _text(80, 1)
+Venue = _text(300)
+OnlineUrl = Annotated[_text(500, 1), AfterValidator(_web_url)]
+Zone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_zone)]
+Instant = Annotated[AwareDatetime, AfterValidator(_in_range)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Seats = Annotated[int, Field(ge=1, le=100_000)]
+
+
+class Body(BaseModel):
+    """Request bodies: unknown fields are refused and JSON types are taken as they are."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class EventCreate(Body):
+    """POST /events. The event starts as a draft; PATCH its status to publish it."""
+
+    kind: EventKind
+    title: Title
+    description: Description = ""
+    topics: Annotated[list[Topic], Field(max_length=20), AfterValidator(_unique)] = []
+    host_organization_id: Id | None = Field(
+        default=None, description="Defaults to the caller's organization."
+    )
+    audience: Annotated[list[OrgKind], Field(max_length=6), AfterValidator(_unique)] = Field(
+        default=[], description="Organization kinds that may register; empty means everyone."
+    )
+    start: Instant
+    end: Instant
+    timezone: Zone = Field(description="IANA zone the event is shown in, e.g. Asia/Shanghai.")
+    venue: Venue | None = None
+    online_url: OnlineUrl | None = None
+    capacity: Seats | None = Field(default=None, description="Empty means unlimited.")
+    org_cap: Seats | None = Field(default=None, description="Seats per organization.")
+    registration_opens: Instant | None = None
+    registration_closes: Instant | None = None
+    requires_approval: bool = False
+    co_organizer_ids: Annotated[list[Id], Field(max_length=50), AfterValidator(_unique)] = []
+
+
+class EventPatch(Body):
+    """PATCH /events/{id}: only the fields sent change. `status` publishes (`published`) or
+    unpublishes (`draft`); cancel with POST /events/{id}/cancel."""
+
+    kind: EventKind = None
+    title: Title = None
+    description: Description = None
+    topics: Annotated[list[Topic], Field(max_length=20), AfterValidator(_unique)] = None
+    host_organization_id: Id = None
+    audience: Annotated[list[OrgKind], Field(max_length=6), AfterValidator(_unique)] = None
+    start: Instant = None
+    end: Instant = None
+    timezone: Zone = None
+    venue: Venue | None = None
+    online_url: OnlineUrl | None = None
+    capacity: Seats | None = None
+    org_cap: Seats | None = None
+    registration_opens: Instant | None = None
+    registration_closes: Instant | None = None
+    requires_approval: bool = None
+    co_organizer_ids: Annotated[list[Id], Field(max_length=50), AfterValidator(_unique)] = None
+    status: Literal["draft", "published"] = None
+
+
+class Query(BaseModel):
+    """Query strings: unknown parameters are ignored, values arrive as text."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
+    per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE)] = 20
+
+
+class EventQuery(Query):
+    kind: EventKind | None = None
+    topic: Topic | None = None
+    host: Id | None = Field(default=None, description="Host organization id.")
+    from_: Instant | None = Field(
+        default=None, alias="from", description="Events that end at or after this instant."
+    )
+    to: Instant | None = Field(default=None, description="Events that start before this instant.")
+
+
+class OrganizationQuery(Query):
+    kind: OrgKind | None = None
+
+
+class RegistrationQuery(Query):
+    status: RegistrationStatus | None = None
+
+
+# Responses: documented with these models, built by serializers.py, checked by the tests.
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] = {}
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+class EventOut(BaseModel):
+    id: int
+    kind: EventKind
+    title: str
+    description: str
+    topics: list[str]
+    host_organization_id: int
+    audience: list[OrgKind]
+    start: AwareDatetime = Field(description="In the event's own time zone.")
+    end: AwareDatetime
+    timezone: str
+    venue: str | None
+    online_url: str | None = Field(description="Only for organizers and confirmed attendees.")
+    capacity: int | None
+    org_cap: int | None
+    registration_opens: AwareDatetime | None
+    registration_closes: AwareDatetime | None
+    requires_approval: bool
+    status: EventStatus
+    sequence: int
+    confirmed_count: int
+    waitlist_count: int
+
+
+class RegistrationOut(BaseModel):
+    id: int
+    event_id: int
+    user_id: int
+    status: RegistrationStatus
+    created_at: AwareDatetime
+    checked_in_at: AwareDatetime | None
+
+
+class OrganizationOut(BaseModel):
+    id: int
+    name: str
+    name_zh: str | None
+    kind: OrgKind
+    parent_id: int | None
+    city: str | None
+
+
+class MeOut(BaseModel):
+    id: int
+    email: str
+    display_name: str
+    organization_id: int
+    role: Role
+    language: str
+    timezone: str
+    calendar_url: str = Field(description="The caller's personal calendar feed.")
+
+
+class CalendarTokenOut(BaseModel):
+    calendar_url: str
+
+
+class Page(BaseModel):
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class EventPage(Page):
+    items: list[EventOut]
+
+
+class RegistrationPage(Page):
+    items: list[RegistrationOut]
+
+
+class OrganizationPage(Page):
+    items: list[OrganizationOut]

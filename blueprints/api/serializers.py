@@ -1,0 +1,86 @@
+"""Models -> JSON-ready dicts in the shapes schemas.py documents. Pure: no request, no url_for."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from liaison.models import Event, Organization, Registration, User
+
+
+def iso(value: datetime | None, zone=timezone.utc) -> str | None:
+    """ISO 8601 with an explicit offset, e.g. 2025-06-03T09:30:00+08:00."""
+    return value.astimezone(zone).isoformat() if value is not None else None
+
+
+def event_json(event: Event, counts=None, *, show_online_url: bool = False) -> dict:
+    """One event; `counts` is its SeatCounts (None = no seats taken); the meeting link only
+    when the caller organizes or holds a confirmed place (`show_online_url`)."""
+    zone = event.zone
+    return {
+        "id": event.id,
+        "kind": str(event.kind),
+        "title": event.title,
+        "description": event.description or "",
+        "topics": list(event.topics),
+        "host_organization_id": event.host_organization_id,
+        "audience": [str(kind) for kind in event.audience],
+        "start": iso(event.start_at, zone),
+        "end": iso(event.end_at, zone),
+        "timezone": event.timezone,
+        "venue": event.venue,
+        "online_url": event.online_url if show_online_url else None,
+        "capacity": event.capacity,
+        "org_cap": event.org_cap,
+        "registration_opens": iso(event.registration_opens_at, zone),
+        "registration_closes": iso(event.registration_closes_at, zone),
+        "requires_approval": bool(event.requires_approval),
+        "status": str(event.status),
+        "sequence": event.sequence,
+        "confirmed_count": getattr(counts, "confirmed", 0),
+        "waitlist_count": getattr(counts, "waitlisted", 0),
+    }
+
+
+def registration_json(registration: Registration) -> dict:
+    return {
+        "id": registration.id,
+        "event_id": registration.event_id,
+        "user_id": registration.user_id,
+        "status": str(registration.status),
+        "created_at": iso(registration.created_at),
+        "checked_in_at": iso(registration.checked_in_at),
+    }
+
+
+def organization_json(organization: Organization) -> dict:
+    return {
+        "id": organization.id,
+        "name": organization.name,
+        "name_zh": organization.name_zh,
+        "kind": str(organization.kind),
+        "parent_id": organization.parent_id,
+        "city": organization.city,
+    }
+
+
+def me_json(user: User, calendar_url: str) -> dict:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "display_name": user.display_name,
+        "organization_id": user.organization_id,
+        "role": str(user.role),
+        "language": user.language,
+        "timezone": user.timezone,
+        "calendar_url": calendar_url,
+    }
+
+
+def page_json(pagination, items: list[dict]) -> dict:
+    """The list envelope: items plus page, per_page, total and pages."""
+    return {
+        "items": items,
+        "page": pagination.page,
+        "per_page": pagination.per_page,
+        "total": pagination.total,
+        "pages": pagination.pages,
+    }

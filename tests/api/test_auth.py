@@ -1,0 +1,116 @@
+"""Bearer tokens are the only way into /api/v1."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from config import TestConfig
+from extensions import db, limiter
+from liaison.apitokens import revoke_token
+from liaison.models import ApiToken
+from tests.api.conftest import Api
+
+
+def test_no_token_is_401_with_a_bearer_challenge(api_as):
+    response = api_as(None).get("/me")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.json["error"]["code"] == "unauthorized"
+    assert response.json["error"]["fields"] == {}
+
+
+def test_unknown_token_is_401(client):
+    for header in ("Bearer lia_nope", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer " + "x" * 5000):
+        response = client.get("/api/v1/me", headers={"Authorization": header})
+        assert response.status_code == 401, header
+        assert "WWW-Authenticate" in response.headers
+
+
+def test_revoked_token_is_401(client, make_user, token_for):
+    user = make_user()
+    raw = token_for(user)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    revoke_token(db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id)))
+    db.session.commit()
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 401
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+
+def test_inactive_user_token_is_401(client, make_user, token_for):
+    user = make_user()
+    raw = token_for(user)
+    user.active = False
+    db.session.commit()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+
+
+def test_use_stamps_last_used_at(client, make_user, token_for):
+    user = make_user()
+    raw = token_for(user)
+    token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    assert token.last_used_at is None
+    client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    db.session.expire_all()
+    assert token.last_used_at is not None
+
+
+def test_a_cookie_session_is_not_accepted(client, login, make_user):
+    login(make_user())
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get("/api/v1/events").status_code == 401
+
+
+def test_csrf_does_not_apply_to_bearer_requests(app, api_as, make_user):
+    app.config["WTF_CSRF_ENABLED"] = True
+    api = api_as(make_user())
+    response = api.post("/me/calendar-token")
+    assert response.status_code == 200, response.json
+
+
+def test_openapi_document_needs_no_token(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json["openapi"] == "3.1.0"
+
+
+@pytest.fixture
+def limited(app):
+    """A second app on the same database with rate limits on (3 per token, 2 failed tokens)."""
+
+    class Limited(TestConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        RATELIMIT_ENABLED = True
+        API_RATE_LIMIT = "3 per minute"
+        API_TOKEN_FAILURE_LIMIT = "2 per minute"
+
+    limited_app = create_app(Limited)
+    with limited_app.app_context():
+        limiter.reset()
+        yield limited_app
+        limiter.reset()
+        db.session.remove()
+        db.engine.dispose()
+    limiter.enabled = False
+
+
+def test_the_limit_is_per_token_not_per_address(limited, make_user, token_for):
+    client = limited.test_client()
+    first, second = Api(client, token_for(make_user())), Api(client, token_for(make_user()))
+    assert [first.get("/me").status_code for _ in range(3)] == [200, 200, 200]
+    refused = first.get("/me")
+    assert refused.status_code == 429
+    assert refused.json["error"]["code"] == "rate_limited"
+    # The same address (the test client's) with another token is not limited.
+    assert second.get("/me").status_code == 200
+
+
+def test_guessing_tokens_is_limited_but_valid_tokens_still_work(limited, make_user, token_for):
+    client = limited.test_client()
+    codes = [
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer lia_guess{i}"}).status_code
+        for i in range(3)
+    ]
+    assert codes == [401, 401, 429]
+    assert Api(client, token_for(make_user())).get("/me").status_code == 200
