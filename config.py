@@ -36,12 +36,18 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Liaison <liaison@localhost>")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)  # seconds per SMTP connection/command
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)  # then status failed (`outbox status`)
+    OUTBOX_BATCH = _int("OUTBOX_BATCH", 50)  # rows claimed per short transaction
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")  # per API token
     API_TOKEN_FAILURE_LIMIT = "30 per minute"  # failed bearer tokens, per address
+    # Per client address: nobody is logged in yet when guessing passwords or signing up.
+    LOGIN_RATE_LIMIT = "10 per minute"
+    SIGNUP_RATE_LIMIT = "5 per minute"
     FORCE_HTTPS = _bool("FORCE_HTTPS")
     # Number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0 = none):
     # the client address for rate limits and the https scheme for HSTS come from them.

@@ -1,14 +1,38 @@
 """What people are told when something changes. Domain code calls these inside the same
-transaction as the change; they queue mail in the outbox (liaison.outbox), never send.
+transaction as the change; they queue mail in the outbox (liaison.outbox), never send, never
+commit. Each mail is rendered in the recipient's language and time zone, whoever caused it.
 
-Filled in by the mail work (issue 6); until then they queue nothing.
+Invites (liaison.ical.build_invite): a confirmed place gets a REQUEST, an event change an
+updated REQUEST (same UID, current SEQUENCE), and losing a confirmed place or the event a
+CANCEL. ORGANIZER is MAIL_DEFAULT_SENDER, which must therefore receive the attendees' replies.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:
-    from liaison.models import Event, Registration
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, format_time
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from extensions import db
+from liaison import mail, outbox
+from liaison.direction import direction
+from liaison.models import (
+    ACTIVE_REGISTRATION_STATUSES,
+    Event,
+    EventStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    User,
+)
+from liaison.types import utcnow
 
 # What happened to a registration; each has its own message.
 REGISTRATION_NEWS = (
@@ -20,15 +44,280 @@ REGISTRATION_NEWS = (
     "declined",
     "cancelled",
 )
+_REQUEST_NEWS = {"confirmed", "promoted", "approved"}
+_CANCEL_NEWS = {"cancelled", "declined"}
+
+# Reminders go to events starting within this window after the run; run `send-reminders`
+# hourly and each confirmed attendee hears once, about a day before the start.
+REMINDER_WINDOW = timedelta(hours=24)
+
+# The event fields whose change attendees hear about, in the order they are listed.
+CHANGE_LABELS = {
+    "title": _l("Title"),
+    "start": _l("Starts"),
+    "end": _l("Ends"),
+    "timezone": _l("Time zone"),
+    "venue": _l("Place"),
+    "online_url": _l("Online meeting link"),
+    "status": _l("Status"),
+    "description": _l("Description"),
+}
+_TIME_FIELDS = {"start", "end"}
+
+
+def _subject(kind: str, title: str) -> str:
+    subjects = {
+        "registration_received": _("Registration received: %(title)s", title=title),
+        "registration_confirmed": _("Confirmed: %(title)s", title=title),
+        "registration_waitlisted": _("On the waiting list: %(title)s", title=title),
+        "registration_promoted": _("A seat is free, you are confirmed: %(title)s", title=title),
+        "registration_approved": _("Registration approved: %(title)s", title=title),
+        "registration_declined": _("Registration declined: %(title)s", title=title),
+        "registration_cancelled": _("Registration cancelled: %(title)s", title=title),
+        "event_changed": _("Changed: %(title)s", title=title),
+        "event_cancelled": _("Cancelled: %(title)s", title=title),
+        "reminder": _("Reminder: %(title)s", title=title),
+    }
+    return subjects[kind]
+
+
+def locale_for(user: User) -> str:
+    """Mail goes out in the recipient's language: 'zh' → zh_Hans, anything else English."""
+    return "zh_Hans" if user.language == "zh" else "en"
+
+
+def format_when(value: datetime, zone: str) -> str:
+    """"Monday, May 4, 2026 2:00 PM (Asia/Shanghai, UTC+08:00)" in the current locale."""
+    tz = ZoneInfo(zone)
+    local = value.astimezone(tz)
+    offset = local.strftime("%z")
+    return "{} {} ({}, UTC{}:{})".format(
+        format_date(local, "full", rebase=False),
+        format_time(local, "short", rebase=False),
+        zone.replace("_", " "),
+        offset[:3],
+        offset[3:],
+    )
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+def _show(field: str, value, zone: str) -> str:
+    if value is None or value == "":
+        return _("(none)")
+    if field in _TIME_FIELDS and isinstance(value, datetime):
+        return format_when(value, zone)
+    if field == "status":
+        return EventStatus(value).label
+    return str(value)
+
+
+def describe_changes(changes: dict, user: User, *, confirmed: bool) -> list[Change]:
+    """field -> (old, new) as lines a person reads, times in their zone; the online link only
+    for confirmed attendees, the description only as "updated"."""
+    lines = []
+    for field, label in CHANGE_LABELS.items():
+        if field not in changes:
+            continue
+        if field == "online_url" and not confirmed:
+            continue
+        old, new = changes[field]
+        if field == "description":
+            lines.append(Change(str(label), _("updated"), _("see the event page")))
+            continue
+        zone = user.timezone
+        lines.append(Change(str(label), _show(field, old, zone), _show(field, new, zone)))
+    return lines
+
+
+def _invite(event: Event, user: User, name: str, method: str) -> bytes:
+    """One attendee's iTIP message; ORGANIZER is the From address (MAIL_DEFAULT_SENDER)."""
+    from liaison import ical
+
+    organizer = mail.sender_address(current_app.config)
+    return ical.build_invite(
+        event,
+        user.email,
+        name,
+        method=method,
+        base_url=current_app.config["BASE_URL"],
+        organizer_email=organizer.addr_spec,
+        organizer_name=organizer.display_name or None,
+    )
+
+
+def _queue(
+    kind: str,
+    user: User,
+    event: Event,
+    *,
+    registration: Registration | None = None,
+    method: str | None = None,
+    **context,
+) -> OutboxMessage | None:
+    """Render one message for one person in their language and zone, and queue it."""
+    if not user.active:
+        return None
+    base_url = current_app.config["BASE_URL"]
+    confirmed = registration is not None and registration.status == RegistrationStatus.confirmed
+    with force_locale(locale_for(user)):
+        values = dict(
+            kind=kind,
+            recipient=user,
+            recipient_name=mail.clean_header(user.name),
+            event=event,
+            registration=registration,
+            show_online=confirmed and bool(event.online_url),
+            starts=format_when(event.start_at, user.timezone),
+            ends=format_when(event.end_at, user.timezone),
+            event_zone_starts=format_when(event.start_at, event.timezone),
+            same_zone=user.timezone == event.timezone,
+            direction=direction(event),
+            kind_label=event.kind.label,
+            link=f"{base_url}/events/{event.id}",
+            invite=method,
+            **context,
+        )
+        subject = _subject(kind, event.title)
+        text = render_template(f"email/{kind}.txt", subject=subject, **values)
+        html = render_template(f"email/{kind}.html", subject=subject, **values)
+        recipient_name = mail.clean_header(user.name)
+    ical = _invite(event, user, recipient_name, method) if method else None
+    return outbox.queue(
+        kind=kind,
+        recipient=user.email,
+        recipient_name=recipient_name,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        ical=ical,
+        ical_method=method,
+        user_id=user.id,
+        event_id=event.id,
+        registration_id=registration.id if registration is not None else None,
+    )
+
+
+def _held_confirmed_place(registration: Registration) -> bool:
+    """Whether the person has our invite in their calendar: the registration was confirmed in
+    this transaction, or the last invite we queued for it was a REQUEST."""
+    history = inspect(registration).attrs.status.history
+    if RegistrationStatus.confirmed in (history.deleted or ()):
+        return True
+    if registration.id is None:
+        return False
+    last = db.session.scalar(
+        select(OutboxMessage.ical_method)
+        .where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.ical_method.is_not(None),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return last == "REQUEST"
 
 
 def registration_changed(registration: Registration, news: str) -> None:
     """Tell the registrant what happened to their place (`news` from REGISTRATION_NEWS)."""
+    if news not in REGISTRATION_NEWS:
+        raise ValueError(f"unknown registration news {news!r}")
+    method = None
+    if news in _REQUEST_NEWS and registration.status == RegistrationStatus.confirmed:
+        method = "REQUEST"
+    elif news in _CANCEL_NEWS and _held_confirmed_place(registration):
+        method = "CANCEL"
+    _queue(
+        f"registration_{news}",
+        registration.user,
+        registration.event,
+        registration=registration,
+        method=method,
+    )
+
+
+def _active_registrations(event: Event) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
+            )
+            .options(selectinload(Registration.user))
+            .order_by(Registration.id)
+        )
+    )
 
 
 def event_changed(event: Event, changes: dict[str, tuple[object, object]]) -> None:
     """Tell every active registrant what changed (field -> (old, new)), with an updated invite."""
+    if not set(changes) & set(CHANGE_LABELS):
+        return
+    for registration in _active_registrations(event):
+        confirmed = registration.status == RegistrationStatus.confirmed
+        user = registration.user
+        with force_locale(locale_for(user)):
+            lines = describe_changes(changes, user, confirmed=confirmed)
+        if not lines:
+            continue
+        _queue(
+            "event_changed",
+            user,
+            event,
+            registration=registration,
+            method="REQUEST" if confirmed else None,
+            changes=lines,
+        )
 
 
 def event_cancelled(event: Event) -> None:
     """Tell every active registrant the event is cancelled, with a CANCEL invite."""
+    for registration in _active_registrations(event):
+        confirmed = registration.status == RegistrationStatus.confirmed
+        _queue(
+            "event_cancelled",
+            registration.user,
+            event,
+            registration=registration,
+            method="CANCEL" if confirmed else None,
+        )
+
+
+def send_reminders(now: datetime | None = None, *, window: timedelta = REMINDER_WINDOW) -> int:
+    """Queue one reminder per confirmed registration of a published event starting within
+    `window` from now; `reminded_at` is set in the same transaction, so never twice."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Registration)
+        .join(Event, Registration.event_id == Event.id)
+        .where(
+            Event.status == EventStatus.published,
+            Event.start_at > now,
+            Event.start_at <= now + window,
+            Registration.status == RegistrationStatus.confirmed,
+            Registration.reminded_at.is_(None),
+        )
+        .options(selectinload(Registration.user), selectinload(Registration.event))
+        .order_by(Event.start_at, Registration.id)
+    ).all()
+    queued = 0
+    for registration in due:
+        # Conditional update: a concurrent run that got here first leaves nothing to take.
+        taken = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken != 1:
+            continue
+        set_committed_value(registration, "reminded_at", now)
+        if _queue("reminder", registration.user, registration.event, registration=registration):
+            queued += 1
+    return queued

@@ -7,3 +7,5 @@ from flask import Blueprint
 bp = Blueprint("cli", __name__, cli_group=None)
 
 from . import backup  # noqa: E402,F401  (registers `backup`)
+from . import demo, users  # noqa: E402,F401  (create-org, create-user, create-token, seed-demo)
+from . import mail  # noqa: E402,F401  (outbox send/status/requeue, send-reminders)
