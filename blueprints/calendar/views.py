@@ -1,3 +1,191 @@
-from flask import Blueprint
+"""Calendar data over HTTP: one event's .ics, the public feed and the personal feeds.
+
+The feeds never touch the session or `current_user` (a calendar program has no cookie, and
+reading the session would add `Vary: Cookie`), answer in a fixed language, and send a strong
+ETag made from the body plus Last-Modified, so pollers get 304s until something changes.
+Errors on feed URLs are short plain text: no page with links for a secret URL to leak through.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from blueprints.calendar.links import event_links
+from blueprints.i18n import CATALOGS
+from extensions import db, limiter
+from liaison import feeds, feedtokens, ical
+from liaison.errors import DomainError
+from liaison.event_queries import visible_events
+from liaison.models import Event, Registration, RegistrationStatus
+from liaison.types import utcnow
 
 bp = Blueprint("calendar", __name__)
+
+PUBLIC_CACHE = "public, max-age=300"
+PRIVATE_CACHE = "private, max-age=0, must-revalidate"
+GUESS_LIMIT = "30 per minute"
+
+
+def _not_modified(etag: str, last_modified) -> bool:
+    """If-None-Match decides when sent; If-Modified-Since only counts without it."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "If-None-Match" in request.headers:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return bool(since and last_modified and last_modified.replace(microsecond=0) <= since)
+
+
+def calendar_response(
+    body: bytes, *, last_modified, cache_control: str, filename: str, attachment: bool = False
+) -> Response:
+    """text/calendar with a strong body-hash ETag, Last-Modified and the right 304."""
+    etag = hashlib.sha256(body).hexdigest()[:40]
+    if _not_modified(etag, last_modified):
+        response = Response(status=304)
+    else:
+        response = Response(body, mimetype="text/calendar")  # Flask adds charset=utf-8
+        disposition = "attachment" if attachment else "inline"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.set_etag(etag)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.headers["Cache-Control"] = cache_control
+    return response
+
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def _grace_days() -> int:
+    return int(current_app.config.get("FEED_CANCELLED_GRACE_DAYS", 30))
+
+
+def _base_url() -> str:
+    return current_app.config["BASE_URL"]
+
+
+@bp.get("/events/<int:event_id>.ics")
+def download(event_id: int):
+    """One event, visible on the same terms as its page; the viewer's own link if they may."""
+    viewer = current_user if current_user.is_authenticated else None
+    event = db.session.scalar(visible_events(viewer).where(Event.id == event_id))
+    if event is None:
+        return _plain(_("No such event."), 404)
+    status, online = None, set()
+    if viewer is not None:
+        status = db.session.scalar(
+            select(Registration.status).where(
+                Registration.event_id == event.id, Registration.user_id == viewer.id
+            )
+        )
+        if event.is_organized_by(viewer) or status == RegistrationStatus.confirmed:
+            online = {event.id}
+    body = ical.build_calendar(
+        [event],
+        base_url=_base_url(),
+        viewer_statuses={event.id: status} if status and status.is_active else None,
+        show_online_for=online if not event.is_cancelled else (),
+        refresh=False,
+    )
+    return calendar_response(
+        body,
+        last_modified=event.updated_at,
+        cache_control="private, no-cache",
+        filename=f"event-{event.id}.ics",
+        attachment=True,
+    )
+
+
+@bp.get("/calendar/public.ics")
+def public_feed():
+    with force_locale("en"):
+        try:
+            filters = feeds.parse_public_filters(request.args)
+        except DomainError as error:
+            return _plain(error.message, 400)
+        feed = feeds.public_feed(filters, now=utcnow(), grace_days=_grace_days())
+        body = ical.build_calendar(feed.events, base_url=_base_url(), name=feed.name)
+    return calendar_response(
+        body, last_modified=feed.last_modified, cache_control=PUBLIC_CACHE, filename="liaison.ics"
+    )
+
+
+def _feed_owner():
+    """The owner of the token in the URL, looked up once per request."""
+    if "feed_owner" not in g:
+        token = (request.view_args or {}).get("token", "")
+        g.feed_owner = feedtokens.user_for_calendar_token(token)
+    return g.feed_owner
+
+
+@bp.get("/calendar/<token>.ics")
+@limiter.limit(
+    GUESS_LIMIT,
+    key_func=get_remote_address,
+    # Only unknown tokens count: one office behind one address must not lock its own feeds.
+    exempt_when=lambda: _feed_owner() is not None,
+)
+def personal_feed(token: str):
+    user = _feed_owner()
+    if user is None:
+        return _plain("Not found.", 404)
+    with force_locale(CATALOGS.get(user.language, "en")):
+        feed = feeds.personal_feed(user, now=utcnow(), grace_days=_grace_days())
+        body = ical.build_calendar(
+            feed.events,
+            base_url=_base_url(),
+            name=feed.name,
+            viewer_statuses=feed.viewer_statuses,
+            show_online_for=feed.show_online_for,
+        )
+    response = calendar_response(
+        body, last_modified=feed.last_modified, cache_control=PRIVATE_CACHE, filename="liaison.ics"
+    )
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.post("/account/calendar-token/rotate")
+@login_required
+def rotate_token():
+    """A new personal feed address; the old one answers 404 from now on."""
+    feedtokens.rotate_calendar_token(current_user._get_current_object())
+    db.session.commit()
+    flash(
+        _("Your calendar feed has a new address. Subscribe again with it: the old one no "
+          "longer works."),
+        "success",
+    )
+    return redirect(url_for("account.profile"))
+
+
+class FeedAddresses:
+    """The personal feed as https, webcal:// and Google "subscribe" links."""
+
+    def __init__(self, https: str):
+        self.https = https
+        self.webcal = feedtokens.webcal_url(https)
+        self.google = feedtokens.google_subscribe_url(https)
+
+
+def calendar_feed(user) -> FeedAddresses:
+    """Jinja global for the account page. The first time (or after a SECRET_KEY change) the
+    token's hash is stored and committed here, so the address shown works at once."""
+    before = user.calendar_token_hash
+    url = feedtokens.calendar_url(user, _base_url())
+    if user.calendar_token_hash != before:
+        db.session.commit()
+    return FeedAddresses(url)
+
+
+@bp.app_context_processor
+def calendar_helpers():
+    return {"calendar_links": event_links, "calendar_feed": calendar_feed}
