@@ -10,6 +10,7 @@ import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from app import create_app
@@ -35,6 +36,13 @@ def app(tmp_path):
         )
 
     app = create_app(Config)
+
+    @app.before_request
+    def _forget_last_request_user():
+        # This fixture's app context outlives requests, and Flask-Login caches the user in `g`;
+        # in production every request has its own `g`, so drop the cached user here too.
+        g.pop("_login_user", None)
+
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             _reset_postgres()

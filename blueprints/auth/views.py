@@ -1,3 +1,126 @@
-from flask import Blueprint
+"""Log in, log out, sign up and change password; `?next=` only ever leads to this site."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+from wtforms import SelectChoice
+
+from blueprints.auth.forms import LoginForm, PasswordForm, SignupForm
+from blueprints.forms import apply_errors
+from blueprints.i18n import current_language
+from blueprints.redirects import home_url, safe_next
+from extensions import db, limiter, login_manager
+from liaison import accounts
+from liaison.errors import DomainError
+from liaison.organizations import all_organizations
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Log in to see this page.")
+login_manager.login_message_category = "info"
+login_manager.localize_callback = str  # the message is lazy: translate it per request
+
+
+@login_manager.user_loader
+def load_user(value: str):
+    return accounts.user_for_session_id(value)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+# Guessing passwords and creating accounts are limited per address: nobody is logged in yet.
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, key_func=get_remote_address, methods=["POST"])
+def login():
+    next_url = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or home_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            # One message for unknown email, wrong password and inactive account alike.
+            form.password.errors.append(_("The email or password is wrong."))
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(next_url or home_url())
+    return render_template("auth/login.html", form=form, next_url=next_url)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, key_func=get_remote_address, methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = SignupForm()
+    form.organization_id.choices = [SelectChoice("0", _("Choose your organization…"))] + [
+        SelectChoice(str(org.id), org.display_name) for org in all_organizations()
+    ]
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_up(
+                form.email.data,
+                form.display_name.data,
+                form.password.data,
+                form.organization_id.data,
+                display_name_zh=form.display_name_zh.data,
+                language=current_language(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to Liaison, %(name)s. Your account is ready.", name=user.name), "success")
+            return redirect(safe_next(request.args.get("next")) or home_url())
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user._get_current_object(), form.current_password.data, form.new_password.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            # The session token changed: log this browser in again so only the others end.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash(_("Your password is changed. Other sessions have been logged out."), "success")
+            return redirect(url_for("account.profile"))
+    return render_template("auth/password.html", form=form)

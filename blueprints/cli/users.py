@@ -1,0 +1,67 @@
+"""`create-org`, `create-user` and `create-token`: set up accounts without the web pages."""
+from __future__ import annotations
+
+import click
+
+from blueprints.cli import bp
+from extensions import db
+from liaison import accounts, apitokens, organizations
+from liaison.errors import DomainError
+from liaison.models import OrgKind, Role
+
+
+def _fail(error: DomainError) -> None:
+    db.session.rollback()
+    details = "; ".join(f"{name}: {message}" for name, message in error.fields.items())
+    raise click.ClickException(f"{error.message} {details}".strip())
+
+
+@bp.cli.command("create-org")
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice([k.value for k in OrgKind]))
+@click.option("--parent", "parent_id", type=int, help="Id of the parent organization.")
+@click.option("--name-zh", help="Chinese name.")
+@click.option("--city", help="City or region.")
+def create_org(name: str, kind: str, parent_id: int | None, name_zh: str | None, city: str | None):
+    """Create an organization and print its id."""
+    try:
+        org = organizations.create_org(name, kind, parent_id=parent_id, name_zh=name_zh, city=city)
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(org.id)
+
+
+@bp.cli.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--org", "org_id", required=True, type=int, help="Organization id.")
+@click.option("--role", default=Role.participant.value, type=click.Choice([r.value for r in Role]))
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--name-zh", help="Chinese display name.")
+def create_user(email: str, name: str, org_id: int, role: str, password: str, name_zh: str | None):
+    """Create a user in an existing organization."""
+    try:
+        user = accounts.sign_up(
+            email, name, password, org_id, role=Role(role), display_name_zh=name_zh
+        )
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created user {user.id} <{user.email}> ({user.role}).")
+
+
+@bp.cli.command("create-token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for.")
+def create_token(email: str, name: str):
+    """Print a new API token for the user; it is stored only as a hash."""
+    user = accounts.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with the email {email!r}.")
+    try:
+        _token, raw = apitokens.issue_token(user, name or "command line")
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(raw)
