@@ -1,3 +1,224 @@
-from flask import Blueprint
+"""Browsing: the upcoming list with filters, the month calendar, the event page, "My events"."""
+from __future__ import annotations
+
+import calendar as pycal
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import get_timezone
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from blueprints.events import helpers
+from extensions import db
+from liaison import direction as directions
+from liaison import event_queries as queries
+from liaison.events import can_manage
+from liaison.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    EventTopic,
+    Organization,
+    Registration,
+    RegistrationStatus,
+)
+from liaison.registrations import seat_counts
+from liaison.types import utcnow
 
 bp = Blueprint("events", __name__)
+
+
+@bp.record_once
+def _register_template_helpers(state) -> None:
+    """`direction(event)`, `audience_label(event)` and the local-time filters, for every
+    template (other blueprints' pages and mail use them too)."""
+    helpers.init_app(state.app)
+
+
+def counts_for(event_ids: list[int]) -> dict:
+    """Seat counts for many events in one GROUP BY query."""
+    return seat_counts(event_ids) if event_ids else {}
+
+
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=get_timezone())
+
+
+FILTERS = ("kind", "direction", "topic", "host", "from", "to", "q")
+
+
+@bp.get("/")
+@bp.get("/events/")
+def index():
+    """Upcoming events the viewer may attend, as cards, with filters."""
+    args = request.args
+    viewer, now = _viewer(), utcnow()
+    day_from, day_to = _day(args.get("from")), _day(args.get("to"))
+    host_id = args.get("host", type=int)
+    visible = queries.visible_events(viewer)
+    stmt = queries.filter_events(
+        queries.upcoming(visible, now),
+        kind=args.get("kind"),
+        direction=args.get("direction"),
+        topic=args.get("topic"),
+        host_id=host_id,
+        starts_from=_local_midnight(day_from) if day_from else None,
+        starts_before=_local_midnight(day_to + timedelta(days=1)) if day_to else None,
+        q=args.get("q", "")[:200],
+    )
+    page = db.paginate(
+        queries.with_details(stmt), per_page=current_app.config["PER_PAGE"], max_per_page=100
+    )
+    ids = [e.id for e in page.items]
+    upcoming_ids = queries.upcoming(visible, now).with_only_columns(Event.id).order_by(None)
+    hosts = db.session.scalars(
+        select(Organization)
+        .where(Organization.id.in_(upcoming_ids.with_only_columns(Event.host_organization_id)))
+        .order_by(Organization.name)
+    ).all()
+    topics = db.session.scalars(
+        select(EventTopic.name)
+        .where(EventTopic.event_id.in_(upcoming_ids))
+        .group_by(EventTopic.name)
+        .order_by(func.lower(EventTopic.name))
+    ).all()
+    return render_template(
+        "events/index.html",
+        page=page,
+        counts=counts_for(ids),
+        kinds=list(EventKind),
+        directions=directions.direction_choices(queries.direction_rows(viewer, now)),
+        hosts=hosts,
+        topics=topics,
+        filters=args,
+        filtered=any(args.get(k) for k in FILTERS),
+    )
+
+
+def _month(value: str | None) -> date:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        today = utcnow().astimezone(get_timezone()).date()
+        return today.replace(day=1)
+
+
+@bp.get("/events/calendar")
+def calendar():
+    """A month grid; each event sits on its local day(s) in the viewer's zone."""
+    first = _month(request.args.get("month"))
+    weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    grid_start, grid_end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
+    zone = get_timezone()
+    stmt = (
+        queries.visible_events(_viewer())
+        .where(
+            Event.status != EventStatus.draft,
+            Event.start_at < _local_midnight(grid_end),
+            Event.end_at > _local_midnight(grid_start),
+        )
+        .order_by(Event.start_at, Event.id)
+    )
+    by_day: dict[date, list[Event]] = {}
+    for event in db.session.scalars(queries.with_details(stmt)):
+        day = max(event.start_at.astimezone(zone).date(), grid_start)
+        last = min((event.end_at - timedelta(microseconds=1)).astimezone(zone).date(), grid_end)
+        while day <= last:
+            by_day.setdefault(day, []).append(event)
+            day += timedelta(days=1)
+    prev_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    return render_template(
+        "events/calendar.html",
+        first=first,
+        weeks=weeks,
+        by_day=by_day,
+        today=utcnow().astimezone(zone).date(),
+        prev_month=prev_month.strftime("%Y-%m"),
+        next_month=next_month.strftime("%Y-%m"),
+        zone_name=str(zone),
+    )
+
+
+@bp.get("/events/<int:event_id>")
+def detail(event_id: int):
+    """The event page; a draft is a 404 for anyone but its organizers."""
+    viewer = _viewer()
+    stmt = queries.with_details(queries.visible_events(viewer).where(Event.id == event_id))
+    event = db.first_or_404(stmt)
+    my_registration = None
+    if viewer is not None:
+        my_registration = db.session.scalar(
+            select(Registration).where(
+                Registration.event_id == event.id, Registration.user_id == viewer.id
+            )
+        )
+    manages = can_manage(event, viewer)
+    counts = counts_for([event.id]).get(event.id)
+    sees_link = manages or (
+        my_registration is not None and my_registration.status == RegistrationStatus.confirmed
+    )
+    viewer_zone = str(get_timezone())
+    series_events = []
+    if event.series_id is not None:
+        series_events = db.session.scalars(
+            queries.visible_events(viewer)
+            .where(Event.series_id == event.series_id)
+            .order_by(Event.start_at)
+        ).all()
+    return render_template(
+        "events/detail.html",
+        event=event,
+        my_registration=my_registration,
+        counts=counts,
+        can_manage=manages,
+        show_online_link=sees_link,
+        viewer_zone=viewer_zone,
+        other_zone=viewer_zone != event.timezone,
+        series_events=series_events,
+    )
+
+
+MINE_TABS = ("upcoming", "drafts", "past")
+
+
+@bp.get("/events/mine")
+@login_required
+def mine():
+    """Organizers' own events: drafts, upcoming and past."""
+    if not current_user.can_organize:
+        abort(403)
+    tab = request.args.get("tab") if request.args.get("tab") in MINE_TABS else "upcoming"
+    now = utcnow()
+    stmt = queries.organized_by(current_user)
+    if tab == "drafts":
+        stmt = stmt.where(Event.status == EventStatus.draft).order_by(Event.start_at)
+    elif tab == "upcoming":
+        stmt = stmt.where(Event.status != EventStatus.draft, Event.end_at >= now).order_by(
+            Event.start_at
+        )
+    else:
+        stmt = stmt.where(Event.status != EventStatus.draft, Event.end_at < now).order_by(
+            Event.start_at.desc()
+        )
+    page = db.paginate(queries.with_details(stmt), per_page=current_app.config["PER_PAGE"])
+    return render_template(
+        "events/mine.html",
+        page=page,
+        tab=tab,
+        tabs=MINE_TABS,
+        counts=counts_for([e.id for e in page.items]),
+    )

@@ -1,0 +1,201 @@
+"""Forms for creating and editing events, and the list filters. Shapes only: the domain
+(liaison.events.validate) checks the rules and its messages land next to the fields."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    widgets,
+)
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+
+from liaison.events import EventInput, iana_zones
+from liaison.models import EventKind, OrgKind, SeriesFrequency
+
+COMMON_ZONES = (
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Tokyo",
+    "Asia/Singapore",
+    "Europe/Brussels",
+    "Europe/London",
+    "America/New_York",
+    "UTC",
+)
+
+# Domain field name -> form field name, so domain messages sit next to the right input.
+DOMAIN_TO_FORM = {
+    "host_organization_id": "host_organization",
+    "start": "start_date",
+    "end": "end_date",
+    "co_organizer_ids": "co_organizers",
+    "repeat": "repeat",
+    "count": "repeat_count",
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """Common zones first, then every IANA zone alphabetically."""
+    rest = sorted(z for z in iana_zones() if z not in COMMON_ZONES and "/" in z)
+    return [(z, z.replace("_", " ")) for z in COMMON_ZONES + tuple(rest)]
+
+
+class EventForm(FlaskForm):
+    kind = SelectField(
+        _l("Kind"),
+        choices=[(k.value, k.label) for k in EventKind],
+        validators=[InputRequired()],
+    )
+    host_organization = SelectField(
+        _l("Host organization"), coerce=int, validators=[InputRequired()]
+    )
+    audience = MultiCheckboxField(
+        _l("Audience"),
+        choices=[(k.value, k.plural_label) for k in OrgKind],
+        description=_l("Who may register. Leave all unticked to open the event to everyone."),
+    )
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=20_000)],
+        description=_l("Plain text; line breaks are kept."),
+        render_kw={"rows": 6},
+    )
+    topics = StringField(
+        _l("Topics"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("Separate with commas, e.g. postal channel, product identification."),
+    )
+    start_date = DateField(_l("Start date"), validators=[InputRequired()])
+    start_time = TimeField(_l("Start time"), validators=[InputRequired()])
+    end_date = DateField(_l("End date"), validators=[InputRequired()])
+    end_time = TimeField(_l("End time"), validators=[InputRequired()])
+    timezone = SelectField(
+        _l("Time zone"),
+        validators=[InputRequired()],
+        description=_l("Dates and times above are in this zone."),
+    )
+    venue = StringField(
+        _l("Venue"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Address and room."),
+    )
+    online_url = StringField(
+        _l("Online meeting link"),
+        validators=[Optional(), Length(max=500), URL(message=_l("Enter a web address."))],
+        description=_l("Shown only to confirmed attendees and organizers."),
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, max=100_000)],
+        description=_l("Leave empty for no limit."),
+    )
+    org_cap = IntegerField(
+        _l("Places per organization"),
+        validators=[Optional(), NumberRange(min=1, max=100_000)],
+        description=_l("Leave empty for no limit."),
+    )
+    registration_opens = DateTimeLocalField(
+        _l("Registration opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    registration_closes = DateTimeLocalField(
+        _l("Registration closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    requires_approval = BooleanField(_l("Registrations need an organizer's approval"))
+    co_organizers = SelectMultipleField(
+        _l("Co-organizers"),
+        coerce=int,
+        description=_l("They can edit the event and manage its registrations."),
+    )
+
+    def __init__(self, *args, organizations=(), organizers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.host_organization.choices = [(o.id, o.display_name) for o in organizations]
+        self.co_organizers.choices = [
+            (u.id, f"{u.name} · {u.organization.display_name}") for u in organizers
+        ]
+        self.timezone.choices = zone_choices()
+
+    def fill_from(self, data: EventInput) -> None:
+        """Pre-fill from an event's current values (local wall times in its zone)."""
+        self.kind.data = str(data.kind)
+        self.host_organization.data = data.host_organization_id
+        self.audience.data = [str(k) for k in data.audience]
+        self.title.data = data.title
+        self.description.data = data.description
+        self.topics.data = ", ".join(data.topics)
+        self.start_date.data, self.start_time.data = data.start.date(), data.start.time()
+        self.end_date.data, self.end_time.data = data.end.date(), data.end.time()
+        self.timezone.data = data.timezone
+        self.venue.data = data.venue
+        self.online_url.data = data.online_url
+        self.capacity.data = data.capacity
+        self.org_cap.data = data.org_cap
+        self.registration_opens.data = _naive(data.registration_opens)
+        self.registration_closes.data = _naive(data.registration_closes)
+        self.requires_approval.data = data.requires_approval
+        self.co_organizers.data = list(data.co_organizer_ids)
+
+    def to_input(self) -> EventInput:
+        """The typed input for the domain; times are wall time in the chosen zone."""
+        return EventInput(
+            kind=self.kind.data,
+            title=self.title.data or "",
+            host_organization_id=self.host_organization.data,
+            start=datetime.combine(self.start_date.data, self.start_time.data),
+            end=datetime.combine(self.end_date.data, self.end_time.data),
+            timezone=self.timezone.data,
+            description=self.description.data or "",
+            topics=self.topics.data or "",
+            audience=list(self.audience.data or ()),
+            venue=self.venue.data,
+            online_url=self.online_url.data,
+            capacity=self.capacity.data,
+            org_cap=self.org_cap.data,
+            registration_opens=self.registration_opens.data,
+            registration_closes=self.registration_closes.data,
+            requires_approval=self.requires_approval.data,
+            co_organizer_ids=list(self.co_organizers.data or ()),
+        )
+
+    def show_errors(self, fields: dict[str, str]) -> None:
+        """Put domain messages next to the matching inputs."""
+        for name, message in fields.items():
+            target = getattr(self, DOMAIN_TO_FORM.get(name, name), None)
+            if target is not None:
+                target.errors = [*target.errors, message]
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=None) if value else None
+
+
+class NewEventForm(EventForm):
+    repeat = SelectField(
+        _l("Repeat"),
+        choices=[("", _l("Does not repeat"))] + [(f.value, f.label) for f in SeriesFrequency],
+        default="",
+        validators=[Optional()],
+    )
+    repeat_count = IntegerField(
+        _l("Number of occurrences"),
+        default=4,
+        validators=[Optional(), NumberRange(min=2, max=52)],
+        description=_l("Including the first one."),
+    )

@@ -1,0 +1,58 @@
+"""Template helpers for event pages: local dates and times in a given zone, line breaks kept."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import get_day_names
+from flask_babel import format_date, format_time, get_locale, get_timezone
+from markupsafe import Markup, escape
+
+from liaison import direction as directions
+
+
+def _zone(zone: str | None):
+    return ZoneInfo(zone) if zone else get_timezone()
+
+
+def local_date(value: datetime | date, zone: str | None = None, fmt: str = "full") -> str:
+    """The local calendar day of an instant in `zone` (default: the viewer's), per locale."""
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone(zone)).date()
+    return format_date(value, format=fmt)
+
+
+def local_time(value: datetime, zone: str | None = None) -> str:
+    """The local wall-clock time, short form ("14:00" / "2:00 PM")."""
+    return format_time(value.astimezone(_zone(zone)).replace(tzinfo=None), format="short")
+
+
+def zone_name(value: datetime, zone: str | None = None) -> str:
+    """"Asia/Shanghai, UTC+08:00": the zone and its offset on that day."""
+    tz = _zone(zone)
+    offset = value.astimezone(tz).strftime("%z")
+    key = getattr(tz, "key", None) or str(tz)
+    return f"{key.replace('_', ' ')}, UTC{offset[:3]}:{offset[3:]}"
+
+
+def nl2br(text: str | None) -> Markup:
+    """Escape first, then turn line breaks into <br>: safe for any user text."""
+    escaped = escape(text or "")
+    return Markup("<br>\n").join(escaped.split("\n"))
+
+
+def weekday_names() -> list[str]:
+    """Monday-first abbreviated weekday names in the page's language."""
+    names = get_day_names("abbreviated", locale=get_locale())
+    return [names[i] for i in range(7)]
+
+
+def init_app(app) -> None:
+    app.add_template_global(directions.direction, "direction")
+    app.add_template_filter(directions.direction, "direction")
+    app.add_template_global(directions.audience_label, "audience_label")
+    app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(zone_name, "zone_name")
+    app.add_template_filter(nl2br, "nl2br")
+    app.add_template_global(weekday_names, "weekday_names")

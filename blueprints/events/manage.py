@@ -1,0 +1,138 @@
+"""Organizers' side: create, edit, publish, unpublish, cancel, duplicate (and whole series)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from blueprints.events.forms import EventForm, NewEventForm
+from blueprints.events.views import bp
+from extensions import db
+from liaison import event_queries as queries
+from liaison import events
+from liaison.errors import DomainError, ValidationFailed
+from liaison.models import Event, Organization, Role, User
+
+
+def _choices() -> dict:
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    organizers = db.session.scalars(
+        select(User)
+        .where(User.role.in_((Role.organizer, Role.admin)), User.active.is_(True))
+        .where(User.id != current_user.id)
+        .order_by(User.display_name)
+    ).all()
+    return {"organizations": organizations, "organizers": organizers}
+
+
+def _managed_event(event_id: int) -> Event:
+    """404 when the viewer may not even see it (a draft), 403 when they may not manage it."""
+    event = db.first_or_404(queries.visible_events(current_user).where(Event.id == event_id))
+    if not events.can_manage(event, current_user):
+        abort(403)
+    return event
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not current_user.can_organize:
+        abort(403)
+    form = NewEventForm(**_choices())
+    if request.method == "GET":
+        form.host_organization.data = current_user.organization_id
+        form.timezone.data = current_user.timezone
+    if form.validate_on_submit():
+        try:
+            if form.repeat.data:
+                created = events.create_series(
+                    form.to_input(), form.repeat.data, form.repeat_count.data or 0, by=current_user
+                )
+            else:
+                created = [events.create_event(form.to_input(), by=current_user)]
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.show_errors(error.fields)
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            if len(created) > 1:
+                flash(_("%(n)d draft occurrences created. Publish each when it is ready.",
+                        n=len(created)), "success")
+            else:
+                flash(_("Draft saved. Publish it when it is ready."), "success")
+            return redirect(url_for("events.detail", event_id=created[0].id))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = _managed_event(event_id)
+    if event.is_cancelled:
+        flash(_("This event is cancelled and can no longer be changed."), "error")
+        return redirect(url_for("events.detail", event_id=event.id))
+    form = EventForm(**_choices())
+    if request.method == "GET":
+        form.fill_from(events.EventInput.from_event(event))
+    if form.validate_on_submit():
+        following = event.series_id is not None and request.form.get("scope") == "following"
+        try:
+            if following:
+                events.update_series_from(event, form.to_input(), by=current_user)
+            else:
+                events.update_event(event, form.to_input(), by=current_user)
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.show_errors(error.fields)
+            flash(error.message, "error")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("events.detail", event_id=event_id))
+    return render_template("events/form.html", form=form, event=event)
+
+
+ACTIONS = {
+    "publish": (events.publish_event, lambda: _("Published. The audience can now see it.")),
+    "unpublish": (events.unpublish_event, lambda: _("Back to draft. Only organizers see it now.")),
+    "cancel": (events.cancel_event, lambda: _("Event cancelled. Registrants are being told.")),
+}
+
+
+@bp.post("/events/<int:event_id>/<any(publish, unpublish, cancel):action>")
+@login_required
+def act(event_id: int, action: str):
+    """Publish, unpublish or cancel; cancel with scope=following cancels the rest of a series."""
+    event = _managed_event(event_id)
+    operation, message = ACTIONS[action]
+    if action == "cancel" and request.form.get("scope") == "following":
+        operation = events.cancel_series_from
+    try:
+        operation(event, by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message(), "success")
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/duplicate")
+@login_required
+def duplicate(event_id: int):
+    event = _managed_event(event_id)
+    try:
+        copy = events.duplicate_event(event, by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("events.detail", event_id=event_id))
+    db.session.commit()
+    flash(_("A draft copy was created. Adjust the dates and publish it."), "success")
+    return redirect(url_for("events.edit", event_id=copy.id))
