@@ -16,6 +16,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from liaison.events import DESCRIPTION_MAX, TITLE_MAX, TOPIC_MAX, TOPICS_MAX, URL_MAX, VENUE_MAX
 from liaison.models import EventKind, EventStatus, OrgKind, RegistrationStatus, Role
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -73,11 +74,11 @@ def _text(max_length: int, min_length: int = 0):
     ]
 
 
-Title = _text(200, 1)
-Description = _text(10_000)
-Topic = _text(80, 1)
-Venue = _text(300)
-OnlineUrl = Annotated[_text(500, 1), AfterValidator(_web_url)]
+Title = _text(TITLE_MAX, 1)
+Description = _text(DESCRIPTION_MAX)
+Topic = _text(TOPIC_MAX, 1)
+Venue = _text(VENUE_MAX)
+OnlineUrl = Annotated[_text(URL_MAX, 1), AfterValidator(_web_url)]
 Zone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_zone)]
 Instant = Annotated[AwareDatetime, AfterValidator(_in_range)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -96,7 +97,7 @@ class EventCreate(Body):
     kind: EventKind
     title: Title
     description: Description = ""
-    topics: Annotated[list[Topic], Field(max_length=20), AfterValidator(_unique)] = []
+    topics: Annotated[list[Topic], Field(max_length=TOPICS_MAX), AfterValidator(_unique)] = []
     host_organization_id: Id | None = Field(
         default=None, description="Defaults to the caller's organization."
     )
@@ -123,7 +124,7 @@ class EventPatch(Body):
     kind: EventKind = None
     title: Title = None
     description: Description = None
-    topics: Annotated[list[Topic], Field(max_length=20), AfterValidator(_unique)] = None
+    topics: Annotated[list[Topic], Field(max_length=TOPICS_MAX), AfterValidator(_unique)] = None
     host_organization_id: Id = None
     audience: Annotated[list[OrgKind], Field(max_length=6), AfterValidator(_unique)] = None
     start: Instant = None

@@ -56,7 +56,7 @@ def api_as(client, token_for):
 
 
 @pytest.fixture
-def cast(make_org, make_user, make_event):
+def cast(app, make_org, make_user, make_event):
     """A small world: a customs organizer with a published event, a rights-holder participant,
     a second organizer, and a draft and a customs-only event."""
 
