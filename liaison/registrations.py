@@ -32,6 +32,7 @@ from liaison.seats import SeatCounts, Seats, count_seats, lock_seats, seat_count
 from liaison.types import utcnow
 
 __all__ = [
+    "MOVABLE",
     "SeatCounts",
     "approve",
     "cancel_registration",
@@ -46,6 +47,7 @@ __all__ = [
     "seat_counts",
     "undo_check_in",
     "waitlist_position",
+    "waitlist_positions",
 ]
 
 S = RegistrationStatus
