@@ -41,7 +41,10 @@ def parse_address(addr_spec: str, display_name: str | None = None) -> Address:
     raw = addr_spec or ""
     if _CONTROL.search(raw) or not raw.strip():
         raise ValueError("invalid e-mail address")
-    address = Address(display_name=clean_header(display_name), addr_spec=raw.strip())
+    try:
+        address = Address(display_name=clean_header(display_name), addr_spec=raw.strip())
+    except ValueError as error:  # header defects are ValueErrors too
+        raise ValueError(f"invalid e-mail address: {error}") from None
     if not address.domain or address.addr_spec != raw.strip():
         raise ValueError("invalid e-mail address")
     return address

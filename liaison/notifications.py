@@ -45,7 +45,6 @@ REGISTRATION_NEWS = (
     "cancelled",
 )
 _REQUEST_NEWS = {"confirmed", "promoted", "approved"}
-_CANCEL_NEWS = {"cancelled", "declined"}
 
 # Reminders go to events starting within this window after the run; run `send-reminders`
 # hourly and each confirmed attendee hears once, about a day before the start.
@@ -230,8 +229,10 @@ def registration_changed(registration: Registration, news: str) -> None:
     method = None
     if news in _REQUEST_NEWS and registration.status == RegistrationStatus.confirmed:
         method = "REQUEST"
-    elif news in _CANCEL_NEWS and _held_confirmed_place(registration):
-        method = "CANCEL"
+    elif registration.status != RegistrationStatus.confirmed and _held_confirmed_place(
+        registration
+    ):
+        method = "CANCEL"  # cancelled, declined, or moved back: take it out of the calendar
     _queue(
         f"registration_{news}",
         registration.user,

@@ -26,12 +26,14 @@ class Inbox:
         self.limit: int | None = None
         self.controller: Controller | None = None
         self.stopping = False
+        self.stopper: threading.Thread | None = None
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.limit is not None and len(self.received) >= self.limit:
             if not self.stopping:
                 self.stopping = True
-                threading.Thread(target=self.controller.stop, daemon=True).start()
+                self.stopper = threading.Thread(target=self.controller.stop, daemon=True)
+                self.stopper.start()
             return "421 4.3.2 Service shutting down"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
@@ -74,6 +76,12 @@ class SMTPServer:
     def stop_after(self, k: int) -> None:
         self.inbox.limit = k
 
+    def wait_stopped(self) -> None:
+        """After `stop_after`: block until the server has really shut down."""
+        assert self.inbox.stopper is not None, "the server was never asked to stop"
+        self.inbox.stopper.join(10)
+        assert not self.inbox.stopper.is_alive()
+
 
 @pytest.fixture
 def smtp_server(app):
@@ -85,3 +93,40 @@ def smtp_server(app):
     app.config["MAIL_TIMEOUT"] = 5
     yield server
     server.stop()
+
+
+def parts(message) -> list[str]:
+    """The MIME tree as a flat list of content types, depth-first."""
+    return [part.get_content_type() for part in message.walk()]
+
+
+def calendar_part(message):
+    for part in message.walk():
+        if part.get_content_type() == "text/calendar":
+            return part
+    return None
+
+
+def parse_invite(message):
+    """The VCALENDAR of the text/calendar part, parsed with icalendar, and its VEVENT."""
+    from icalendar import Calendar
+
+    part = calendar_part(message)
+    calendar = Calendar.from_ical(part.get_payload(decode=True))
+    (vevent,) = calendar.walk("VEVENT")
+    return calendar, vevent
+
+
+@pytest.fixture
+def registered():
+    """A registration written directly (rules are the registrations module's business)."""
+    from extensions import db
+    from liaison.models import Registration, RegistrationStatus
+
+    def make(event, user, status=RegistrationStatus.confirmed):
+        registration = Registration(event=event, user=user, status=status)
+        db.session.add(registration)
+        db.session.commit()
+        return registration
+
+    return make
