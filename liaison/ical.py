@@ -187,7 +187,7 @@ def _calendar(method: str | None, name: str | None) -> Calendar:
     if method:
         cal.add("method", method)
     if name:
-        cal.add("name", clean_text(name))
+        cal.add("name", vText(clean_text(name)))  # typed: icalendar leaves NAME unescaped
         cal.add("x-wr-calname", vText(clean_text(name)))
     return cal
 
