@@ -13,7 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -91,7 +91,7 @@ class Event(db.Model):
     org_cap: Mapped[int | None]
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
-    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     status: Mapped[EventStatus] = mapped_column(default=EventStatus.draft)
     sequence: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, false, true
+from sqlalchemy import CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from extensions import db
@@ -37,7 +37,7 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(default=Role.participant, index=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
-    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     # Changing it logs out every session and remember-me cookie made before (see get_id).
     session_token: Mapped[str] = mapped_column(
         String(32), default=lambda: secrets.token_hex(16)
@@ -50,7 +50,7 @@ class User(UserMixin, db.Model):
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    email_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
+    email_verified: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     organization: Mapped[Organization] = relationship(back_populates="members")
 

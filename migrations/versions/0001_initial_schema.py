@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 16:32:05.385427
+Create Date: 2026-11-25 16:36:58.923909
 
 """
 from alembic import op
@@ -54,13 +54,13 @@ def upgrade():
     sa.Column('role', sa.Enum('admin', 'organizer', 'participant', name='role', native_enum=False, length=20), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('timezone', sa.String(length=64), nullable=False),
-    sa.Column('active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
     sa.Column('session_token', sa.String(length=32), nullable=False),
     sa.Column('calendar_token_salt', sa.String(length=32), nullable=False),
     sa.Column('calendar_token_hash', sa.String(length=64), nullable=True),
     sa.Column('created_at', liaison.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', liaison.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('email_verified', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('email_verified', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.CheckConstraint("language IN ('en', 'zh')", name=op.f('ck_user_language')),
     sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_user_organization_id_organization')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
@@ -103,7 +103,7 @@ def upgrade():
     sa.Column('org_cap', sa.Integer(), nullable=True),
     sa.Column('registration_opens_at', liaison.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('registration_closes_at', liaison.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('requires_approval', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('requires_approval', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('status', sa.Enum('draft', 'published', 'cancelled', name='eventstatus', native_enum=False, length=20), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
