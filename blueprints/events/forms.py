@@ -11,6 +11,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -50,16 +51,16 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def zone_choices() -> list[tuple[str, str]]:
+def zone_choices() -> list[SelectChoice]:
     """Common zones first, then every IANA zone alphabetically."""
     rest = sorted(z for z in iana_zones() if z not in COMMON_ZONES and "/" in z)
-    return [(z, z.replace("_", " ")) for z in COMMON_ZONES + tuple(rest)]
+    return [SelectChoice(z, z.replace("_", " ")) for z in COMMON_ZONES + tuple(rest)]
 
 
 class EventForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),
-        choices=[(k.value, k.label) for k in EventKind],
+        choices=[SelectChoice(k.value, k.label) for k in EventKind],
         validators=[InputRequired()],
     )
     host_organization = SelectField(
@@ -67,7 +68,7 @@ class EventForm(FlaskForm):
     )
     audience = MultiCheckboxField(
         _l("Audience"),
-        choices=[(k.value, k.plural_label) for k in OrgKind],
+        choices=[SelectChoice(k.value, k.plural_label) for k in OrgKind],
         description=_l("Who may register. Leave all unticked to open the event to everyone."),
     )
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
@@ -103,12 +104,14 @@ class EventForm(FlaskForm):
     )
     capacity = IntegerField(
         _l("Capacity"),
-        validators=[Optional(), NumberRange(min=1, max=100_000)],
+        validators=[Optional(), NumberRange(min=1, max=100_000, message=_l(
+            "Capacity must be at least 1; leave it empty for no limit."))],
         description=_l("Leave empty for no limit."),
     )
     org_cap = IntegerField(
         _l("Places per organization"),
-        validators=[Optional(), NumberRange(min=1, max=100_000)],
+        validators=[Optional(), NumberRange(min=1, max=100_000, message=_l(
+            "The limit per organization must be at least 1; leave it empty for no limit."))],
         description=_l("Leave empty for no limit."),
     )
     registration_opens = DateTimeLocalField(
@@ -126,9 +129,11 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args, organizations=(), organizers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.host_organization.choices = [(o.id, o.display_name) for o in organizations]
+        self.host_organization.choices = [
+            SelectChoice(o.id, o.display_name) for o in organizations
+        ]
         self.co_organizers.choices = [
-            (u.id, f"{u.name} · {u.organization.display_name}") for u in organizers
+            SelectChoice(u.id, f"{u.name} · {u.organization.display_name}") for u in organizers
         ]
         self.timezone.choices = zone_choices()
 
@@ -189,13 +194,15 @@ def _naive(value: datetime | None) -> datetime | None:
 class NewEventForm(EventForm):
     repeat = SelectField(
         _l("Repeat"),
-        choices=[("", _l("Does not repeat"))] + [(f.value, f.label) for f in SeriesFrequency],
+        choices=[SelectChoice("", _l("Does not repeat"))]
+        + [SelectChoice(f.value, f.label) for f in SeriesFrequency],
         default="",
         validators=[Optional()],
     )
     repeat_count = IntegerField(
         _l("Number of occurrences"),
         default=4,
-        validators=[Optional(), NumberRange(min=2, max=52)],
+        validators=[Optional(), NumberRange(min=2, max=52, message=_l(
+            "A series has between 2 and 52 occurrences."))],
         description=_l("Including the first one."),
     )

@@ -23,8 +23,9 @@ def local_date(value: datetime | date, zone: str | None = None, fmt: str = "full
 
 
 def local_time(value: datetime, zone: str | None = None) -> str:
-    """The local wall-clock time, short form ("14:00" / "2:00 PM")."""
-    return format_time(value.astimezone(_zone(zone)).replace(tzinfo=None), format="short")
+    """The local wall-clock time on the 24-hour clock ("14:00"): unambiguous across languages."""
+    local = value.astimezone(_zone(zone)).replace(tzinfo=None)
+    return format_time(local, format="HH:mm", rebase=False)
 
 
 def zone_name(value: datetime, zone: str | None = None) -> str:

@@ -8,7 +8,7 @@ import pytest
 from extensions import db
 from liaison import events, notifications, registrations
 from liaison.errors import Conflict, NotAllowed, ValidationFailed
-from liaison.models import Event, EventStatus, OrgKind, RegistrationStatus, Role
+from liaison.models import Event, EventStatus, OrgKind, Registration, RegistrationStatus, Role
 from tests.events.conftest import next_month_at
 
 
@@ -269,8 +269,9 @@ def test_duplicate_is_a_fresh_draft_with_the_same_details(
     copy = events.duplicate_event(event, by=other_organizer)
     db.session.commit()
     assert copy.id != event.id and copy.status == EventStatus.draft and copy.sequence == 0
-    assert (copy.title, copy.start_at, copy.timezone, copy.capacity, copy.topics, copy.audience) == (
-        event.title, event.start_at, event.timezone, 20, ["a", "b"], event.audience)
+    assert (copy.title, copy.start_at, copy.timezone, copy.capacity) == (
+        event.title, event.start_at, event.timezone, 20)
+    assert (copy.topics, copy.audience) == (["a", "b"], event.audience)
     assert copy.created_by == other_organizer
     assert {u.id for u in copy.organizers} == {organizer.id, other_organizer.id}
     assert copy.registrations == []
