@@ -208,6 +208,31 @@ def _is_connection_error(error: Exception) -> bool:
     return isinstance(error, (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError))
 
 
+def _write_transaction() -> None:
+    """End the current transaction and start one that may write (SQLite: take the write lock
+    first, so a write after reads never fails with "database is locked")."""
+    db.session.commit()
+    if is_sqlite(db.session):
+        begin_immediate(db.session)
+
+
+def _send_one(message_id: int, transport: mail.Transport, config) -> Exception | None:
+    """Build and send one row; no database transaction is held while the server talks."""
+    row = db.session.get(OutboxMessage, message_id)
+    try:
+        message = mail.build_message(row, config)
+    except ValueError as error:
+        db.session.commit()
+        return error
+    recipient = row.recipient
+    db.session.commit()
+    try:
+        transport.send(message, recipient)
+    except (smtplib.SMTPException, OSError) as error:
+        return error
+    return None
+
+
 def deliver(
     *,
     batch: int | None = None,
@@ -233,11 +258,14 @@ def deliver(
             if not ids:
                 break
             for position, message_id in enumerate(ids):
-                row = db.session.get(OutboxMessage, message_id)
-                try:
-                    transport.send(mail.build_message(row, config), row.recipient)
-                except (ValueError, smtplib.SMTPException, OSError) as error:
+                error = _send_one(message_id, transport, config)
+                _write_transaction()
+                if error is None:
+                    mark_sent(message_id, worker_id, clock())
+                    report.sent += 1
+                else:
                     text = f"{type(error).__name__}: {error}"
+                    row = db.session.get(OutboxMessage, message_id)
                     permanent = _is_permanent(error)
                     status = mark_failed(row, worker_id, text, clock(), permanent=permanent)
                     report.errors.append(text)
@@ -250,9 +278,6 @@ def deliver(
                         db.session.commit()
                         report.unreachable = True
                         return report
-                else:
-                    mark_sent(message_id, worker_id, clock())
-                    report.sent += 1
                 db.session.commit()
                 if progress:
                     progress(report)
