@@ -15,7 +15,7 @@ from liaison import events, registrations
 from liaison.event_queries import filter_events, visible_events, with_details
 from liaison.models import Event, EventStatus, Registration, RegistrationStatus
 
-EVENT_ID = "<int(min=1, max=2147483647):event_id>"
+EVENT_ID = "<int:event_id>"
 
 
 def not_found() -> ApiError:
@@ -24,6 +24,8 @@ def not_found() -> ApiError:
 
 def visible_event(event_id: int, user) -> Event:
     """The event if `user` may see it; 404 alike for missing, draft and audience-restricted."""
+    if not 1 <= event_id <= schemas.MAX_ID:  # larger ids overflow the database's integer
+        raise not_found()
     event = db.session.scalar(with_details(visible_events(user)).where(Event.id == event_id))
     if event is None:
         raise not_found()

@@ -13,7 +13,7 @@ from extensions import db
 from liaison import events, registrations
 from liaison.models import Registration
 
-REGISTRATION_ID = "<int(min=1, max=2147483647):registration_id>"
+REGISTRATION_ID = "<int:registration_id>"
 
 
 @bp.post(f"/events/{EVENT_ID}/registrations")
@@ -48,6 +48,8 @@ def list_registrations(event_id: int):
 
 def own_or_managed(registration_id: int) -> Registration:
     """A registration the caller holds or whose event they organize; 404 for any other."""
+    if not 1 <= registration_id <= schemas.MAX_ID:
+        raise not_found()
     registration = db.session.get(Registration, registration_id)
     if registration is None or not (
         registration.user_id == g.api_user.id or events.can_manage(registration.event, g.api_user)
