@@ -179,6 +179,12 @@ def _add_timezones(cal: Calendar, events: list[Event]) -> None:
         cal.subcomponents.insert(position, vtimezone(tzid, min(span), max(span)))
 
 
+def calendar_name(name: str | None) -> str:
+    """A calendar's display name with nothing that needs escaping: X-WR-CALNAME is read raw
+    by some programs (ical.js among them), which would show "\\;" and "\\,"."""
+    return " ".join(re.sub(r"[\\;,]", " ", clean_text(name)).split())
+
+
 def _calendar(method: str | None, name: str | None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -186,9 +192,10 @@ def _calendar(method: str | None, name: str | None) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
+    name = calendar_name(name)
     if name:
-        cal.add("name", vText(clean_text(name)))  # typed: icalendar leaves NAME unescaped
-        cal.add("x-wr-calname", vText(clean_text(name)))
+        cal.add("name", vText(name))  # typed: icalendar would leave NAME unescaped
+        cal.add("x-wr-calname", vText(name))
     return cal
 
 

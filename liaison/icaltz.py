@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
-_STEP = timedelta(hours=6)  # no zone changes its offset twice within six hours
+_STEP = timedelta(hours=24)  # no zone changes its offset twice within a day
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 

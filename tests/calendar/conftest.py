@@ -55,8 +55,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def radicale(tmp_path_factory):
-    """A real Radicale CalDAV server on loopback; `put(uid, item)` stores one item and returns
-    the HTTP status (201/204 stored, 4xx refused)."""
+    """A real Radicale CalDAV server on loopback; `put(collection, uid, item)` stores one item
+    and returns the HTTP status (201/204 stored, 4xx refused)."""
     root = tmp_path_factory.mktemp("radicale")
     port = _free_port()
     config = root / "config"
@@ -92,16 +92,21 @@ def radicale(tmp_path_factory):
                 time.sleep(0.1)
         else:
             pytest.fail("Radicale did not start: " + process.stderr.read().decode())
-        status, _body = request("MKCALENDAR", "/tester/liaison/")
-        assert status == 201, status
+        collections: set[str] = set()
 
-        def put(uid: str, item: bytes) -> int:
+        def put(collection: str, uid: str, item: bytes) -> int:
+            """Store one item in its own calendar; CalDAV allows one resource per UID."""
+            if collection not in collections:
+                status, _body = request("MKCALENDAR", f"/tester/{collection}/")
+                assert status == 201, status
+                collections.add(collection)
             name = base64.urlsafe_b64encode(uid.encode()).decode().rstrip("=")
-            status, body = request("PUT", f"/tester/liaison/{name}.ics", item, "text/calendar")
+            status, _body = request("PUT", f"/tester/{collection}/{name}.ics", item,
+                                    "text/calendar")
             return status
 
-        def get_all() -> bytes:
-            return request("GET", "/tester/liaison/")[1]
+        def get_all(collection: str) -> bytes:
+            return request("GET", f"/tester/{collection}/")[1]
 
         put.get_all = get_all
         yield put
