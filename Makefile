@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 translations: $(VENV)/.installed
-	@if [ -d translations ]; then $(BIN)/pybabel compile --use-fuzzy -q -d translations || $(BIN)/pybabel compile -d translations; fi
+	@if [ -d translations ]; then $(BIN)/pybabel -q compile -d translations; fi
 
 run: $(VENV)/.installed translations
 	$(DEV_ENV) $(FLASK) db upgrade

@@ -23,6 +23,25 @@ PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 
 
+def pytest_sessionstart(session):
+    """Compile the message catalogs when missing or stale, so plain `pytest` serves Chinese
+    pages as `make test` does (compiled files are not committed)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).resolve().parent.parent.glob("translations/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=po.parent.parent.name)
+            partial = mo.with_suffix(f".{os.getpid()}.tmp")  # xdist workers compile at once
+            with partial.open("wb") as target:
+                write_mo(target, catalog)
+            partial.replace(mo)
+
+
 def _reset_postgres() -> None:
     db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
     db.session.commit()
