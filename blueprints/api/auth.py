@@ -80,7 +80,8 @@ def authenticate() -> User:
     if user is None or not user.is_active:
         db.session.rollback()
         if _guessing_limited():
-            raise ApiError(429, "rate_limited", _("Too many attempts. Wait a minute and try again."))
+            message = _("Too many attempts. Wait a minute and try again.")
+            raise ApiError(429, "rate_limited", message)
         raise _unauthorized(_("This API token is not valid or has been revoked."), "invalid_token")
     db.session.commit()
     g.api_user = user

@@ -64,7 +64,8 @@ def invalid(fields: dict[str, str]) -> ApiError:
 def json_body(model: type[M]) -> M:
     """The request's JSON object validated against `model` (strict types, no unknown fields)."""
     if not request.is_json:
-        raise ApiError(400, "bad_request", _("Send the body as JSON (Content-Type: application/json)."))
+        message = _("Send the body as JSON (Content-Type: application/json).")
+        raise ApiError(400, "bad_request", message)
     raw = request.get_data(cache=True)
     try:
         data = json.loads(raw)

@@ -1,12 +1,12 @@
 """Models -> JSON-ready dicts in the shapes schemas.py documents. Pure: no request, no url_for."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from liaison.models import Event, Organization, Registration, User
 
 
-def iso(value: datetime | None, zone=timezone.utc) -> str | None:
+def iso(value: datetime | None, zone=UTC) -> str | None:
     """ISO 8601 with an explicit offset, e.g. 2025-06-03T09:30:00+08:00."""
     return value.astimezone(zone).isoformat() if value is not None else None
 

@@ -10,7 +10,7 @@ from blueprints.api import auth, schemas, serializers
 from blueprints.api.auth import ApiError
 from blueprints.api.parsing import query_args
 from blueprints.errors import MESSAGES
-from extensions import csrf, db, limiter
+from extensions import csrf, db, limiter, login_manager
 from liaison import feedtokens
 from liaison.errors import DomainError
 from liaison.models import Organization
@@ -31,9 +31,12 @@ PUBLIC_ENDPOINTS = {"api.openapi"}
 
 @bp.before_request
 def require_token():
-    """Every endpoint but the OpenAPI document needs a bearer token; cookies count for nothing."""
+    """Every endpoint but the OpenAPI document needs a bearer token; cookies count for nothing:
+    Flask-Login's user for the request is the token's owner (or anonymous), never the session's,
+    so messages follow the token owner's language."""
+    login_manager._update_request_context_with_user(None)  # anonymous until the token says
     if request.endpoint not in PUBLIC_ENDPOINTS:
-        auth.authenticate()
+        login_manager._update_request_context_with_user(auth.authenticate())
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None,

@@ -114,3 +114,11 @@ def test_guessing_tokens_is_limited_but_valid_tokens_still_work(limited, make_us
     ]
     assert codes == [401, 401, 429]
     assert Api(client, token_for(make_user())).get("/me").status_code == 200
+
+
+def test_the_token_decides_who_is_calling_even_with_a_session_cookie(client, login, make_user,
+                                                                      token_for):
+    login(make_user(email="cookie@example.test"))
+    raw = token_for(make_user(email="token@example.test"))
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.json["email"] == "token@example.test"
