@@ -42,7 +42,7 @@ ORGS = {
 
 # key: (email, name, Chinese name, org key, role, language, time zone)
 USERS = {
-    "admin": ("admin@example.com", "Zhou Min", "周敏", "assoc", Role.admin, "zh", "Asia/Shanghai"),
+    "admin": ("admin@example.com", "Zhou Min", "周敏", "assoc", Role.admin, "en", "Asia/Shanghai"),
     "organizer": ("organizer@example.com", "Li Na", "李娜", "assoc", Role.organizer, "en", "Asia/Shanghai"),
     "customs": ("customs.organizer@example.com", "Wang Lei", "王磊", "gac", Role.organizer, "zh", "Asia/Shanghai"),
     "anna": ("brand.organizer@example.com", "Anna Keller", None, "lindqvist", Role.organizer, "en", "Europe/Berlin"),
