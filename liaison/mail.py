@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import smtplib
+import ssl
 import sys
 from email import policy
 from email.headerregistry import Address
@@ -31,22 +32,26 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _METHOD_RE = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 
+class InvalidAddress(ValueError):
+    """An address that is not exactly one `local@domain` mailbox: it will never work."""
+
+
 def clean_header(value: str | None) -> str:
     """User text fit for one header line: control characters become one space."""
     return " ".join(_CONTROL.sub(" ", value or "").split())
 
 
 def parse_address(addr_spec: str, display_name: str | None = None) -> Address:
-    """One mailbox, or ValueError: exactly `local@domain`, nothing before or after it."""
+    """One mailbox, or InvalidAddress: exactly `local@domain`, nothing before or after it."""
     raw = addr_spec or ""
     if _CONTROL.search(raw) or not raw.strip():
-        raise ValueError("invalid e-mail address")
+        raise InvalidAddress("invalid e-mail address")
     try:
         address = Address(display_name=clean_header(display_name), addr_spec=raw.strip())
     except ValueError as error:  # header defects are ValueErrors too
-        raise ValueError(f"invalid e-mail address: {error}") from None
+        raise InvalidAddress(f"invalid e-mail address: {error}") from None
     if not address.domain or address.addr_spec != raw.strip():
-        raise ValueError("invalid e-mail address")
+        raise InvalidAddress("invalid e-mail address")
     return address
 
 
@@ -54,7 +59,10 @@ def sender_address(config) -> Address:
     """MAIL_DEFAULT_SENDER ("Name <addr>" or "addr"): the From of every mail and the ORGANIZER
     of every invite, so it must be a mailbox that receives the attendees' replies."""
     name, addr = parseaddr(config.get("MAIL_DEFAULT_SENDER") or "")
-    return parse_address(addr, name)
+    try:
+        return parse_address(addr, name)
+    except InvalidAddress:  # a settings problem, not the message's: never fail mail for it
+        raise RuntimeError("MAIL_DEFAULT_SENDER is not a valid e-mail address") from None
 
 
 def calendar_method(ical: bytes) -> str | None:
@@ -64,7 +72,7 @@ def calendar_method(ical: bytes) -> str | None:
 
 
 def build_message(row: OutboxMessage, config) -> EmailMessage:
-    """The email for one outbox row; ValueError when its recipient is not a valid address."""
+    """The email for one outbox row; InvalidAddress when its recipient is not a valid address."""
     message = EmailMessage(policy=POLICY)
     message["From"] = sender_address(config)
     message["To"] = parse_address(row.recipient, row.recipient_name)
@@ -102,9 +110,10 @@ class Transport(Protocol):
 
 
 class SMTPTransport:
-    """One SMTP connection reused for a run, reopened after a failure."""
+    """One SMTP connection reused for a run, reopened after a failure. STARTTLS verifies the
+    server's certificate against the system's trust store (or `ssl_context`)."""
 
-    def __init__(self, config):
+    def __init__(self, config, ssl_context: ssl.SSLContext | None = None):
         self.host = config.get("MAIL_SERVER", "localhost")
         self.port = int(config.get("MAIL_PORT", 25))
         self.use_tls = bool(config.get("MAIL_USE_TLS"))
@@ -112,6 +121,7 @@ class SMTPTransport:
         self.password = config.get("MAIL_PASSWORD")
         self.timeout = float(config.get("MAIL_TIMEOUT", 30))
         self.envelope_from = sender_address(config).addr_spec
+        self.ssl_context = ssl_context
         self._smtp: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
@@ -119,7 +129,7 @@ class SMTPTransport:
         try:
             smtp.ehlo()
             if self.use_tls:
-                smtp.starttls()
+                smtp.starttls(context=self.ssl_context or ssl.create_default_context())
                 smtp.ehlo()
             if self.username:
                 smtp.login(self.username, self.password or "")

@@ -197,7 +197,7 @@ def default_worker_id() -> str:
 
 def _is_permanent(error: Exception) -> bool:
     """A refused recipient (5xx) or an address we cannot even write will never go through."""
-    if isinstance(error, ValueError):
+    if isinstance(error, mail.InvalidAddress):
         return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _msg in error.recipients.values())
@@ -221,7 +221,7 @@ def _send_one(message_id: int, transport: mail.Transport, config) -> Exception |
     row = db.session.get(OutboxMessage, message_id)
     try:
         message = mail.build_message(row, config)
-    except ValueError as error:
+    except mail.InvalidAddress as error:
         db.session.commit()
         return error
     recipient = row.recipient
@@ -248,6 +248,7 @@ def deliver(
     batch = batch or config.get("OUTBOX_BATCH", 50)
     worker_id = worker_id or default_worker_id()
     clock = (lambda: now) if now is not None else utcnow
+    mail.sender_address(config)  # bad settings stop the run before anything is claimed
     report = DeliveryReport()
     own_transport = transport is None
     transport = transport or mail.transport_from_config(config)
