@@ -256,3 +256,21 @@ def test_every_kind_renders_in_the_recipients_language(
         assert 'lang="en"' in row.body_html
     if kind == "event_changed":
         assert "Room 0 → Room 1" in row.body_text
+
+
+def test_language_is_the_recipients_not_the_requests(app, make_event, make_user, registered):
+    """An organizer browsing in Chinese approves an English speaker: the mail is English, and
+    the other way round."""
+    event = make_event(timezone="UTC")
+    english = registered(event, make_user(language="en", timezone="America/New_York"))
+    chinese = registered(event, make_user(language="zh", timezone="Asia/Shanghai"))
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        notifications.registration_changed(english, "approved")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        notifications.registration_changed(chinese, "approved")
+    db.session.commit()
+    to_english, to_chinese = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+    assert "The organizers approved your registration" in to_english.body_text
+    assert "年" not in to_english.body_text and "America/New York" in to_english.body_text
+    assert "年" in to_chinese.body_text and "Asia/Shanghai" in to_chinese.body_text
+    assert to_english.ical_method == to_chinese.ical_method == "REQUEST"
