@@ -42,8 +42,14 @@ def _message(error: dict) -> str:
         return _("Choose one of: %(choices)s.", choices=ctx.get("expected", ""))
     if kind.startswith("datetime") or kind == "timezone_aware":
         return _("Give a date and time in ISO 8601 with an offset, e.g. 2025-06-03T09:30:00+08:00.")
-    if kind == "value_error":
-        return str(ctx.get("error") or error["msg"])
+    if kind == "storable_text":
+        return _("Remove the NUL characters and invalid Unicode from this text.")
+    if kind == "time_zone":
+        return _("Choose an IANA time zone, such as Asia/Shanghai.")
+    if kind == "web_url":
+        return _("Give a web address starting with http:// or https://.")
+    if kind == "date_range":
+        return _("Give a date between 1970 and 2200.")
     return error["msg"]
 
 
@@ -76,6 +82,9 @@ def json_body(model: type[M]) -> M:
     try:
         return model.model_validate_json(raw)
     except ValidationError as error:
+        if any(item["type"] == "json_invalid" for item in error.errors()):
+            # Python's parser let it through (e.g. a lone UTF-16 surrogate escape); ours did not.
+            raise ApiError(400, "bad_request", _("The body is not valid JSON.")) from None
         raise invalid(fields_of(error)) from None
 
 

@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 from liaison.events import DESCRIPTION_MAX, TITLE_MAX, TOPIC_MAX, TOPICS_MAX, URL_MAX, VENUE_MAX
 from liaison.models import EventKind, EventStatus, OrgKind, RegistrationStatus, Role
@@ -27,27 +28,38 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 ZONES = frozenset(zoneinfo.available_timezones())
 
 
+# Error types of our own validators; parsing.py turns each into a translated message.
+TEXT = PydanticCustomError("storable_text", "must be text without NUL characters")
+ZONE = PydanticCustomError("time_zone", "must be an IANA time zone such as Asia/Shanghai")
+WEB_URL = PydanticCustomError("web_url", "must be an http:// or https:// address")
+DATE_RANGE = PydanticCustomError("date_range", "must be a date between 1970 and 2200")
+
+
 def _storable(value: str) -> str:
     """Text must survive every database: no NUL characters, no lone UTF-16 surrogates."""
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise TEXT
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
+        raise TEXT from None
     return value
 
 
 def _known_zone(value: str) -> str:
     if value not in ZONES:
-        raise ValueError("must be an IANA time zone such as Asia/Shanghai")
+        raise ZONE
     return value
 
 
 def _web_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// address")
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        ok = False
+    if not ok:
+        raise WEB_URL
     return value
 
 
@@ -56,9 +68,9 @@ def _in_range(value: datetime) -> datetime:
     try:
         instant = value.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise ValueError("must be a date between 1970 and 2200") from None
+        raise DATE_RANGE from None
     if not EARLIEST <= instant < LATEST:
-        raise ValueError("must be a date between 1970 and 2200")
+        raise DATE_RANGE
     return value
 
 

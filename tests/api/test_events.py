@@ -169,6 +169,7 @@ def test_participant_cannot_create(cast, api_as):
     ({"start": "0001-01-01T00:00:00+14:00"}, "start"),
     ({"timezone": "Mars/Olympus"}, "timezone"),
     ({"online_url": "javascript:alert(1)"}, "online_url"),
+    ({"online_url": "http://[::1"}, "online_url"),
     ({"audience": ["aliens"]}, "audience.0"),
     ({"host_organization_id": 999999}, "host_organization_id"),
     ({"co_organizer_ids": [999999]}, "co_organizer_ids"),
@@ -200,6 +201,8 @@ def test_missing_fields_and_rule_errors_name_each_field(cast, api_as):
     (b"", "application/json"),
     (b'{"title": "x"}', "text/plain"),
     (b"\xff\xfe", "application/json"),
+    (b'{"title": "\\ud800"}', "application/json"),  # a lone surrogate cannot be stored
+    (b"[" * 100_000, "application/json"),
 ])
 def test_malformed_bodies_are_400(cast, api_as, data, content_type):
     response = api_as(cast.organizer).post("/events", data=data,
