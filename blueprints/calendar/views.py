@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from blueprints.calendar import stateless
 from blueprints.calendar.links import event_links
 from blueprints.i18n import CATALOGS
 from extensions import db, limiter
@@ -26,6 +27,7 @@ from liaison.models import Event, Registration, RegistrationStatus
 from liaison.types import utcnow
 
 bp = Blueprint("calendar", __name__)
+bp.record_once(lambda state: stateless.install(state.app))
 
 PUBLIC_CACHE = "public, max-age=300"
 PRIVATE_CACHE = "private, max-age=0, must-revalidate"
@@ -58,6 +60,12 @@ def calendar_response(
         response.last_modified = last_modified
     response.headers["Cache-Control"] = cache_control
     return response
+
+
+@bp.before_request
+def feeds_are_stateless():
+    if request.endpoint in ("calendar.public_feed", "calendar.personal_feed"):
+        stateless.mark_stateless()
 
 
 def _plain(message: str, status: int) -> Response:
@@ -119,11 +127,13 @@ def public_feed():
 
 
 def _feed_owner():
-    """The owner of the token in the URL, looked up once per request."""
-    if "feed_owner" not in g:
+    """The owner of the token in the URL, looked up once per request (the rate limiter asks
+    first, the view next)."""
+    key = "liaison.feed_owner"
+    if key not in request.environ:
         token = (request.view_args or {}).get("token", "")
-        g.feed_owner = feedtokens.user_for_calendar_token(token)
-    return g.feed_owner
+        request.environ[key] = feedtokens.user_for_calendar_token(token)
+    return request.environ[key]
 
 
 @bp.get("/calendar/<token>.ics")
