@@ -21,7 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
-from liaison.events import EventInput, iana_zones
+from liaison.errors import ValidationFailed
+from liaison.events import EventInput, iana_zones, validate
 from liaison.models import EventKind, OrgKind, SeriesFrequency
 
 COMMON_ZONES = (
@@ -121,7 +122,7 @@ class EventForm(FlaskForm):
         _l("Registration closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     requires_approval = BooleanField(_l("Registrations need an organizer's approval"))
-    co_organizers = SelectMultipleField(
+    co_organizers = MultiCheckboxField(
         _l("Co-organizers"),
         coerce=int,
         description=_l("They can edit the event and manage its registrations."),
@@ -163,8 +164,8 @@ class EventForm(FlaskForm):
             kind=self.kind.data,
             title=self.title.data or "",
             host_organization_id=self.host_organization.data,
-            start=datetime.combine(self.start_date.data, self.start_time.data),
-            end=datetime.combine(self.end_date.data, self.end_time.data),
+            start=_combine(self.start_date.data, self.start_time.data),
+            end=_combine(self.end_date.data, self.end_time.data),
             timezone=self.timezone.data,
             description=self.description.data or "",
             topics=self.topics.data or "",
@@ -180,11 +181,27 @@ class EventForm(FlaskForm):
         )
 
     def show_errors(self, fields: dict[str, str]) -> None:
-        """Put domain messages next to the matching inputs."""
+        """Put domain messages next to the matching inputs (one message per input)."""
         for name, message in fields.items():
             target = getattr(self, DOMAIN_TO_FORM.get(name, name), None)
-            if target is not None:
+            if target is not None and message not in target.errors:
                 target.errors = [*target.errors, message]
+
+    def check_rules(self) -> None:
+        """After a failed shape check, also show the domain's messages for the other fields,
+        so one submission reports every problem (nothing is written)."""
+        try:
+            validate(self.to_input())
+        except ValidationFailed as error:
+            self.show_errors({
+                name: message for name, message in error.fields.items()
+                if not getattr(self, DOMAIN_TO_FORM.get(name, name), None)
+                or not getattr(self, DOMAIN_TO_FORM.get(name, name)).errors
+            })
+
+
+def _combine(day, at) -> datetime | None:
+    return datetime.combine(day, at) if day is not None and at is not None else None
 
 
 def _naive(value: datetime | None) -> datetime | None:

@@ -26,6 +26,13 @@ def _choices() -> dict:
     return {"organizations": organizations, "organizers": organizers}
 
 
+def _report(form: EventForm) -> None:
+    """The shape check failed: show the domain's messages too, and say so at the top."""
+    form.check_rules()
+    db.session.rollback()
+    flash(_("Some fields need your attention."), "error")
+
+
 def _managed_event(event_id: int) -> Event:
     """404 when the viewer may not even see it (a draft), 403 when they may not manage it."""
     event = db.first_or_404(queries.visible_events(current_user).where(Event.id == event_id))
@@ -63,6 +70,8 @@ def new():
             else:
                 flash(_("Draft saved. Publish it when it is ready."), "success")
             return redirect(url_for("events.detail", event_id=created[0].id))
+    elif form.is_submitted():
+        _report(form)
     return render_template("events/form.html", form=form, event=None)
 
 
@@ -94,6 +103,8 @@ def edit(event_id: int):
             db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for("events.detail", event_id=event_id))
+    elif form.is_submitted():
+        _report(form)
     return render_template("events/form.html", form=form, event=event)
 
 

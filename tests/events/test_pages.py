@@ -291,3 +291,14 @@ def test_my_events_tabs(client, login, make_event, organizer, other_organizer):
     assert "Draft one" in tabs["drafts"] and "Upcoming one" not in tabs["drafts"]
     assert "Past one" in tabs["past"] and "Upcoming one" not in tabs["past"]
     assert all("Not mine" not in page for page in tabs.values())
+
+
+def test_one_submission_reports_shape_and_rule_problems_together(client, login, organizer):
+    login(organizer)
+    page = client.post("/events/new", data=form_data(
+        organizer.organization_id, title="", end_time="08:00", venue="")).get_data(as_text=True)
+    assert "This field is required." in page
+    assert "The end must be after the start." in page
+    assert "Give a venue, an online link, or both." in page
+    assert "Some fields need your attention." in page
+    assert db.session.scalars(select(Event)).all() == []
