@@ -31,16 +31,22 @@ serve: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
 
+# The whole suite twice: on SQLite, then on a PostgreSQL server started for the run (each pass
+# between "== test suite on ... ==" banners). PYTEST_WORKERS=2 spreads the SQLite pass's fast
+# tests over pytest-xdist workers; the default runs serially.
 test: $(VENV)/.installed-dev translations
 	scripts/install-system-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider
-	scripts/with-postgres $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
+	@sqlite=0; postgres=0; \
+	scripts/test-suite || sqlite=$$?; \
+	scripts/with-postgres scripts/test-suite || postgres=$$?; \
+	echo "== make test: SQLite pass exit $$sqlite, PostgreSQL pass exit $$postgres =="; \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 test-sqlite: $(VENV)/.installed-dev translations
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	scripts/test-suite
 
 test-postgres: $(VENV)/.installed-dev translations
-	scripts/with-postgres $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
+	scripts/with-postgres scripts/test-suite
 
 bench: $(VENV)/.installed-dev translations
 	scripts/install-system-deps
