@@ -122,3 +122,13 @@ def test_the_token_decides_who_is_calling_even_with_a_session_cookie(client, log
     raw = token_for(make_user(email="token@example.test"))
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
     assert response.json["email"] == "token@example.test"
+
+
+def test_a_token_from_the_create_token_command_works(client, runner, make_user):
+    make_user(email="cli@example.test")
+    result = runner.invoke(args=["create-token", "cli@example.test"])
+    assert result.exit_code == 0, result.output
+    raw = result.output.strip().splitlines()[-1].strip()
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200
+    assert response.json["email"] == "cli@example.test"
