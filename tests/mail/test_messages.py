@@ -226,6 +226,21 @@ KINDS = {
 }
 
 
+# The same sentences in the Simplified Chinese catalog (compiled by tests/conftest.py).
+KINDS_ZH = {
+    "registration_received": "每份报名均由组织者审核",
+    "registration_confirmed": "您的名额已确认",
+    "registration_waitlisted": "您已进入候补名单",
+    "registration_promoted": "有名额空出",
+    "registration_approved": "组织者已批准您的报名",
+    "registration_declined": "组织者未批准您对本活动的报名",
+    "registration_cancelled": "您对本活动的报名已取消",
+    "event_changed": "组织者对本活动作了如下变更",
+    "event_cancelled": "组织者已取消本活动",
+    "reminder": "温馨提醒",
+}
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_kind_renders_in_the_recipients_language(
@@ -247,6 +262,9 @@ def test_every_kind_renders_in_the_recipients_language(
     assert "Asia/Shanghai" in row.body_text  # the recipient's zone
     assert "Europe/Paris" in row.body_text  # and the event's own, since they differ
     if language == "zh":
+        assert KINDS_ZH[kind] in row.body_text and KINDS_ZH[kind] in row.body_html
+        assert "Wang，您好" in row.body_text
+        assert KINDS[kind] not in row.body_text
         # Dates follow the recipient's locale ("2026年5月4日星期一"), not the caller's.
         assert "年" in row.body_text and "星期" in row.body_text
         assert 'lang="zh-Hans"' in row.body_html
