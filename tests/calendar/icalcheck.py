@@ -1,9 +1,12 @@
 """Checks every generated calendar document must pass, and the hostile-text list."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from icalendar import Calendar
+
+from extensions import db
 
 HOSTILE = [
     "a\r\nBEGIN:VEVENT\r\nUID:evil",
@@ -63,3 +66,22 @@ def split_per_uid(data: bytes) -> dict[str, bytes]:
         item.add_component(vevent)
         items[str(vevent["UID"])] = item.to_ical()
     return items
+
+
+@contextmanager
+def hostile_fields(pairs):
+    """Put each text into every user-typed field of its event, in memory only (PostgreSQL
+    refuses NUL in text columns, and the builder must cope with whatever reaches it); the
+    changes are rolled back afterwards."""
+    try:
+        with db.session.no_autoflush:
+            for event, text in pairs:
+                event.title = text[:200]
+                event.description = text + "\n" + text
+                event.venue = text[:300]
+                event.host_organization.name = ("Org " + text)[:200]
+                for row in event.topic_rows:
+                    row.name = text[:40]
+            yield
+    finally:
+        db.session.rollback()
