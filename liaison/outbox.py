@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import smtplib
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -233,6 +234,54 @@ def _send_one(message_id: int, transport: mail.Transport, config) -> Exception |
     return None
 
 
+def _send_batch(ids, transport, config, worker_id, clock, report, progress) -> bool:
+    """Send claimed rows in order; True when the run must stop (server unreachable). Rows not
+    yet tried go back to the queue when the server fails, when the claim grows old (a slow
+    server must not let the lease run out under us), or when the worker is interrupted."""
+    started = time.monotonic()
+    position = 0
+    try:
+        for position, message_id in enumerate(ids):
+            if time.monotonic() - started > LEASE.total_seconds() / 2:
+                release(ids[position:], worker_id)
+                db.session.commit()
+                return False
+            error = _send_one(message_id, transport, config)
+            _write_transaction()
+            if error is None:
+                mark_sent(message_id, worker_id, clock())
+                report.sent += 1
+            else:
+                text = f"{type(error).__name__}: {error}"
+                row = db.session.get(OutboxMessage, message_id)
+                permanent = _is_permanent(error)
+                status = mark_failed(row, worker_id, text, clock(), permanent=permanent)
+                report.errors.append(text)
+                if status == OutboxStatus.failed:
+                    report.failed += 1
+                else:
+                    report.retry += 1
+                if _is_connection_error(error):
+                    release(ids[position + 1 :], worker_id)
+                    db.session.commit()
+                    report.unreachable = True
+                    return True
+            db.session.commit()
+            if progress:
+                progress(report)
+    except BaseException:
+        # Interrupted (Ctrl-C, a database error): hand back what we did not settle. The row
+        # being sent keeps its claim and is retried after the lease: it may have gone out.
+        db.session.rollback()
+        try:
+            release(ids[position + 1 :], worker_id)
+            db.session.commit()
+        except Exception:  # the lease takes care of them
+            db.session.rollback()
+        raise
+    return False
+
+
 def deliver(
     *,
     batch: int | None = None,
@@ -258,30 +307,8 @@ def deliver(
             ids = claim_batch(size, worker_id, now=clock())
             if not ids:
                 break
-            for position, message_id in enumerate(ids):
-                error = _send_one(message_id, transport, config)
-                _write_transaction()
-                if error is None:
-                    mark_sent(message_id, worker_id, clock())
-                    report.sent += 1
-                else:
-                    text = f"{type(error).__name__}: {error}"
-                    row = db.session.get(OutboxMessage, message_id)
-                    permanent = _is_permanent(error)
-                    status = mark_failed(row, worker_id, text, clock(), permanent=permanent)
-                    report.errors.append(text)
-                    if status == OutboxStatus.failed:
-                        report.failed += 1
-                    else:
-                        report.retry += 1
-                    if _is_connection_error(error):
-                        release(ids[position + 1 :], worker_id)
-                        db.session.commit()
-                        report.unreachable = True
-                        return report
-                db.session.commit()
-                if progress:
-                    progress(report)
+            if _send_batch(ids, transport, config, worker_id, clock, report, progress):
+                break
     finally:
         if own_transport:
             transport.close()

@@ -166,3 +166,40 @@ def test_send_reminders_command_is_idempotent(app, runner, make_event, make_user
     assert "queued 1 reminders" in runner.invoke(args=["send-reminders"]).output
     assert "queued 0 reminders" in runner.invoke(args=["send-reminders"]).output
     assert count(OutboxMessage, OutboxMessage.kind == "reminder") == 1
+
+
+def test_an_interrupted_worker_hands_back_what_it_did_not_try(app, smtp_server):
+    """Ctrl-C while sending the 2nd of 5: the 1st is sent, the 2nd keeps its claim (it may
+    have gone out, so only the lease frees it), the other 3 are queued again, no attempt spent."""
+    from liaison import mail
+
+    class CtrlC(mail.SMTPTransport):
+        calls = 0
+
+        def send(self, message, recipient):
+            CtrlC.calls += 1
+            if CtrlC.calls == 2:
+                raise KeyboardInterrupt
+            super().send(message, recipient)
+
+    queue_many(5)
+    transport = CtrlC(app.config)
+    try:
+        outbox.deliver(transport=transport)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the interrupt was swallowed")
+    finally:
+        transport.close()
+    rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(r.status, r.attempts) for r in rows] == [
+        (OutboxStatus.sent, 1),
+        (OutboxStatus.sending, 1),
+        (OutboxStatus.queued, 0),
+        (OutboxStatus.queued, 0),
+        (OutboxStatus.queued, 0),
+    ]
+    assert outbox.deliver().sent == 3
+    assert outbox.deliver(now=utcnow() + outbox.LEASE + timedelta(minutes=1)).sent == 1
+    assert len(set(smtp_server.inbox.message_ids())) == 5 == len(smtp_server.inbox.received)
