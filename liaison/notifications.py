@@ -186,7 +186,8 @@ def _queue(
         text = render_template(f"email/{kind}.txt", subject=subject, **values)
         html = render_template(f"email/{kind}.html", subject=subject, **values)
         recipient_name = mail.clean_header(user.name)
-    ical = _invite(event, user, recipient_name, method) if method else None
+        # The invite's description (direction, host, links) in the recipient's language too.
+        ical = _invite(event, user, recipient_name, method) if method else None
     return outbox.queue(
         kind=kind,
         recipient=user.email,

@@ -61,6 +61,7 @@ def app(tmp_path):
         # This fixture's app context outlives requests, and Flask-Login caches the user in `g`;
         # in production every request has its own `g`, so drop the cached user here too.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # Flask-Babel caches the locale in `g` the same way
 
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

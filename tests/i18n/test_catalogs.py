@@ -52,7 +52,7 @@ def test_every_message_has_a_chinese_translation(template):
     catalog = _read(Path(str(CATALOG).format(locale="zh_Hans")), "zh_Hans")
     missing, fuzzy = [], []
     for message in _ids(template):
-        translated = catalog.get(message.id)
+        translated = catalog.get(message.id, context=message.context)
         strings = translated and (
             translated.string if isinstance(translated.string, (list, tuple)) else [translated.string]
         )

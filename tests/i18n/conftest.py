@@ -1,0 +1,45 @@
+"""Fixtures for the bilingual tests: a host with a Chinese name, registrations written
+directly, and helpers to fetch a page in a given language."""
+from __future__ import annotations
+
+import pytest
+
+from extensions import db
+from liaison.models import OrgKind, Registration, RegistrationStatus
+
+# A known phrase of each language, taken from base.html, which every page extends.
+EN_NAV, ZH_NAV = "My registrations", "我的报名"
+ZH_ACCEPT = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+EN_ACCEPT = {"Accept-Language": "en-GB,en;q=0.9"}
+
+
+@pytest.fixture
+def customs(app, make_org):
+    return make_org(
+        "General Administration of Customs", kind=OrgKind.customs, name_zh="海关总署"
+    )
+
+
+@pytest.fixture
+def registered():
+    """A registration written directly (the rules are the registrations module's business)."""
+
+    def make(event, user, status=RegistrationStatus.confirmed):
+        registration = Registration(event=event, user=user, status=status)
+        db.session.add(registration)
+        db.session.commit()
+        return registration
+
+    return make
+
+
+@pytest.fixture
+def choose_language(client):
+    """Pick the page language the way a visitor does: the header switch (kept in the session)."""
+
+    def choose(language: str):
+        response = client.post("/account/language", data={"language": language, "next": "/"})
+        assert response.status_code == 302
+        return response
+
+    return choose

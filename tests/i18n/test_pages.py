@@ -1,0 +1,150 @@
+"""The main pages in English and in Simplified Chinese: each shows a phrase of its own language
+and none of the other, names in the form that fits the page, dates per locale with the zone."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from extensions import db
+from liaison.models import OrgKind, RegistrationStatus, Role
+from tests.i18n.conftest import EN_ACCEPT, ZH_ACCEPT
+
+START = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
+
+
+@pytest.fixture
+def world(make_user, make_event, customs, make_org, registered):
+    """An organizer of the national customs administration hosting a published training that
+    a rights holder's employee (with a Chinese name) is registered for."""
+    organizer = make_user(
+        email="organizer@customs.test", role=Role.organizer, org=customs,
+        display_name="Zhang Min", display_name_zh="张敏",
+    )
+    brand = make_org("Acme Brands", kind=OrgKind.rights_holder, name_zh="艾克美品牌")
+    participant = make_user(
+        email="wang@acme.test", org=brand, display_name="Wang Fang", display_name_zh="王芳",
+    )
+    admin = make_user(email="admin@assoc.test", role=Role.admin, display_name="Admin")
+    event = make_event(
+        organizer=organizer, title="Recordation and detention", start=START,
+        venue="Room 3", capacity=30, timezone="Asia/Shanghai",
+    )
+    registered(event, participant, RegistrationStatus.confirmed)
+    return {"organizer": organizer, "participant": participant, "admin": admin, "event": event}
+
+
+PAGES = [
+    # (name, url, who is logged in, English phrase, Chinese phrase)
+    ("upcoming", "/events/", None,
+     "Upcoming trainings and exchange meetings", "即将举行的培训和交流会"),
+    ("event", "/events/{event}", None, "About this session", "活动简介"),
+    ("login", "/auth/login", None, "No account yet?", "还没有账户？"),
+    ("signup", "/auth/signup", None, "Create your account", "创建账户"),
+    ("account", "/account/", "participant", "Account details", "账户信息"),
+    ("my registrations", "/registrations/mine", "participant", "My training history", "我的培训记录"),
+    ("attendees", "/events/{event}/registrations", "organizer", "Export CSV", "导出 CSV"),
+    ("admin users", "/admin/users", "admin", "Administration", "系统管理"),
+]
+
+
+def _get(client, login, world, url, who, language, how):
+    """Fetch `url` in `language`: a signed-in user's saved preference; for anonymous visitors
+    the header switch (session) or the browser's Accept-Language."""
+    url = url.format(event=world["event"].id)
+    headers = {}
+    if who:
+        user = world[who]
+        user.language = language
+        db.session.commit()
+        login(user)
+    elif how == "switch":
+        client.post("/account/language", data={"language": language, "next": "/"})
+    else:
+        headers = ZH_ACCEPT if language == "zh" else EN_ACCEPT
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+CASES = [
+    pytest.param(*page, how, id=f"{page[0]}-{how}")
+    for page in PAGES
+    for how in (("preference",) if page[2] else ("switch", "accept-language"))
+]
+
+
+@pytest.mark.parametrize(("name", "url", "who", "en", "zh", "how"), CASES)
+def test_page_in_both_languages(client, login, world, name, url, who, en, zh, how):
+    english = _get(client, login, world, url, who, "en", how)
+    assert en in english and zh not in english
+    assert '<html lang="en">' in english
+    assert "Log out" in english or "Log in" in english
+
+    chinese = _get(client, login, world, url, who, "zh", how)
+    assert zh in chinese and en not in chinese
+    assert '<html lang="zh-Hans">' in chinese
+    assert "退出登录" in chinese or "登录" in chinese
+
+
+def test_event_page_names_and_dates_follow_the_language(client, world):
+    event = world["event"]
+    english = client.get(f"/events/{event.id}", headers=EN_ACCEPT).get_data(as_text=True)
+    chinese = client.get(f"/events/{event.id}", headers=ZH_ACCEPT).get_data(as_text=True)
+
+    assert "General Administration of Customs" in english and "海关总署" not in english
+    assert "海关总署" in chinese and "General Administration of Customs" not in chinese
+    assert "Zhang Min" in english and "张敏" in chinese  # the organizer list
+    # Babel dates: "Dec 2, 2026, 9:00:00 AM" against "2026年12月2日 09:00:00", each with the zone.
+    assert "Dec 2, 2026" in english and "2026年12月2日" in chinese
+    for page in (english, chinese):
+        assert "Asia/Shanghai" in page and "UTC+08:00" in page
+    assert "Training" in english and "培训" in chinese  # the kind label
+    assert "Customs" in english and "海关" in chinese  # the direction
+
+
+def test_attendee_list_shows_chinese_names_on_a_chinese_page(client, login, world):
+    organizer = world["organizer"]
+    login(organizer)
+    url = f"/events/{world['event'].id}/registrations"
+    english = client.get(url).get_data(as_text=True)
+    assert "Wang Fang" in english and "Acme Brands" in english and "王芳" not in english
+
+    organizer.language = "zh"
+    db.session.commit()
+    chinese = client.get(url).get_data(as_text=True)
+    assert "王芳" in chinese and "艾克美品牌" in chinese
+    assert "Wang Fang" not in chinese and "Acme Brands" not in chinese
+
+
+def test_error_pages_are_translated(client):
+    english = client.get("/events/999999", headers=EN_ACCEPT)
+    chinese = client.get("/events/999999", headers=ZH_ACCEPT)
+    assert english.status_code == chinese.status_code == 404
+    assert "Back to upcoming events" in english.get_data(as_text=True)
+    assert "返回即将举行的活动" in chinese.get_data(as_text=True)
+
+
+def test_form_errors_and_flashes_are_translated(client, world):
+    client.post("/account/language", data={"language": "zh", "next": "/"})
+    response = client.post(
+        "/auth/login",
+        data={"email": "wang@acme.test", "password": "wrong password"},
+        follow_redirects=True,
+    )
+    assert "邮箱或密码错误。" in response.get_data(as_text=True)
+    response = client.post("/auth/signup", data={"email": "not an address"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "工作邮箱" in page  # our lazy label
+    assert "请选择您所属的机构。" in page  # our validator message
+    assert "该字段是必填字段。" in page  # WTForms' own catalog, found through zh_Hans -> zh
+    assert "This field is required." not in page
+
+
+def test_api_errors_follow_accept_language(client):
+    english = client.get("/api/v1/me", headers=EN_ACCEPT)
+    chinese = client.get("/api/v1/me", headers=ZH_ACCEPT)
+    assert english.status_code == chinese.status_code == 401
+    assert english.json["error"]["message"] == "Send an API token: Authorization: Bearer <token>."
+    assert chinese.json["error"]["message"] == "请提供 API 令牌：Authorization: Bearer <token>。"
