@@ -6,8 +6,10 @@ keeps only its SHA-256 (`user.calendar_token_hash`) for the look-up. Rotating th
 a new token and the old URL answers 404. Changing SECRET_KEY changes every token: the stored
 hashes go stale and are refreshed by `calendar_token` the next time the owner sees the URL.
 
-`calendar_token`/`calendar_url` flush when they (re)set the hash: the caller commits, even on
-a GET, or the URL it shows will not resolve yet.
+A new user's hash is written in the same INSERT transaction (an `after_insert` hook), so a
+URL shown on a GET works without that view committing. `calendar_token`/`calendar_url` only
+write when the hash is stale (after a SECRET_KEY change): then they flush, and the caller
+should commit.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ import re
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
 from liaison.models import User
@@ -49,6 +52,17 @@ def calendar_token(user: User) -> str:
         user.calendar_token_hash = digest
         db.session.flush()
     return token
+
+
+@event.listens_for(User, "after_insert")
+def _store_hash_of_new_user(_mapper, connection, user: User) -> None:
+    """Every account gets its feed hash at creation, inside the creating transaction."""
+    digest = _hash(_derive(user))
+    connection.execute(
+        update(User.__table__).where(User.__table__.c.id == user.id)
+        .values(calendar_token_hash=digest)
+    )
+    set_committed_value(user, "calendar_token_hash", digest)
 
 
 def rotate_calendar_token(user: User) -> str:

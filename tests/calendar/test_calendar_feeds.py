@@ -217,6 +217,13 @@ def test_token_is_long_derived_and_stored_hashed(app, make_user):
     assert feedtokens.user_for_calendar_token(token) is None
 
 
+def test_a_new_users_url_works_without_a_commit_by_the_viewer(app, client, make_user):
+    user = make_user()
+    url = feedtokens.calendar_url(user, app.config["BASE_URL"])  # as GET /api/v1/me does
+    db.session.rollback()
+    assert client.get(url.removeprefix(app.config["BASE_URL"])).status_code == 200
+
+
 # --- conditional requests --------------------------------------------------------------------
 
 
