@@ -87,13 +87,15 @@ def download(event_id: int):
     event = db.session.scalar(visible_events(viewer).where(Event.id == event_id))
     if event is None:
         return _plain(_("No such event."), 404)
-    status, online = None, set()
+    status, online, changed = None, set(), event.updated_at
     if viewer is not None:
-        status = db.session.scalar(
-            select(Registration.status).where(
+        registration = db.session.scalar(
+            select(Registration).where(
                 Registration.event_id == event.id, Registration.user_id == viewer.id
             )
         )
+        if registration is not None:
+            status, changed = registration.status, max(changed, registration.updated_at)
         if event.is_organized_by(viewer) or status == RegistrationStatus.confirmed:
             online = {event.id}
     body = ical.build_calendar(
@@ -105,7 +107,7 @@ def download(event_id: int):
     )
     return calendar_response(
         body,
-        last_modified=event.updated_at,
+        last_modified=changed,
         cache_control="private, no-cache",
         filename=f"event-{event.id}.ics",
         attachment=True,

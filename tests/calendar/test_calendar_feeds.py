@@ -345,3 +345,41 @@ def test_unknown_token_guessing_is_rate_limited(app, make_user):
         with limited.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+# --- query count -----------------------------------------------------------------------------
+
+
+def _queries(app, client, path) -> int:
+    from sqlalchemy import event as sa_event
+
+    count = 0
+
+    def bump(*_args):
+        nonlocal count
+        count += 1
+
+    sa_event.listen(db.engine, "before_cursor_execute", bump)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", bump)
+    return count
+
+
+def test_feeds_use_a_fixed_number_of_queries(app, client, make_user, make_event, make_org):
+    me = make_user()
+    path = _feed_path(app, me)
+
+    def add(n):
+        for _ in range(n):
+            event = make_event(host_organization=make_org(), topics=["a", "b"])
+            db.session.add(Registration(event=event, user=me, status=RegistrationStatus.confirmed))
+        db.session.commit()
+        db.session.expunge_all()
+
+    add(2)
+    few = (_queries(app, client, "/calendar/public.ics"), _queries(app, client, path))
+    add(15)
+    many = (_queries(app, client, "/calendar/public.ics"), _queries(app, client, path))
+    assert many == few
