@@ -1,0 +1,216 @@
+"""Every route × every role gets exactly the answer in access_matrix.CASES; a route the
+matrix does not list fails `test_every_route_is_in_the_matrix`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from extensions import db
+from liaison import apitokens, feedtokens
+from liaison.models import (
+    ApiToken,
+    Event,
+    EventKind,
+    EventStatus,
+    Organization,
+    OrgKind,
+    Registration,
+    RegistrationStatus,
+    Role,
+    User,
+)
+from liaison.passwords import hash_password
+from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
+
+UNLISTED_ENDPOINTS = {"static", "bootstrap.static"}
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+INLINE_STYLE = re.compile(r"<[a-z][^>]*\sstyle=|<style[\s>]", re.I)
+
+
+def routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in UNLISTED_ENDPOINTS:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((method, rule.rule))
+    return found
+
+
+def test_every_route_is_in_the_matrix(app):
+    listed = {(case.method, case.rule) for case in CASES}
+    missing = sorted(routes(app) - listed)
+    stale = sorted(listed - routes(app))
+    assert not missing, f"add these routes to tests/security/access_matrix.py: {missing}"
+    assert not stale, f"these matrix rows name routes that no longer exist: {stale}"
+
+
+@dataclass
+class Actor:
+    user: User | None
+    api_token: str | None
+
+
+def _user(email: str, role: Role, org: Organization) -> User:
+    user = User(
+        email=email,
+        display_name=email.split("@")[0],
+        password_hash=hash_password("matrix password 1"),
+        organization=org,
+        role=role,
+    )
+    db.session.add(user)
+    return user
+
+
+def _event(organizer: User, host: Organization, status: EventStatus, title: str) -> Event:
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    event = Event(
+        kind=EventKind.training,
+        title=title,
+        description="Telling genuine goods from fakes.",
+        host_organization=host,
+        start_at=start,
+        end_at=start + timedelta(hours=2),
+        timezone="Asia/Shanghai",
+        venue="Room 3",
+        capacity=20,
+        status=status,
+        created_by=organizer,
+    )
+    event.audience = [OrgKind.customs]
+    event.organizers.append(organizer)
+    db.session.add(event)
+    return event
+
+
+def build_world():
+    """The cast (one user per role) and, per role, its own copy of every target."""
+    host = Organization(name="IP Association", kind=OrgKind.association)
+    customs = Organization(name="Shenzhen Customs", kind=OrgKind.customs)
+    brand = Organization(name="Brand Owner Ltd", kind=OrgKind.rights_holder)
+    db.session.add_all([host, customs, brand])
+    cast = {
+        "outsider": _user("outsider@brand.test", Role.participant, brand),
+        "participant": _user("participant@customs.test", Role.participant, customs),
+        "other_org": _user("other.organizer@customs.test", Role.organizer, customs),
+        "organizer": _user("organizer@association.test", Role.organizer, host),
+        "admin": _user("admin@association.test", Role.admin, host),
+    }
+    _event(cast["other_org"], customs, EventStatus.published, "Their own event")
+    db.session.flush()
+    actors = {"anonymous": Actor(None, None)}
+    for role, user in cast.items():
+        actors[role] = Actor(user, apitokens.issue_token(user, "matrix")[1])
+
+    targets = {}
+    for role in ROLES:
+        event = _event(cast["organizer"], host, EventStatus.published, f"Training for {role}")
+        draft = _event(cast["organizer"], host, EventStatus.draft, f"Draft for {role}")
+        attendee = _user(f"attendee.{role}@customs.test", Role.participant, customs)
+        waiting = _user(f"waiting.{role}@customs.test", Role.participant, customs)
+        confirmed = Registration(event=event, user=attendee, status=RegistrationStatus.confirmed)
+        pending = Registration(event=event, user=waiting, status=RegistrationStatus.pending)
+        db.session.add_all([confirmed, pending])
+        db.session.flush()
+        token, _raw = apitokens.issue_token(attendee, "theirs")
+        targets[role] = {
+            "event": event.id,
+            "draft": draft.id,
+            "confirmed": confirmed.id,
+            "pending": pending.id,
+            "token": token.id,
+            "victim": waiting.id,
+            "org": customs.id,
+            "feed": feedtokens.calendar_token(attendee),
+        }
+    db.session.commit()
+    return actors, targets
+
+
+DENIALS = {LOGIN, 401, 403, 404}
+
+
+def fingerprint(targets: dict) -> tuple:
+    """Everything a denied request could have changed, read fresh from the database."""
+    db.session.expire_all()
+    event = db.session.get(Event, targets["event"])
+    draft = db.session.get(Event, targets["draft"])
+    confirmed = db.session.get(Registration, targets["confirmed"])
+    pending = db.session.get(Registration, targets["pending"])
+    victim = db.session.get(User, targets["victim"])
+    token = db.session.get(ApiToken, targets["token"])
+    org = db.session.get(Organization, targets["org"])
+    return (
+        (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
+        (draft.status, draft.title, draft.sequence),
+        (confirmed.status, confirmed.checked_in_at),
+        (pending.status,),
+        (victim.active, victim.role),
+        (token.revoked_at,),
+        (org.name, org.kind),
+        db.session.scalar(select(func.count()).select_from(Event)),
+    )
+
+
+def answer(response) -> object:
+    if 300 <= response.status_code < 400:
+        location = urlsplit(response.headers["Location"])
+        return LOGIN if location.path == "/auth/login" else REDIRECT
+    return response.status_code
+
+
+def request(app, case, actor: Actor, path: str):
+    client = app.test_client()
+    is_api = path.startswith("/api/")
+    headers = {}
+    if is_api and actor.api_token:
+        headers["Authorization"] = f"Bearer {actor.api_token}"
+    elif actor.user is not None:
+        with client.session_transaction() as session:
+            session["_user_id"] = actor.user.get_id()
+            session["_fresh"] = True
+    if case.method == "GET":
+        return client.get(path, headers=headers)
+    if is_api:
+        return client.open(path, method=case.method, json=case.data, headers=headers)
+    return client.open(path, method=case.method, data=case.data, headers=headers)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_route_answers_each_role_as_the_matrix_says(app, case):
+    actors, targets = build_world()
+    wrong, known = [], []
+    for role in ROLES:
+        path = case.path.format(**targets[role])
+        before = fingerprint(targets[role])
+        response = request(app, case, actors[role], path)
+        got = answer(response)
+        db.session.rollback()
+        if case.answers[role] in DENIALS:
+            assert fingerprint(targets[role]) == before, f"{role} was refused but wrote: {path}"
+        if got != case.answers[role]:
+            line = f"{role}: expected {case.answers[role]}, got {got} ({path})"
+            recorded = KNOWN_ISSUES.get(case.id, {})
+            (known if role in recorded and recorded[role] == got else wrong).append(line)
+            continue
+        if got == LOGIN and case.login_next:
+            (next_url,) = parse_qs(urlsplit(response.headers["Location"]).query)["next"]
+            assert urlsplit(next_url).path == path, (role, next_url)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            html = response.get_data(as_text=True)
+            assert not INLINE_SCRIPT.search(html), f"inline <script> on {path} for {role}"
+            assert not INLINE_STYLE.search(html), f"inline style on {path} for {role}"
+    assert not wrong, f"{case.id}:\n  " + "\n  ".join(wrong + known)
+    if known:
+        pytest.xfail("known issue (access_matrix.KNOWN_ISSUES): " + "; ".join(known))
+
+
+def test_known_issues_name_real_cases():
+    ids = {case.id for case in CASES}
+    assert set(KNOWN_ISSUES) <= ids, set(KNOWN_ISSUES) - ids
