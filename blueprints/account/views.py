@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from blueprints.account.forms import (
@@ -42,6 +43,7 @@ def profile():
         else:
             db.session.commit()
             session["lang"] = user.language
+            refresh()  # the message below in the language just chosen
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
     return render_template("account/profile.html", form=form, zones=COMMON_ZONES)

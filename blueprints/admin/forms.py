@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -10,8 +11,13 @@ from liaison.models import OrgKind, Role
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    name_zh = StringField(_l("Chinese name"), validators=[Optional(), Length(max=200)])
+    # "organization": a person's name and an organization's are different words in Chinese.
+    name = StringField(
+        lazy_pgettext("organization", "Name"), validators=[DataRequired(), Length(max=200)]
+    )
+    name_zh = StringField(
+        lazy_pgettext("organization", "Chinese name"), validators=[Optional(), Length(max=200)]
+    )
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     parent_id = SelectField(
         _l("Parent organization"),

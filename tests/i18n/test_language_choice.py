@@ -72,3 +72,17 @@ def test_an_unknown_language_from_the_switch_changes_nothing(client):
     client.post("/account/language", data={"language": "xx", "next": "/"})
     assert language_of(client, EN_ACCEPT) == "en"
     assert language_of(client, ZH_ACCEPT) == "zh"
+
+
+def test_saving_chinese_in_the_profile_answers_in_chinese(client, login, make_user):
+    user = make_user(language="en")
+    login(user)
+    response = client.post(
+        "/account/",
+        data={"display_name": "Wang Fang", "display_name_zh": "王芳", "language": "zh",
+              "timezone": "Asia/Shanghai"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "个人资料已保存。" in page and "Your profile is saved." not in page
+    assert "王芳" in page  # the header shows the Chinese form of the name now

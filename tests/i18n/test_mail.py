@@ -2,7 +2,7 @@
 recipient's language whoever triggered it: subject, both bodies and the invite's text."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -14,29 +14,35 @@ from liaison.models import EventKind, OrgKind, OutboxMessage, RegistrationStatus
 
 # kind -> (status the registration has, English phrase, Chinese phrase, Chinese subject start)
 KINDS = {
-    "registration_received": (RegistrationStatus.pending,
-                              "We received your registration", "我们已收到您的报名", "报名已收到："),
-    "registration_confirmed": (RegistrationStatus.confirmed,
-                               "Your place is confirmed", "您的名额已确认", "报名已确认："),
-    "registration_waitlisted": (RegistrationStatus.waitlisted,
-                                "you are on the waiting list", "您已进入候补名单", "已进入候补名单："),
-    "registration_promoted": (RegistrationStatus.confirmed,
-                              "a seat became free", "有名额空出", "有名额空出，您的报名已确认："),
-    "registration_approved": (RegistrationStatus.confirmed,
-                              "The organizers approved your registration", "组织者已批准您的报名",
-                              "报名已获批准："),
-    "registration_declined": (RegistrationStatus.declined,
-                              "The organizers declined your registration", "组织者未批准您对本活动的报名",
-                              "报名未获批准："),
-    "registration_cancelled": (RegistrationStatus.cancelled,
-                               "Your registration for this event has been cancelled",
-                               "您对本活动的报名已取消", "报名已取消："),
-    "event_changed": (RegistrationStatus.confirmed,
-                      "The organizers changed this event", "组织者对本活动作了如下变更", "活动变更："),
-    "event_cancelled": (RegistrationStatus.confirmed,
-                        "The organizers have cancelled this event", "组织者已取消本活动", "活动取消："),
-    "reminder": (RegistrationStatus.confirmed,
-                 "A reminder: this event starts on", "温馨提醒：本活动将于", "活动提醒："),
+    "registration_received": (
+        RegistrationStatus.pending, "We received your registration", "我们已收到您的报名",
+        "报名已收到："),
+    "registration_confirmed": (
+        RegistrationStatus.confirmed, "Your place is confirmed", "您的名额已确认", "报名已确认："),
+    "registration_waitlisted": (
+        RegistrationStatus.waitlisted, "you are on the waiting list", "您已进入候补名单",
+        "已进入候补名单："),
+    "registration_promoted": (
+        RegistrationStatus.confirmed, "a seat became free", "有名额空出",
+        "有名额空出，您的报名已确认："),
+    "registration_approved": (
+        RegistrationStatus.confirmed, "The organizers approved your registration",
+        "组织者已批准您的报名", "报名已获批准："),
+    "registration_declined": (
+        RegistrationStatus.declined, "The organizers declined your registration",
+        "组织者未批准您对本活动的报名", "报名未获批准："),
+    "registration_cancelled": (
+        RegistrationStatus.cancelled, "Your registration for this event has been cancelled",
+        "您对本活动的报名已取消", "报名已取消："),
+    "event_changed": (
+        RegistrationStatus.confirmed, "The organizers changed this event",
+        "组织者对本活动作了如下变更", "活动变更："),
+    "event_cancelled": (
+        RegistrationStatus.confirmed, "The organizers have cancelled this event",
+        "组织者已取消本活动", "活动取消："),
+    "reminder": (
+        RegistrationStatus.confirmed, "A reminder: this event starts on", "温馨提醒：本活动将于",
+        "活动提醒："),
 }
 
 
@@ -53,7 +59,7 @@ def setting(app, make_user, make_event, make_org, customs):
         event = make_event(
             organizer=organizer, kind=EventKind.training, title="Spotting fakes",
             venue="Room 1", audience=[OrgKind.customs], timezone="Europe/Paris",
-            start=datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=20),
+            start=datetime.now(UTC).replace(microsecond=0) + timedelta(hours=20),
         )
         return user, event
 

@@ -2,7 +2,7 @@
 and none of the other, names in the form that fits the page, dates per locale with the zone."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from extensions import db
 from liaison.models import OrgKind, RegistrationStatus, Role
 from tests.i18n.conftest import EN_ACCEPT, ZH_ACCEPT
 
-START = datetime(2026, 12, 2, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
+START = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 
 
 @pytest.fixture
@@ -42,7 +42,8 @@ PAGES = [
     ("login", "/auth/login", None, "No account yet?", "还没有账户？"),
     ("signup", "/auth/signup", None, "Create your account", "创建账户"),
     ("account", "/account/", "participant", "Account details", "账户信息"),
-    ("my registrations", "/registrations/mine", "participant", "My training history", "我的培训记录"),
+    ("my registrations", "/registrations/mine", "participant",
+     "My training history", "我的培训记录"),
     ("attendees", "/events/{event}/registrations", "organizer", "Export CSV", "导出 CSV"),
     ("admin users", "/admin/users", "admin", "Administration", "系统管理"),
 ]
