@@ -6,6 +6,7 @@ import pytest
 
 from extensions import db
 from liaison.models import OrgKind, Registration, RegistrationStatus
+from tests.browser.conftest import browser, live_server, page  # noqa: F401  (the harness)
 
 # A known phrase of each language, taken from base.html, which every page extends.
 EN_NAV, ZH_NAV = "My registrations", "我的报名"
