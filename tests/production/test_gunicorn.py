@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -157,3 +159,85 @@ def test_preloaded_workers_never_share_a_database_connection(tmp_path):
     finally:
         log = server.stop()
     assert "Traceback" not in log, log
+
+
+def flask_cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", *args],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )
+    return done.stdout
+
+
+class Browser:
+    """Just enough of a browser behind a TLS proxy: keeps cookies (Secure ones included,
+    since the proxy speaks HTTPS to it) and sends the headers the proxy would add."""
+
+    SITE = "liaison.example"
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def send(self, server: Gunicorn, path: str, data: dict | None = None):
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": self.SITE,
+            "X-Forwarded-For": "198.51.100.20",
+            "Referer": f"https://{self.SITE}/auth/login",
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(server.url(path), data=body, headers=headers)
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            response = opener.open(request, timeout=10)
+        except urllib.error.HTTPError as error:
+            response = error
+        for line in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = line.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, response.read().decode("utf-8", "replace"), response.headers
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.slow
+def test_two_hosts_share_nothing_but_the_database_and_secret_key(tmp_path):
+    """Log in through one host, carry on through the other: sessions and CSRF tokens live in
+    signed cookies, so any worker of any host serves the next request."""
+    database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    common = {"TRUSTED_PROXIES": "1"}
+    env_a = production_env(database, free_port(), **common)
+    env_b = production_env(database, free_port(), **common)
+    if database.startswith("postgresql"):
+        flask_cli(env_a, "db", "downgrade", "base")
+    flask_cli(env_a, "db", "upgrade")  # once, from one place, before the hosts start
+    org_id = flask_cli(env_a, "create-org", "Ningbo Customs", "--kind", "customs").split()[-1]
+    flask_cli(env_a, "create-user", "officer@customs.example", "--name", "Officer Wang",
+              "--org", org_id, "--password", "a long enough password")
+    host_a, host_b = Gunicorn(env_a), Gunicorn(env_b)
+    try:
+        host_a.wait_ready()
+        host_b.wait_ready()
+        browser = Browser()
+        status, page, _ = browser.send(host_a, "/auth/login")
+        assert status == 200
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        status, _, headers = browser.send(host_b, "/auth/login", {
+            "csrf_token": token, "email": "officer@customs.example",
+            "password": "a long enough password",
+        })
+        assert status == 302, "the CSRF token from host A is valid on host B"
+        assert "Strict-Transport-Security" in headers  # HTTPS as the proxy reported it
+        for server in (host_a, host_b, host_a, host_b):
+            status, page, _ = browser.send(server, "/account/")
+            assert status == 200 and "Officer Wang" in page
+    finally:
+        log_a, log_b = host_a.stop(), host_b.stop()
+        if database.startswith("postgresql"):
+            flask_cli(env_a, "db", "downgrade", "base")
+    assert "Traceback" not in log_a + log_b
