@@ -91,7 +91,7 @@ def describe(event: Event, base_url: str, *, show_online: bool) -> str:
     lines = [
         _("Direction: %(direction)s", direction=_direction(event)),
         _("Audience: %(audience)s", audience=_audience(event)),
-        _("Host: %(host)s", host=clean_text(event.host_organization.name)),
+        _("Host: %(host)s", host=clean_text(event.host_organization.display_name)),
     ]
     if event.topics:
         lines.append(_("Topics: %(topics)s", topics=", ".join(clean_text(t) for t in event.topics)))

@@ -111,8 +111,10 @@ def test_each_mail_in_the_recipients_language(setting, registered, kind, languag
         text = description(row.ical)
         if language == "zh":
             assert "方向：" in text and "Direction:" not in text
+            assert "主办方：艾克美品牌" in text  # the host's Chinese name
         else:
             assert "Direction:" in text and "方向：" not in text
+            assert "Host: Acme Brands" in text
 
 
 def test_a_chinese_recipient_gets_chinese_mail_when_an_english_organizer_acts(
