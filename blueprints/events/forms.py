@@ -24,6 +24,7 @@ from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 from liaison.errors import ValidationFailed
 from liaison.events import EventInput, iana_zones, validate
 from liaison.models import EventKind, OrgKind, SeriesFrequency
+from liaison.models.enums import EVENT_KIND_LABELS, ORG_KIND_PLURALS, SERIES_FREQUENCY_LABELS
 
 COMMON_ZONES = (
     "Asia/Shanghai",
@@ -61,7 +62,8 @@ def zone_choices() -> list[SelectChoice]:
 class EventForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),
-        choices=[SelectChoice(k.value, k.label) for k in EventKind],
+        # Lazy labels (not k.label): built once at import, translated on each page.
+        choices=[SelectChoice(k.value, EVENT_KIND_LABELS[k]) for k in EventKind],
         validators=[InputRequired()],
     )
     host_organization = SelectField(
@@ -69,7 +71,7 @@ class EventForm(FlaskForm):
     )
     audience = MultiCheckboxField(
         _l("Audience"),
-        choices=[SelectChoice(k.value, k.plural_label) for k in OrgKind],
+        choices=[SelectChoice(k.value, ORG_KIND_PLURALS[k]) for k in OrgKind],
         description=_l("Who may register. Leave all unticked to open the event to everyone."),
     )
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
@@ -212,7 +214,7 @@ class NewEventForm(EventForm):
     repeat = SelectField(
         _l("Repeat"),
         choices=[SelectChoice("", _l("Does not repeat"))]
-        + [SelectChoice(f.value, f.label) for f in SeriesFrequency],
+        + [SelectChoice(f.value, SERIES_FREQUENCY_LABELS[f]) for f in SeriesFrequency],
         default="",
         validators=[Optional()],
     )
