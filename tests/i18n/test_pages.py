@@ -149,3 +149,18 @@ def test_api_errors_follow_accept_language(client):
     assert english.status_code == chinese.status_code == 401
     assert english.json["error"]["message"] == "Send an API token: Authorization: Bearer <token>."
     assert chinese.json["error"]["message"] == "请提供 API 令牌：Authorization: Bearer <token>。"
+
+
+def test_event_form_choices_follow_the_language(client, login, world):
+    """The choices are built once at import; their labels must still translate per request."""
+    organizer = world["organizer"]
+    login(organizer)
+    english = client.get("/events/new").get_data(as_text=True)
+    assert "Rights holders" in english and ">Exchange meeting<" in english
+    assert ">Every two weeks<" in english
+
+    organizer.language = "zh"
+    db.session.commit()
+    chinese = client.get("/events/new").get_data(as_text=True)
+    assert "权利人" in chinese and ">交流会<" in chinese and ">每两周<" in chinese
+    assert "Rights holders" not in chinese and "Exchange meeting" not in chinese
