@@ -37,6 +37,7 @@ __all__ = [
     "approve",
     "cancel_registration",
     "change_capacity",
+    "change_org_cap",
     "check_in",
     "decline",
     "move",
@@ -252,6 +253,24 @@ def change_capacity(event: Event, capacity: int | None) -> list[Registration]:
                     confirmed=seats.confirmed)
         raise ValidationFailed(message, fields={"capacity": message})
     event.capacity = capacity
+    promoted = _promote(seats)
+    db.session.flush()
+    return promoted
+
+
+def change_org_cap(event: Event, org_cap: int | None) -> list[Registration]:
+    """The cap per organization can't fall below what an organization already holds;
+    raising or removing it promotes. Returns the promoted registrations."""
+    if org_cap is not None and org_cap < 1:
+        raise ValidationFailed(_("The cap per organization must be at least 1."),
+                               fields={"org_cap": _("Must be at least 1.")})
+    seats = lock_seats(event)
+    most = max(seats.by_org.values(), default=0)
+    if org_cap is not None and org_cap < most:
+        message = _("One organization already holds %(most)d confirmed seats; the cap can't "
+                    "be lower.", most=most)
+        raise ValidationFailed(message, fields={"org_cap": message})
+    event.org_cap = org_cap
     promoted = _promote(seats)
     db.session.flush()
     return promoted
