@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import get_day_names
+from babel.dates import format_skeleton, get_day_names
 from flask_babel import format_date, format_time, get_locale, get_timezone
 from markupsafe import Markup, escape
 
@@ -20,6 +20,11 @@ def local_date(value: datetime | date, zone: str | None = None, fmt: str = "full
     if isinstance(value, datetime):
         value = value.astimezone(_zone(zone)).date()
     return format_date(value, format=fmt)
+
+
+def month_label(value: date) -> str:
+    """"November 2026" / "2026年11月": the locale's own order for a month and year."""
+    return format_skeleton("yMMMM", value, locale=get_locale())
 
 
 def local_time(value: datetime, zone: str | None = None) -> str:
@@ -54,6 +59,7 @@ def init_app(app) -> None:
     app.add_template_global(directions.audience_label, "audience_label")
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(month_label, "month_label")
     app.add_template_filter(zone_name, "zone_name")
     app.add_template_filter(nl2br, "nl2br")
     app.add_template_global(weekday_names, "weekday_names")

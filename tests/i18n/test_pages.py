@@ -164,3 +164,11 @@ def test_event_form_choices_follow_the_language(client, login, world):
     chinese = client.get("/events/new").get_data(as_text=True)
     assert "权利人" in chinese and ">交流会<" in chinese and ">每两周<" in chinese
     assert "Rights holders" not in chinese and "Exchange meeting" not in chinese
+
+
+def test_month_calendar_names_the_month_the_way_each_language_does(client):
+    english = client.get("/events/calendar?month=2026-11", headers=EN_ACCEPT).get_data(as_text=True)
+    chinese = client.get("/events/calendar?month=2026-11", headers=ZH_ACCEPT).get_data(as_text=True)
+    assert "November 2026" in english and "Previous" in english
+    assert "2026年11月" in chinese and "上个月" in chinese and "下个月" in chinese
+    assert "十一月 2026" not in chinese
