@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from blueprints.redirects import safe_next
@@ -26,9 +27,12 @@ def status_message(registration: Registration) -> str:
     if status == RegistrationStatus.waitlisted:
         position = registrations.waitlist_position(registration)
         if registrations.org_cap_reached(registration):
-            return _("Your organization's %(cap)d seats are taken; you are on the waiting list "
-                     "— position %(position)d.", cap=registration.event.org_cap,
-                     position=position)
+            return ngettext(
+                "Your organization's %(num)d seat is taken; you are on the waiting list "
+                "— position %(position)d.",
+                "Your organization's %(num)d seats are taken; you are on the waiting list "
+                "— position %(position)d.",
+                registration.event.org_cap, position=position)
         return _("The event is full; you are on the waiting list — position %(position)d.",
                  position=position)
     return status.label

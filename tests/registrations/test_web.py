@@ -52,13 +52,15 @@ def test_full_event_says_waiting_list_position(client, login, make_event, partic
 
 
 def test_org_cap_message(client, login, make_event, participant, make_org):
-    event = make_event(capacity=10, org_cap=1)
+    event = make_event(capacity=10, org_cap=2)
     org = make_org(kind=OrgKind.customs)
+    regs.register(event, participant(org=org))
     regs.register(event, participant(org=org))
     db.session.commit()
     login(participant(org=org))
     response = client.post(f"/events/{event.id}/register", follow_redirects=True)
-    assert "Your organization&#39;s 1 seats are taken; you are on the waiting list" in response.text
+    assert "Your organization&#39;s 2 seats are taken; you are on the waiting list" in response.text
+    assert "— position 1" in response.text
 
 
 def test_approval_required_says_approval_does_not_reserve_a_seat(
