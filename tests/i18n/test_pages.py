@@ -98,6 +98,8 @@ def test_event_page_names_and_dates_follow_the_language(client, world):
     assert "Zhang Min" in english and "张敏" in chinese  # the organizer list
     # Babel dates: "Dec 2, 2026, 9:00:00 AM" against "2026年12月2日 09:00:00", each with the zone.
     assert "Dec 2, 2026" in english and "2026年12月2日" in chinese
+    # The visitor's own zone (UTC for anonymous visitors), joined the way each language does.
+    assert "Dec 2, 2026, 01:00–03:00" in english and "2026年12月2日 01:00–03:00" in chinese
     for page in (english, chinese):
         assert "Asia/Shanghai" in page and "UTC+08:00" in page
     assert "Training" in english and "培训" in chinese  # the kind label
