@@ -107,6 +107,9 @@ def test_each_mail_in_the_recipients_language(setting, registered, kind, languag
             assert "Dear Wang Fang," in body
             assert "Asia/Shanghai" in body
         assert row.recipient_name == "Wang Fang"
+    if kind == "event_changed":
+        line = "地点：Room 0 → Room 1" if language == "zh" else "Place: Room 0 → Room 1"
+        assert line in row.body_text
     if row.ical:  # the invite's own text follows the recipient too
         text = description(row.ical)
         if language == "zh":
