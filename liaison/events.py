@@ -269,7 +269,7 @@ def _current(event: Event) -> dict:
 
 
 def _assign(event: Event, values: dict, creator: User | None) -> None:
-    """Write clean values onto the event (capacity is the caller's business)."""
+    """Write clean values onto the event (capacity and org cap are the caller's business)."""
     event.title = values["title"]
     event.description = values["description"]
     event.kind = values["kind"]
@@ -278,7 +278,6 @@ def _assign(event: Event, values: dict, creator: User | None) -> None:
     event.timezone = values["timezone"]
     event.start_at, event.end_at = values["start"], values["end"]
     event.venue, event.online_url = values["venue"], values["online_url"]
-    event.org_cap = values["org_cap"]
     event.registration_opens_at = values["registration_opens"]
     event.registration_closes_at = values["registration_closes"]
     event.requires_approval = values["requires_approval"]
@@ -306,7 +305,13 @@ def create_event(data: EventInput, *, by: User) -> Event:
     if not getattr(by, "can_organize", False):
         raise NotAllowed(_("Only organizers and administrators can create events."))
     values = validate(data)
-    event = Event(status=EventStatus.draft, sequence=0, created_by=by, capacity=values["capacity"])
+    event = Event(
+        status=EventStatus.draft,
+        sequence=0,
+        created_by=by,
+        capacity=values["capacity"],
+        org_cap=values["org_cap"],
+    )
     event.organizers = [by]
     db.session.add(event)
     _assign(event, values, by)
@@ -325,6 +330,9 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
     if "capacity" in changes:
         # First, while nothing else is pending: it takes the seat lock and may promote.
         registrations.change_capacity(event, values["capacity"])
+    if "org_cap" in changes:
+        # Same lock; a lower cap is checked against what organizations hold, a higher promotes.
+        registrations.change_org_cap(event, values["org_cap"])
     creator = event.created_by
     _assign(event, values, creator)
     _touch(event, set(changes))
