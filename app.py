@@ -16,6 +16,7 @@ from blueprints import (
     events,
     health,
     i18n,
+    input_guard,
     registrations,
     security,
     templating,
@@ -49,6 +50,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    input_guard.init_app(app)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)

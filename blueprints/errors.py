@@ -48,9 +48,11 @@ def init_app(app) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         code, message = MESSAGES.get(status, ("error", lambda: error.description))
+        # A description given at abort() says more than the generic text for the status.
+        specific = error.description if error.description != type(error).description else None
         if wants_json():
-            return api_error(status, code, message())
-        response = render_template("errors/error.html", status=status, message=message())
+            return api_error(status, code, specific or message())
+        response = render_template("errors/error.html", status=status, message=specific or message())
         return response, status, dict(error.get_headers()) if status in (405, 429) else {}
 
     @app.errorhandler(Exception)

@@ -1,0 +1,24 @@
+"""Refuse input no database can store: NUL characters in query strings and form fields.
+
+PostgreSQL rejects NUL in text, so a search for "%00" or a form field with a NUL would turn
+into a server error there; SQLite would store it silently. Both now get a 400 that says why.
+JSON bodies under /api/v1 are checked field by field by the API's own schemas (422).
+"""
+from __future__ import annotations
+
+from flask import abort, request
+from flask_babel import gettext as _
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in vals) for key, vals in values.lists())
+
+
+def init_app(app) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        if "\x00" in request.path or _has_nul(request.args):
+            abort(400, _("The request contains a NUL character, which is not allowed."))
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if _has_nul(request.form):
+                abort(400, _("The form contains a NUL character, which is not allowed."))

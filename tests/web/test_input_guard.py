@@ -1,0 +1,33 @@
+"""NUL characters are refused with a 400 before they reach the database (PostgreSQL can't
+store them), on query strings and forms alike, and nothing is written."""
+from sqlalchemy import func, select
+
+from extensions import db
+from liaison.models import Organization
+
+
+def test_nul_in_a_search_is_a_400_not_a_500(client):
+    response = client.get("/events/?q=a%00b")
+    assert response.status_code == 400
+    assert b"NUL character" in response.data
+
+
+def test_nul_in_a_public_feed_filter_is_refused(client):
+    response = client.get("/calendar/public.ics?topic=%00")
+    assert response.status_code == 400
+
+
+def test_nul_in_a_form_field_writes_nothing(client, make_user, login):
+    admin = login(make_user(role="admin"))
+    before = db.session.scalar(select(func.count(Organization.id)))
+    response = client.post(
+        "/admin/organizations/new",
+        data={"name": "Evil\x00Org", "kind": "customs", "city": ""},
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(Organization.id))) == before
+    assert admin.is_admin
+
+
+def test_ordinary_input_still_passes(client):
+    assert client.get("/events/?q=postal").status_code == 200
