@@ -33,8 +33,9 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The client address as the proxy saw it, then the usual combined-log fields.
 access_log_format = '%({x-forwarded-for}i)s %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(L)ss'
 
-# X-Forwarded-* are trusted by the app itself (TRUSTED_PROXIES, werkzeug ProxyFix), not here.
-forwarded_allow_ips = "127.0.0.1,::1"
+# X-Forwarded-* are trusted in one place only: the app (TRUSTED_PROXIES, werkzeug ProxyFix).
+# gunicorn's own default would believe X-Forwarded-Proto from any local client.
+forwarded_allow_ips = ""
 
 
 def post_fork(server, worker):

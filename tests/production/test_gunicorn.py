@@ -114,6 +114,12 @@ def test_gunicorn_serves_the_app_from_two_workers(tmp_path):
         with urllib.request.urlopen(server.url("/healthz")) as response:
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        # No proxy is trusted (TRUSTED_PROXIES unset): a client claiming HTTPS is not believed.
+        spoofed = urllib.request.Request(
+            server.url("/healthz"), headers={"X-Forwarded-Proto": "https"}
+        )
+        with urllib.request.urlopen(spoofed) as response:
+            assert "Strict-Transport-Security" not in response.headers
     finally:
         log = server.stop()
     assert "Booting worker" in log
