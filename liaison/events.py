@@ -18,7 +18,17 @@ from extensions import db
 from liaison import notifications, registrations
 from liaison.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.event_queries import visible_events  # noqa: F401  (part of this interface)
-from liaison.models import Event, EventKind, EventStatus, EventTopic, Organization, OrgKind, User
+from liaison.models import (
+    ACTIVE_REGISTRATION_STATUSES,
+    Event,
+    EventKind,
+    EventStatus,
+    EventTopic,
+    Organization,
+    OrgKind,
+    Registration,
+    User,
+)
 from liaison.types import utcnow
 
 TITLE_MAX = 200
@@ -356,7 +366,22 @@ def publish_event(event: Event, *, by: User) -> dict[str, tuple]:
     _require_open(event)
     if event.is_published:
         raise Conflict(_("This event is already published."))
-    return _set_status(event, EventStatus.published)
+    changes = _set_status(event, EventStatus.published)
+    if _has_active_registrations(event):
+        # Registrants of an event taken back to draft get it back in their calendars.
+        notifications.event_changed(event, changes)
+    return changes
+
+
+def _has_active_registrations(event: Event) -> bool:
+    return db.session.scalar(
+        select(Registration.id)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
+        )
+        .limit(1)
+    ) is not None
 
 
 def unpublish_event(event: Event, *, by: User) -> dict[str, tuple]:

@@ -134,7 +134,9 @@ def describe_changes(changes: dict, user: User, *, confirmed: bool) -> list[Chan
     return lines
 
 
-def _invite(event: Event, user: User, name: str, method: str) -> bytes:
+def _invite(
+    event: Event, user: User, name: str, method: str, registration: Registration | None
+) -> bytes:
     """One attendee's iTIP message; ORGANIZER is the From address (MAIL_DEFAULT_SENDER)."""
     from liaison import ical
 
@@ -147,7 +149,43 @@ def _invite(event: Event, user: User, name: str, method: str) -> bytes:
         base_url=current_app.config["BASE_URL"],
         organizer_email=organizer.addr_spec,
         organizer_name=organizer.display_name or None,
+        sequence=_invite_sequence(event, registration, method),
     )
+
+
+def _last_invite_method(registration: Registration) -> str | None:
+    if registration.id is None:
+        return None
+    return db.session.scalar(
+        select(OutboxMessage.ical_method)
+        .where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.ical_method.is_not(None),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+
+
+def _invite_sequence(event: Event, registration: Registration | None, method: str) -> int:
+    """The SEQUENCE one attendee gets: the event's plus their registration's offset.
+
+    Calendar programs ignore an invite whose SEQUENCE is not above the last one they applied.
+    When only this person's place goes (cancelled, declined, moved back) the event's sequence
+    does not move, so the offset rises for the CANCEL; when the place comes back after any
+    CANCEL it rises again for the REQUEST. When the whole event goes (cancelled, unpublished)
+    the event's own sequence has already risen.
+    """
+    if registration is None:
+        from liaison import ical
+
+        return ical.cancel_sequence(event) if method == "CANCEL" else event.sequence
+    event_removed = event.status != EventStatus.published
+    if method == "CANCEL" and not event_removed:
+        registration.invite_offset += 1
+    elif method == "REQUEST" and _last_invite_method(registration) == "CANCEL":
+        registration.invite_offset += 1
+    return event.sequence + registration.invite_offset
 
 
 def _queue(
@@ -187,7 +225,7 @@ def _queue(
         html = render_template(f"email/{kind}.html", subject=subject, **values)
         recipient_name = mail.clean_header(user.name)
         # The invite's description (direction, host, links) in the recipient's language too.
-        ical = _invite(event, user, recipient_name, method) if method else None
+        ical = _invite(event, user, recipient_name, method, registration) if method else None
     return outbox.queue(
         kind=kind,
         recipient=user.email,
@@ -209,18 +247,7 @@ def _held_confirmed_place(registration: Registration) -> bool:
     history = inspect(registration).attrs.status.history
     if RegistrationStatus.confirmed in (history.deleted or ()):
         return True
-    if registration.id is None:
-        return False
-    last = db.session.scalar(
-        select(OutboxMessage.ical_method)
-        .where(
-            OutboxMessage.registration_id == registration.id,
-            OutboxMessage.ical_method.is_not(None),
-        )
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
-    return last == "REQUEST"
+    return _last_invite_method(registration) == "REQUEST"
 
 
 def registration_changed(registration: Registration, news: str) -> None:
@@ -261,6 +288,9 @@ def event_changed(event: Event, changes: dict[str, tuple[object, object]]) -> No
     """Tell every active registrant what changed (field -> (old, new)), with an updated invite."""
     if not set(changes) & set(CHANGE_LABELS):
         return
+    # Back to draft takes the event out of confirmed attendees' calendars; publishing again
+    # puts it back (with a higher SEQUENCE, see _invite_sequence).
+    withdrawn = event.status == EventStatus.draft
     for registration in _active_registrations(event):
         confirmed = registration.status == RegistrationStatus.confirmed
         user = registration.user
@@ -268,12 +298,15 @@ def event_changed(event: Event, changes: dict[str, tuple[object, object]]) -> No
             lines = describe_changes(changes, user, confirmed=confirmed)
         if not lines:
             continue
+        method = None
+        if confirmed:
+            method = "CANCEL" if withdrawn else "REQUEST"
         _queue(
             "event_changed",
             user,
             event,
             registration=registration,
-            method="REQUEST" if confirmed else None,
+            method=method,
             changes=lines,
         )
 

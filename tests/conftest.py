@@ -85,7 +85,7 @@ def runner(app):
 
 
 @pytest.fixture
-def make_org():
+def make_org(app):
     def make(name: str | None = None, kind: OrgKind = OrgKind.customs, **fields) -> Organization:
         org = Organization(name=name or f"Org {next(_counter)}", kind=kind, **fields)
         db.session.add(org)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -33,6 +33,9 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     checked_in_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    # Added to the event's SEQUENCE in this person's invites; it rises when we take the event
+    # out of their calendar and again when we put it back, so their numbers never go down.
+    invite_offset: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     user: Mapped[User] = relationship()

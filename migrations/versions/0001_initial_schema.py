@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 16:36:58.923909
+Create Date: 2026-11-25 17:04:22.142208
 
 """
 from alembic import op
@@ -170,6 +170,7 @@ def upgrade():
     sa.Column('updated_at', liaison.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('checked_in_at', liaison.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reminded_at', liaison.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('invite_offset', sa.Integer(), server_default=sa.text('0'), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_registration_event_id_event'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_registration_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_registration')),
