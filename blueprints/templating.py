@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_datetime_format
 from flask import current_app, request, url_for
-from flask_babel import format_datetime, get_timezone
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
 
 from blueprints.i18n import current_language
 from liaison.models import EventKind, EventStatus, OrgKind, RegistrationStatus, Role
@@ -17,7 +18,17 @@ def when(value: datetime | None, zone: str | None = None, fmt: str = "medium") -
     if value is None:
         return ""
     tz = ZoneInfo(zone) if zone else get_timezone()
-    return format_datetime(value.astimezone(tz), format=fmt, rebase=False) + " " + zone_label(value, tz)
+    local = value.astimezone(tz)
+    if fmt == "medium":  # a medium date with hours and minutes: seconds are noise on a page
+        text = (
+            get_datetime_format("medium", locale=get_locale() or "en")
+            .replace("'", "")
+            .replace("{0}", format_time(local, "short", rebase=False))
+            .replace("{1}", format_date(local, "medium", rebase=False))
+        )
+    else:
+        text = format_datetime(local, format=fmt, rebase=False)
+    return text + " " + zone_label(value, tz)
 
 
 def zone_label(value: datetime, tz) -> str:

@@ -96,7 +96,7 @@ def test_event_page_names_and_dates_follow_the_language(client, world):
     assert "General Administration of Customs" in english and "海关总署" not in english
     assert "海关总署" in chinese and "General Administration of Customs" not in chinese
     assert "Zhang Min" in english and "张敏" in chinese  # the organizer list
-    # Babel dates: "Dec 2, 2026, 9:00:00 AM" against "2026年12月2日 09:00:00", each with the zone.
+    # Babel dates: "Wednesday, December 2, 2026" against "2026年12月2日星期三", each with the zone.
     assert "Dec 2, 2026" in english and "2026年12月2日" in chinese
     # The visitor's own zone (UTC for anonymous visitors), joined the way each language does.
     assert "Dec 2, 2026, 01:00–03:00" in english and "2026年12月2日 01:00–03:00" in chinese
@@ -112,12 +112,15 @@ def test_attendee_list_shows_chinese_names_on_a_chinese_page(client, login, worl
     url = f"/events/{world['event'].id}/registrations"
     english = client.get(url).get_data(as_text=True)
     assert "Wang Fang" in english and "Acme Brands" in english and "王芳" not in english
+    # The `when` filter: a medium date with hours and minutes, and the zone.
+    assert "Dec 2, 2026, 9:00\u202fAM (Asia/Shanghai, UTC+08:00)" in english  # CLDR: narrow nbsp
 
     organizer.language = "zh"
     db.session.commit()
     chinese = client.get(url).get_data(as_text=True)
     assert "王芳" in chinese and "艾克美品牌" in chinese
     assert "Wang Fang" not in chinese and "Acme Brands" not in chinese
+    assert "2026年12月2日 09:00 (Asia/Shanghai, UTC+08:00)" in chinese
 
 
 def test_error_pages_are_translated(client):
