@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from liaison.errors import ValidationFailed
-from liaison.models import OrgKind, Organization
+from liaison.models import Organization, OrgKind
 
 
 def _check(

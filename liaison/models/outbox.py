@@ -15,7 +15,9 @@ class OutboxMessage(db.Model):
     """One message to one recipient; `message_id` is fixed at queue time so a retry is the
     same message to the receiving server."""
 
-    __table_args__ = (Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
