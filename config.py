@@ -43,6 +43,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in each process's memory (N workers => N x the limit) until it is back,
+    # rather than refusing every log-in with a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")  # per API token
     API_TOKEN_FAILURE_LIMIT = "30 per minute"  # failed bearer tokens, per address
     # Per client address: nobody is logged in yet when guessing passwords or signing up.

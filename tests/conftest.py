@@ -48,12 +48,21 @@ def _reset_postgres() -> None:
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_settings() -> dict:
+    """Config overrides applied before the app starts; parametrize it to change them, e.g.
+    `@pytest.mark.parametrize("app_settings", [{"RATELIMIT_ENABLED": True}])`."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_settings):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = os.environ.get(
             "TEST_DATABASE_URL", f"sqlite:///{tmp_path / 'test.sqlite'}"
         )
 
+    for name, value in app_settings.items():
+        setattr(Config, name, value)
     app = create_app(Config)
 
     @app.before_request

@@ -4,14 +4,15 @@ from __future__ import annotations
 import pytest
 
 PASSWORD = "correct horse battery"
+LIMITED = pytest.mark.parametrize("app_settings", [{"RATELIMIT_ENABLED": True}], ids=["limits on"])
 
 
 def post_login(client, email, password, **kwargs):
     return client.post("/auth/login", data={"email": email, "password": password}, **kwargs)
 
 
-def test_eleventh_failed_login_in_a_minute_is_refused(app_with, make_user):
-    app = app_with(RATELIMIT_ENABLED=True)
+@LIMITED
+def test_eleventh_failed_login_in_a_minute_is_refused(app, make_user):
     user = make_user(password=PASSWORD)
     client = app.test_client()
     for attempt in range(10):
@@ -30,8 +31,8 @@ def test_eleventh_failed_login_in_a_minute_is_refused(app_with, make_user):
     ).status_code == 302
 
 
-def test_signup_is_rate_limited(app_with, make_org):
-    app = app_with(RATELIMIT_ENABLED=True)
+@LIMITED
+def test_signup_is_rate_limited(app, make_org):
     client = app.test_client()
     limit = int(app.config["SIGNUP_RATE_LIMIT"].split()[0])
     statuses = [
@@ -42,8 +43,8 @@ def test_signup_is_rate_limited(app_with, make_org):
     assert statuses[limit] == 429
 
 
-def test_login_pages_are_not_limited_when_only_viewed(app_with):
-    client = app_with(RATELIMIT_ENABLED=True).test_client()
+@LIMITED
+def test_login_pages_are_not_limited_when_only_viewed(client):
     assert {client.get("/auth/login").status_code for _ in range(30)} == {200}
 
 

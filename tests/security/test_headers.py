@@ -81,8 +81,8 @@ def test_forwarded_proto_is_ignored_unless_proxies_are_trusted(client):
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_trusted_proxy_forwards_scheme_and_client_address(app_with):
-    app = app_with(TRUSTED_PROXIES=1)
+@pytest.mark.parametrize("app_settings", [{"TRUSTED_PROXIES": 1}])
+def test_trusted_proxy_forwards_scheme_and_client_address(app):
     seen = {}
 
     @app.get("/_probe")
@@ -99,8 +99,8 @@ def test_trusted_proxy_forwards_scheme_and_client_address(app_with):
     assert seen == {"addr": "203.0.113.9", "secure": True}
 
 
-def test_force_https_redirects_plain_http(app_with):
-    client = app_with(FORCE_HTTPS=True).test_client()
+@pytest.mark.parametrize("app_settings", [{"FORCE_HTTPS": True}])
+def test_force_https_redirects_plain_http(client):
     response = client.get("/events/?kind=training")
     assert response.status_code == 301
     assert response.headers["Location"] == "https://localhost/events/?kind=training"

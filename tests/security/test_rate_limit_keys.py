@@ -3,9 +3,15 @@
 public address, many people."""
 from __future__ import annotations
 
+import socket
+
+import pytest
+
+from extensions import db, limiter
 from liaison import apitokens, feedtokens
 from liaison.models import OrgKind, Role
 
+LIMITED = pytest.mark.parametrize("app_settings", [{"RATELIMIT_ENABLED": True}], ids=["limits on"])
 OFFICE = {"REMOTE_ADDR": "203.0.113.50"}  # everyone below comes from the same address
 
 
@@ -17,10 +23,10 @@ def signed_in_client(app, user):
     return client
 
 
-def test_api_limit_is_per_token_not_per_address(app_with, make_user):
-    from extensions import db
-
-    app = app_with(RATELIMIT_ENABLED=True, API_RATE_LIMIT="5 per minute")
+@pytest.mark.parametrize(
+    "app_settings", [{"RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "5 per minute"}]
+)
+def test_api_limit_is_per_token_not_per_address(app, make_user):
     first, second = make_user(), make_user()
     raw_first = apitokens.issue_token(first, "a")[1]
     raw_second = apitokens.issue_token(second, "b")[1]
@@ -37,10 +43,10 @@ def test_api_limit_is_per_token_not_per_address(app_with, make_user):
     assert me(raw_second) == 200  # a colleague at the same address is not affected
 
 
+@LIMITED
 def test_an_office_browses_and_registers_without_hitting_a_limit(
-    app_with, make_org, make_user, make_event
+    app, make_org, make_user, make_event
 ):
-    app = app_with(RATELIMIT_ENABLED=True)
     customs = make_org(kind=OrgKind.customs)
     event = make_event(capacity=None)
     people = [make_user(org=customs) for _ in range(25)]
@@ -58,10 +64,8 @@ def test_an_office_browses_and_registers_without_hitting_a_limit(
     assert {anonymous.get("/events/", environ_base=OFFICE).status_code for _ in range(60)} == {200}
 
 
-def test_an_office_calendar_server_polls_many_feeds_without_a_limit(app_with, make_user):
-    from extensions import db
-
-    app = app_with(RATELIMIT_ENABLED=True)
+@LIMITED
+def test_an_office_calendar_server_polls_many_feeds_without_a_limit(app, make_user):
     people = [make_user(role=Role.participant) for _ in range(40)]
     urls = [f"/calendar/{feedtokens.calendar_token(person)}.ics" for person in people]
     db.session.commit()
@@ -70,8 +74,8 @@ def test_an_office_calendar_server_polls_many_feeds_without_a_limit(app_with, ma
     assert statuses == [200] * 80
 
 
-def test_guessing_feed_tokens_is_limited_per_address(app_with):
-    app = app_with(RATELIMIT_ENABLED=True)
+@LIMITED
+def test_guessing_feed_tokens_is_limited_per_address(app):
     client = app.test_client()
     statuses = [
         client.get(f"/calendar/guess{i}.ics", environ_base=OFFICE).status_code
@@ -83,8 +87,8 @@ def test_guessing_feed_tokens_is_limited_per_address(app_with):
     assert elsewhere.status_code == 404
 
 
-def test_guessing_api_tokens_is_limited_per_address(app_with):
-    app = app_with(RATELIMIT_ENABLED=True)
+@LIMITED
+def test_guessing_api_tokens_is_limited_per_address(app):
     client = app.test_client()
     statuses = [
         client.get(
@@ -94,3 +98,32 @@ def test_guessing_api_tokens_is_limited_per_address(app_with):
     ]
     assert statuses[0] == 401
     assert 429 in statuses, "unknown API tokens must be rate-limited"
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "app_settings",
+    [{"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{_closed_port()}/0"}],
+    ids=["redis down"],
+)
+def test_log_in_still_works_and_is_limited_while_redis_is_down(app, make_user):
+    """Production falls back to per-process counting when the shared storage is unreachable."""
+    assert app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+    user = make_user(password="correct horse battery")
+    client = app.test_client()
+    try:
+        wrong = [
+            client.post("/auth/login", data={"email": user.email, "password": "nope nope"})
+            .status_code
+            for _ in range(11)
+        ]
+        assert wrong == [200] * 10 + [429]
+        assert client.get("/api/v1/me", headers={"Authorization": "Bearer x"}).status_code == 401
+    finally:
+        # The limiter is one object for the whole test session: forget the outage.
+        limiter._storage_dead = False
