@@ -12,6 +12,8 @@ from sqlalchemy import text
 from app import create_app
 from config import Config, DevelopmentConfig, config_from_env
 from extensions import db
+from liaison.models import Organization, OrgKind, Role, User
+from liaison.passwords import hash_password
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):
@@ -62,8 +64,20 @@ def production_app(tmp_path):
         db.engine.dispose()
 
 
-def test_session_and_remember_cookies_are_secure_httponly_lax(production_app, make_user):
-    user = make_user()
+def add_user(password: str) -> User:
+    """A user in the production app (the shared factories belong to the test app)."""
+    org = Organization(name="Xiamen Customs", kind=OrgKind.customs)
+    user = User(
+        email="officer@xiamen.example", display_name="Officer Lin",
+        password_hash=hash_password(password), organization=org, role=Role.participant,
+    )
+    db.session.add_all([org, user])
+    db.session.commit()
+    return user
+
+
+def test_session_and_remember_cookies_are_secure_httponly_lax(production_app):
+    user = add_user("production password 1")
 
     @production_app.get("/_login")
     def _login():
@@ -79,9 +93,9 @@ def test_session_and_remember_cookies_are_secure_httponly_lax(production_app, ma
     assert production_app.config["SESSION_PROTECTION"] in ("basic", "strong")
 
 
-def test_real_login_sets_flagged_cookies(production_app, make_user):
+def test_real_login_sets_flagged_cookies(production_app):
     """Through the real form, CSRF token included (production keeps CSRF on)."""
-    user = make_user(password="production password 1")
+    user = add_user("production password 1")
     client = production_app.test_client()
     https = "https://liaison.example"
     page = client.get("/auth/login", base_url=https).get_data(as_text=True)
