@@ -17,11 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, exists, func, or_, select, type_coerce
+from sqlalchemy import and_, case, exists, func, or_, select, type_coerce, union
 from sqlalchemy.orm import selectinload
 
 from extensions import db
+from liaison import feedcache
 from liaison.errors import ValidationFailed
 from liaison.event_queries import filter_events
 from liaison.models import (
@@ -29,6 +31,7 @@ from liaison.models import (
     Event,
     EventKind,
     EventStatus,
+    EventTopic,
     Organization,
     Registration,
     RegistrationStatus,
@@ -144,6 +147,23 @@ def _last_modified(now: datetime, grace_days: int, past_days: int, *extra) -> da
     return min(max(found), now) if found else None
 
 
+def public_select(
+    filters: PublicFilters, *, now: datetime, grace_days: int, past_days: int = PUBLIC_PAST_DAYS
+):
+    """The public feed's events as a SELECT (no ordering, no eager loads)."""
+    stmt = select(Event).where(
+        Event.audience_csv == "",
+        Event.end_at >= now - timedelta(days=past_days),
+        _in_grace(now, grace_days),
+    )
+    return filter_events(
+        stmt,
+        kind=filters.kind.value if filters.kind else None,
+        topic=filters.topic,
+        host_id=filters.host.id if filters.host else None,
+    )
+
+
 def public_feed(
     filters: PublicFilters,
     *,
@@ -152,17 +172,7 @@ def public_feed(
     past_days: int = PUBLIC_PAST_DAYS,
 ) -> Feed:
     """Published events open to all (cancelled ones during the grace period), filtered."""
-    stmt = select(Event).where(
-        Event.audience_csv == "",
-        Event.end_at >= now - timedelta(days=past_days),
-        _in_grace(now, grace_days),
-    )
-    stmt = filter_events(
-        stmt,
-        kind=filters.kind.value if filters.kind else None,
-        topic=filters.topic,
-        host_id=filters.host.id if filters.host else None,
-    )
+    stmt = public_select(filters, now=now, grace_days=grace_days, past_days=past_days)
     events = list(db.session.scalars(_details(stmt)))
     label = filters.label()
     name = _("Liaison: public sessions")
@@ -173,15 +183,10 @@ def public_feed(
     )
 
 
-def personal_feed(
-    user: User,
-    *,
-    now: datetime,
-    grace_days: int,
-    past_days: int = PERSONAL_PAST_DAYS,
-) -> Feed:
-    """The user's registered (active) and organized events; an event cancelled while they
-    were registered stays, as cancelled, for the grace period. Never anyone else's."""
+def personal_select(
+    user: User, *, now: datetime, grace_days: int, past_days: int = PERSONAL_PAST_DAYS
+):
+    """The personal feed's events as a SELECT (no ordering, no eager loads)."""
     organizes = exists().where(
         event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user.id
     )
@@ -198,11 +203,30 @@ def personal_feed(
             ),
         ),
     )
+    # The same rule, narrowed first to the user's own rows (an index look-up, not a scan).
+    theirs = union(
+        select(Registration.event_id).where(Registration.user_id == user.id),
+        select(event_organizer.c.event_id).where(event_organizer.c.user_id == user.id),
+    )
     stmt = select(Event).where(
+        Event.id.in_(theirs),
         or_(organizes, registered),
         Event.end_at >= now - timedelta(days=past_days),
         _in_grace(now, grace_days),
     )
+    return stmt
+
+
+def personal_feed(
+    user: User,
+    *,
+    now: datetime,
+    grace_days: int,
+    past_days: int = PERSONAL_PAST_DAYS,
+) -> Feed:
+    """The user's registered (active) and organized events; an event cancelled while they
+    were registered stays, as cancelled, for the grace period. Never anyone else's."""
+    stmt = personal_select(user, now=now, grace_days=grace_days, past_days=past_days)
     events = list(db.session.scalars(_details(stmt)))
     rows = db.session.execute(
         select(Registration.event_id, Registration.status, Registration.updated_at).where(
@@ -228,4 +252,47 @@ def personal_feed(
         viewer_statuses={e.id: statuses[e.id] for e in events if e.id in statuses},
         show_online_for=online,
         last_modified=_last_modified(now, grace_days, past_days, newest_registration),
+    )
+
+
+_FP_REG = Registration.__table__.alias("fp_reg")
+_FP_ORGS = select(*Organization.__table__.c).order_by(Organization.id)
+
+
+def content_rows(stmt, user: User | None = None) -> list:
+    """Every value a feed body is built from, as row queries for `feedcache.fingerprint`:
+    each event in the feed with all its columns (and, for a personal feed, the owner's
+    registration and organizer flag), the topics of those events, and every organization
+    (hosts' names and kinds)."""
+    rows = stmt.with_only_columns(*Event.__table__.c)
+    if user is not None:
+        organizes = exists().where(
+            event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user.id
+        )
+        rows = rows.outerjoin(
+            _FP_REG, and_(_FP_REG.c.event_id == Event.id, _FP_REG.c.user_id == user.id)
+        ).add_columns(_FP_REG.c.status, _FP_REG.c.updated_at, organizes.label("fp_dynamic"))
+    topics = (
+        select(EventTopic.event_id, EventTopic.name)
+        .where(EventTopic.event_id.in_(stmt.with_only_columns(Event.id).order_by(None)))
+        .order_by(EventTopic.event_id, EventTopic.name)
+    )
+    return [rows.order_by(None).order_by(Event.id), topics, _FP_ORGS]
+
+
+def public_fingerprint(
+    filters: PublicFilters, *, now: datetime, grace_days: int, base_url: str
+) -> str:
+    """The public feed's cache key and ETag: one query (liaison.feedcache)."""
+    stmt = public_select(filters, now=now, grace_days=grace_days)
+    return feedcache.fingerprint(
+        content_rows(stmt), "public", str(get_locale()), filters.label(), base_url
+    )
+
+
+def personal_fingerprint(user: User, *, now: datetime, grace_days: int, base_url: str) -> str:
+    """The personal feed's cache key and ETag: one query (liaison.feedcache)."""
+    stmt = personal_select(user, now=now, grace_days=grace_days)
+    return feedcache.fingerprint(
+        content_rows(stmt, user), "personal", user.id, str(get_locale()), base_url
     )

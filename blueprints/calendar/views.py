@@ -2,7 +2,9 @@
 
 The feeds never touch the session or `current_user` (a calendar program has no cookie, and
 reading the session would add `Vary: Cookie`), answer in a fixed language, and send a strong
-ETag made from the body plus Last-Modified, so pollers get 304s until something changes.
+ETag plus Last-Modified, so pollers get 304s until something changes. A feed's ETag is the
+fingerprint of everything its body is made from (liaison.feedcache): one query answers a 304,
+and a body already built for that fingerprint is reused instead of being built again.
 Errors on feed URLs are short plain text: no page with links for a secret URL to leak through.
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ from blueprints.calendar import stateless
 from blueprints.calendar.links import event_links
 from blueprints.i18n import CATALOGS
 from extensions import db, limiter
-from liaison import feeds, feedtokens, ical
+from liaison import feedcache, feeds, feedtokens, ical
 from liaison.errors import DomainError
 from liaison.event_queries import visible_events
 from liaison.models import Event, Registration, RegistrationStatus
@@ -45,11 +47,13 @@ def _not_modified(etag: str, last_modified) -> bool:
 
 
 def calendar_response(
-    body: bytes, *, last_modified, cache_control: str, filename: str, attachment: bool = False
+    body: bytes | None, *, last_modified, cache_control: str, filename: str,
+    attachment: bool = False, etag: str | None = None,
 ) -> Response:
-    """text/calendar with a strong body-hash ETag, Last-Modified and the right 304."""
-    etag = hashlib.sha256(body).hexdigest()[:40]
-    if _not_modified(etag, last_modified):
+    """text/calendar with a strong ETag (the body's hash unless given), Last-Modified and the
+    right 304. A None body is only for a request already known to match (`etag` given)."""
+    etag = etag or hashlib.sha256(body).hexdigest()[:40]
+    if body is None or _not_modified(etag, last_modified):
         response = Response(status=304)
     else:
         response = Response(body, mimetype="text/calendar")  # Flask adds charset=utf-8
@@ -121,10 +125,33 @@ def public_feed():
             filters = feeds.parse_public_filters(request.args)
         except DomainError as error:
             return _plain(error.message, 400)
-        feed = feeds.public_feed(filters, now=utcnow(), grace_days=_grace_days())
-        body = ical.build_calendar(feed.events, base_url=_base_url(), name=feed.name)
+        now = utcnow()
+        key = feeds.public_fingerprint(
+            filters, now=now, grace_days=_grace_days(), base_url=_base_url()
+        )
+
+        def build():
+            feed = feeds.public_feed(filters, now=now, grace_days=_grace_days())
+            body = ical.build_calendar(feed.events, base_url=_base_url(), name=feed.name)
+            return body, feed.last_modified
+
+        return _feed_response(key, build, PUBLIC_CACHE)
+
+
+def _feed_response(key: str, build, cache_control: str) -> Response:
+    """Answer a feed from its fingerprint (liaison.feedcache): a matching If-None-Match gets
+    its 304 before anything is built; otherwise the stored body, else a new one, stored."""
+    etag = key[:40]
+    cached = feedcache.get(key)
+    if "If-None-Match" in request.headers and request.if_none_match.contains_weak(etag):
+        return calendar_response(
+            None, etag=etag, last_modified=cached[1] if cached else None,
+            cache_control=cache_control, filename="liaison.ics",
+        )
+    body, last_modified = cached or feedcache.put(key, *build())
     return calendar_response(
-        body, last_modified=feed.last_modified, cache_control=PUBLIC_CACHE, filename="liaison.ics"
+        body, etag=etag, last_modified=last_modified, cache_control=cache_control,
+        filename="liaison.ics",
     )
 
 
@@ -150,17 +177,23 @@ def personal_feed(token: str):
     if user is None:
         return _plain("Not found.", 404)
     with force_locale(CATALOGS.get(user.language, "en")):
-        feed = feeds.personal_feed(user, now=utcnow(), grace_days=_grace_days())
-        body = ical.build_calendar(
-            feed.events,
-            base_url=_base_url(),
-            name=feed.name,
-            viewer_statuses=feed.viewer_statuses,
-            show_online_for=feed.show_online_for,
+        now = utcnow()
+        key = feeds.personal_fingerprint(
+            user, now=now, grace_days=_grace_days(), base_url=_base_url()
         )
-    response = calendar_response(
-        body, last_modified=feed.last_modified, cache_control=PRIVATE_CACHE, filename="liaison.ics"
-    )
+
+        def build():
+            feed = feeds.personal_feed(user, now=now, grace_days=_grace_days())
+            body = ical.build_calendar(
+                feed.events,
+                base_url=_base_url(),
+                name=feed.name,
+                viewer_statuses=feed.viewer_statuses,
+                show_online_for=feed.show_online_for,
+            )
+            return body, feed.last_modified
+
+        response = _feed_response(key, build, PRIVATE_CACHE)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
