@@ -61,4 +61,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(calendar.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(cli.bp)
+    if app.config.get("BENCH_ROUTES"):  # bench/ only: the reference page of issue 9
+        from blueprints import benchref
+
+        app.register_blueprint(benchref.bp)
     return app

@@ -78,6 +78,10 @@ class Config:
     FEED_CANCELLED_GRACE_DAYS = 30
     # Test-only switch for the stress test's control run; never set it in production.
     SEAT_LOCK_DISABLED = False
+    # bench/ only: registers the benchmarks' reference page (blueprints/benchref.py).
+    BENCH_ROUTES = False
+    # Where built calendar feeds are kept (liaison/feedcache.py); default instance/feed-cache.
+    FEED_CACHE_DIR = os.environ.get("FEED_CACHE_DIR") or None
 
 
 class DevelopmentConfig(Config):

@@ -4,16 +4,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from extensions import db
+from liaison.database import begin_immediate, is_sqlite
 from liaison.errors import ValidationFailed
 from liaison.models import ApiToken, User
 from liaison.types import utcnow
 
 PREFIX = "lia_"
+TOUCH_INTERVAL = timedelta(seconds=60)
 
 
 def _digest(raw: str) -> str:
@@ -34,7 +37,8 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 
 
 def user_for_api_token(raw: str) -> User | None:
-    """The active owner of an unrevoked token, else None; marks the token as used."""
+    """The active owner of an unrevoked token, else None; marks the token as used (at most
+    once per TOUCH_INTERVAL, so a busy client does not turn every call into a write)."""
     if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
         return None
     digest = _digest(raw)
@@ -43,9 +47,20 @@ def user_for_api_token(raw: str) -> User | None:
         return None
     if token.is_revoked or not token.user.is_active:
         return None
-    token.last_used_at = utcnow()
-    db.session.flush()
+    if _touch_due(token.last_used_at):
+        if is_sqlite(db.session):
+            # Read-then-write in one SQLite transaction fails at once ("database is locked")
+            # when another writer went first; take the write lock up front instead (it waits).
+            begin_immediate(db.session)
+        if _touch_due(token.last_used_at):  # reloaded under the lock
+            token.last_used_at = utcnow()
+            db.session.flush()
     return token.user
+
+
+def _touch_due(last_used_at) -> bool:
+    """last_used_at is kept to the minute: most API calls then write nothing at all."""
+    return last_used_at is None or utcnow() - last_used_at >= TOUCH_INTERVAL
 
 
 def revoke_token(token: ApiToken) -> None:

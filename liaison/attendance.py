@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from extensions import db
 from liaison.models import (
@@ -36,6 +37,8 @@ def attendees_query(
         .join(Organization, Organization.id == User.organization_id)
         .where(Registration.event_id == event.id)
         .order_by(Registration.created_at, Registration.id)
+        # The joined rows fill reg.user and reg.user.organization: no query per row.
+        .options(contains_eager(Registration.user).contains_eager(User.organization))
     )
     if status is not None:
         query = query.where(Registration.status == status)
@@ -93,6 +96,7 @@ def training_history(user: User) -> list[Attendance]:
             .join(Event, Event.id == Attendance.event_id)
             .where(Attendance.user_id == user.id)
             .order_by(Event.start_at.desc())
+            .options(contains_eager(Attendance.event))
         )
     )
 
@@ -113,5 +117,29 @@ def my_registrations(user: User) -> list[Registration]:
             .join(Event, Event.id == Registration.event_id)
             .where(Registration.user_id == user.id)
             .order_by(Event.start_at)
+            .options(contains_eager(Registration.event))
         )
     )
+
+
+def waitlist_places(user: User) -> dict[int, int]:
+    """Registration id -> place in its event's waiting list, for every list the user waits
+    on, in one query (a window function), as `registrations.waitlist_position` counts it."""
+    waiting = Registration.status == RegistrationStatus.waitlisted
+    theirs = select(Registration.event_id).where(Registration.user_id == user.id, waiting)
+    ranked = (
+        select(
+            Registration.id,
+            Registration.user_id,
+            func.row_number()
+            .over(partition_by=Registration.event_id,
+                  order_by=(Registration.created_at, Registration.id))
+            .label("place"),
+        )
+        .where(waiting, Registration.event_id.in_(theirs))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.id, ranked.c.place).where(ranked.c.user_id == user.id)
+    ).all()
+    return {reg_id: int(place) for reg_id, place in rows}

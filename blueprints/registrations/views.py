@@ -115,7 +115,8 @@ def mine():
     upcoming = [r for r in rows if r.event.end_at >= now]
     past = [r for r in rows if r.event.end_at < now]
     past.reverse()
-    positions = {r.id: registrations.waitlist_position(r) for r in upcoming
+    places = attendance.waitlist_places(current_user)  # one query, not one per row
+    positions = {r.id: places.get(r.id) for r in upcoming
                  if r.status == RegistrationStatus.waitlisted}
     return render_template(
         "registrations/mine.html",

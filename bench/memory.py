@@ -1,0 +1,92 @@
+"""Target 5: one gunicorn worker (no recycling) serves 10,000 requests over a mix of pages;
+its resident memory after 10,000 must be within 20% of what it was after 1,000."""
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+
+from bench.common import gunicorn, rss_kib, tempdir, worker_pids
+from bench.result import Result
+from bench.throughput import prepare
+
+TOTAL = 10_000
+CHECKPOINT = 1_000
+GROWTH = 0.20
+CLIENTS = 2
+DEADLINE_S = 300
+
+
+def _paths(data) -> list[str]:
+    """One round of the mix: every kind of page, the heavy ones once per round."""
+    return [
+        f"/events/{data.event_id}",
+        "/events/",
+        f"/events/{data.event_id + 7}",
+        "/events/calendar?month=2031-04",
+        f"/_bench/reference/{data.event_id}",
+        "/calendar/public.ics?kind=training",
+        f"/events/{data.event_id + 11}",
+        f"/events/{data.event_id}.ics",
+        "/healthz",
+        f"/_bench/reference/{data.event_id + 3}",
+    ]
+
+
+def _drive(port: int, paths: list[str], count: int, deadline: float, failures: list) -> None:
+    """`count` requests spread over CLIENTS keep-alive connections, bounded by `deadline`."""
+    lock = threading.Lock()
+    sent = [0]
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < deadline:
+            with lock:
+                if sent[0] >= count:
+                    break
+                n = sent[0]
+                sent[0] += 1
+            conn.request("GET", paths[n % len(paths)])
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                failures.append((paths[n % len(paths)], response.status))
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if sent[0] < count:
+        raise RuntimeError(f"only {sent[0]} of {count} requests before the deadline")
+
+
+def run() -> list[Result]:
+    folder = tempdir()
+    url, data = prepare(folder)
+    paths = _paths(data)
+    failures: list = []
+    deadline = time.monotonic() + DEADLINE_S
+    with gunicorn(url, workers=1, threads=1) as (base, master):
+        port = int(base.rsplit(":", 1)[1])
+        (worker,) = worker_pids(master)
+        _drive(port, paths, CHECKPOINT, deadline, failures)
+        at_1k = rss_kib(worker)
+        _drive(port, paths, TOTAL - CHECKPOINT, deadline, failures)
+        at_10k = rss_kib(worker)
+        assert worker_pids(master) == [worker], "the worker was replaced mid-run"
+    growth = at_10k / at_1k - 1
+    return [Result(
+        f"5 memory: worker RSS after {TOTAL:,} requests within {GROWTH:.0%} of after "
+        f"{CHECKPOINT:,}",
+        f"{at_1k / 1024:.1f} MiB after {CHECKPOINT:,}, {at_10k / 1024:.1f} MiB after "
+        f"{TOTAL:,} ({growth:+.1%}); non-200 answers {len(failures)}",
+        max(growth, 0) / GROWTH,
+        growth <= GROWTH and not failures,
+    )]
+
+
+if __name__ == "__main__":
+    for result in run():
+        print(result.line())

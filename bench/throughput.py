@@ -1,0 +1,72 @@
+"""Target 3: requests/s under gunicorn (2 sync workers, SQLite, the large data set) with wrk
+on loopback: the event page and the upcoming list against the reference page (one event by
+primary key in the base layout), measured in interleaved rounds in the same run."""
+from __future__ import annotations
+
+import statistics
+
+from bench.common import create_database, gunicorn, make_app, seed, tempdir, wrk
+from bench.result import Result
+
+SHARE = 0.60
+ROUNDS = 3
+SECONDS = 5
+
+
+def prepare(folder):
+    """The large data set in a SQLite file; returns (url, dataset)."""
+    from extensions import db
+
+    url = f"sqlite:///{folder / 'pages.sqlite'}"
+    create_database(url)
+    app = make_app(url)
+    with app.app_context():
+        data = seed(2000, 300, 500)
+        db.session.remove()
+        db.engine.dispose()
+    return url, data
+
+
+def run() -> list[Result]:
+    folder = tempdir()
+    url, data = prepare(folder)
+    pages = {
+        "reference": f"/_bench/reference/{data.event_id}",
+        "event page": f"/events/{data.event_id}",
+        "upcoming list": "/events/",
+    }
+    figures: dict[str, list] = {name: [] for name in pages}
+    with gunicorn(url, workers=2) as (base, _pid):
+        for path in pages.values():  # warm up every worker
+            wrk(base + path, seconds=1, connections=4)
+        for _round in range(ROUNDS):
+            for name, path in pages.items():
+                figures[name].append(wrk(base + path, seconds=SECONDS, connections=4))
+    summary = {
+        name: (
+            statistics.median(r.rps for r in runs),
+            statistics.median(r.p50_ms for r in runs),
+            statistics.median(r.p99_ms for r in runs),
+            sum(r.errors for r in runs),
+        )
+        for name, runs in figures.items()
+    }
+    ref_rps = summary["reference"][0]
+    results = []
+    for name in ("event page", "upcoming list"):
+        rps, p50, p99, errors = summary[name]
+        ratio = rps / ref_rps
+        results.append(Result(
+            f"3 {name}: >= {SHARE:.0%} of the reference page's requests/s",
+            f"{rps:.0f} req/s (p50 {p50:.1f} ms, p99 {p99:.1f} ms) vs reference {ref_rps:.0f} "
+            f"req/s (p50 {summary['reference'][1]:.1f} ms, p99 {summary['reference'][2]:.1f} "
+            f"ms) = {ratio:.0%}; non-2xx/socket errors {errors}",
+            SHARE / ratio,
+            ratio >= SHARE and errors == 0,
+        ))
+    return results
+
+
+if __name__ == "__main__":
+    for result in run():
+        print(result.line())
