@@ -63,15 +63,23 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(pytestconfig):
+    # tests/i18n imports this fixture too, and pytest loads this file under two module names:
+    # keep the one Playwright on the session's config, since a second sync_playwright() fails.
+    running = getattr(pytestconfig, "_liaison_browser", None)
+    if running is not None:
+        yield running
+        return
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pytestconfig._liaison_browser = browser
         try:
             yield browser
         finally:
+            pytestconfig._liaison_browser = None
             browser.close()
 
 
