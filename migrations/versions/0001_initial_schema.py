@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 17:04:22.142208
+Create Date: 2026-11-25 17:36:42.986709
 
 """
 from alembic import op
@@ -60,7 +60,7 @@ def upgrade():
     sa.Column('calendar_token_hash', sa.String(length=64), nullable=True),
     sa.Column('created_at', liaison.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', liaison.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('email_verified', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('email_verified', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
     sa.CheckConstraint("language IN ('en', 'zh')", name=op.f('ck_user_language')),
     sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], name=op.f('fk_user_organization_id_organization')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
