@@ -80,7 +80,7 @@ def run() -> list[Result]:
     return [Result(
         f"5 memory: worker RSS after {TOTAL:,} requests within {GROWTH:.0%} of after "
         f"{CHECKPOINT:,}",
-        f"{at_1k / 1024:.1f} MiB after {CHECKPOINT:,}, {at_10k / 1024:.1f} MiB after "
+        f"{at_1k} KiB after {CHECKPOINT:,}, {at_10k} KiB after "
         f"{TOTAL:,} ({growth:+.1%}); non-200 answers {len(failures)}",
         max(growth, 0) / GROWTH,
         growth <= GROWTH and not failures,

@@ -105,15 +105,29 @@ def _aggregate(rows_query: Select, postgresql: bool):
     return sa.select(everything).scalar_subquery()
 
 
-def fingerprint(row_queries: list[Select], *parts: object) -> str:
+_statements: dict[tuple, tuple] = {}
+
+
+def _statement(row_queries: list[Select], postgresql: bool, static: bool):
+    """One SELECT of every row query's aggregate. A static (module-level, bind-parameter)
+    list is built once, so SQLAlchemy reuses its cache key and compiled SQL."""
+    key = (id(row_queries), postgresql)
+    if static and key in _statements and _statements[key][0] is row_queries:
+        return _statements[key][1]
+    statement = sa.select(*(_aggregate(q, postgresql) for q in row_queries))
+    if static:
+        _statements[key] = (row_queries, statement)  # the list stays referenced: ids stay
+    return statement
+
+
+def fingerprint(row_queries: list[Select], *parts: object, params: dict | None = None) -> str:
     """SHA-256 over BUILD_ID, `parts` (kind, locale, name, base URL...) and every row of each
-    of `row_queries`, encoded and concatenated by the database: one statement, one row back.
-    Row order only affects speed: the encoding is unambiguous whatever the order, so
-    different rows can never give the same fingerprint."""
+    of `row_queries` (with bind `params`), encoded and concatenated by the database: one
+    statement, one row back. Row order only affects speed: the encoding is unambiguous
+    whatever the order, so different rows can never give the same fingerprint."""
     postgresql = db.session.get_bind().dialect.name == "postgresql"
-    texts = db.session.execute(
-        sa.select(*(_aggregate(q, postgresql) for q in row_queries))
-    ).one()
+    statement = _statement(row_queries, postgresql, static=params is not None)
+    texts = db.session.execute(statement, params or {}).one()
     digest = hashlib.sha256(BUILD_ID.encode())
     digest.update(repr(parts).encode())
     for text in texts:

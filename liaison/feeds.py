@@ -19,7 +19,18 @@ from datetime import datetime, timedelta
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, exists, func, or_, select, type_coerce, union
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    type_coerce,
+    union,
+)
 from sqlalchemy.orm import joinedload, subqueryload
 
 from extensions import db
@@ -103,13 +114,15 @@ def parse_public_filters(args: Mapping[str, str]) -> PublicFilters:
 
 def _in_grace(now: datetime, grace_days: int):
     """Published, or cancelled less than `grace_days` ago."""
+    return _cancelled_since(now - timedelta(days=grace_days))
+
+
+def _cancelled_since(cutoff):
+    """Published, or cancelled at or after `cutoff` (a value or a bind parameter)."""
     cancelled_at = func.coalesce(Event.cancelled_at, Event.updated_at)
     return or_(
         Event.status == EventStatus.published,
-        and_(
-            Event.status == EventStatus.cancelled,
-            cancelled_at >= now - timedelta(days=grace_days),
-        ),
+        and_(Event.status == EventStatus.cancelled, cancelled_at >= cutoff),
     )
 
 
@@ -189,12 +202,19 @@ def personal_select(
     user: User, *, now: datetime, grace_days: int, past_days: int = PERSONAL_PAST_DAYS
 ):
     """The personal feed's events as a SELECT (no ordering, no eager loads)."""
+    return _personal_select(
+        user.id, now - timedelta(days=past_days), now - timedelta(days=grace_days)
+    )
+
+
+def _personal_select(user_id, ended_after, cancelled_after):
+    """`personal_select` on values or bind parameters (see `personal_fingerprint`)."""
     organizes = exists().where(
-        event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user.id
+        event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user_id
     )
     registered = exists().where(
         Registration.event_id == Event.id,
-        Registration.user_id == user.id,
+        Registration.user_id == user_id,
         or_(
             Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
             # Cancelled together with (or after) the event: it was theirs when it was called off.
@@ -207,16 +227,15 @@ def personal_select(
     )
     # The same rule, narrowed first to the user's own rows (an index look-up, not a scan).
     theirs = union(
-        select(Registration.event_id).where(Registration.user_id == user.id),
-        select(event_organizer.c.event_id).where(event_organizer.c.user_id == user.id),
+        select(Registration.event_id).where(Registration.user_id == user_id),
+        select(event_organizer.c.event_id).where(event_organizer.c.user_id == user_id),
     )
-    stmt = select(Event).where(
+    return select(Event).where(
         Event.id.in_(theirs),
         or_(organizes, registered),
-        Event.end_at >= now - timedelta(days=past_days),
-        _in_grace(now, grace_days),
+        Event.end_at >= ended_after,
+        _cancelled_since(cancelled_after),
     )
-    return stmt
 
 
 def personal_feed(
@@ -261,18 +280,18 @@ _FP_REG = Registration.__table__.alias("fp_reg")
 _FP_ORGS = select(*Organization.__table__.c).order_by(Organization.id)
 
 
-def content_rows(stmt, user: User | None = None) -> list:
+def content_rows(stmt, user_id=None) -> list:
     """Every value a feed body is built from, as row queries for `feedcache.fingerprint`:
     each event in the feed with all its columns (and, for a personal feed, the owner's
     registration and organizer flag), the topics of those events, and every organization
     (hosts' names and kinds)."""
     rows = stmt.with_only_columns(*Event.__table__.c)
-    if user is not None:
+    if user_id is not None:
         organizes = exists().where(
-            event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user.id
+            event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user_id
         )
         rows = rows.outerjoin(
-            _FP_REG, and_(_FP_REG.c.event_id == Event.id, _FP_REG.c.user_id == user.id)
+            _FP_REG, and_(_FP_REG.c.event_id == Event.id, _FP_REG.c.user_id == user_id)
         ).add_columns(_FP_REG.c.status, _FP_REG.c.updated_at, organizes.label("fp_dynamic"))
     topics = (
         select(EventTopic.event_id, EventTopic.name)
@@ -292,9 +311,26 @@ def public_fingerprint(
     )
 
 
+# Built once with bind parameters: a calendar program polls this, so the statement is
+# reused (and its SQL compiled once) instead of rebuilt per request.
+_PERSONAL_ROWS = content_rows(
+    _personal_select(
+        bindparam("fp_user_id", type_=Integer()),
+        bindparam("fp_ended_after", type_=UTCDateTime()),
+        bindparam("fp_cancelled_after", type_=UTCDateTime()),
+    ),
+    bindparam("fp_user_id", type_=Integer()),
+)
+
+
 def personal_fingerprint(user: User, *, now: datetime, grace_days: int, base_url: str) -> str:
-    """The personal feed's cache key and ETag: one query (liaison.feedcache)."""
-    stmt = personal_select(user, now=now, grace_days=grace_days)
+    """The personal feed's cache key and ETag: one query (liaison.feedcache), on exactly the
+    rows `personal_feed` shows (same rule, same `now`)."""
+    params = {
+        "fp_user_id": user.id,
+        "fp_ended_after": now - timedelta(days=PERSONAL_PAST_DAYS),
+        "fp_cancelled_after": now - timedelta(days=grace_days),
+    }
     return feedcache.fingerprint(
-        content_rows(stmt, user), "personal", user.id, str(get_locale()), base_url
+        _PERSONAL_ROWS, "personal", user.id, str(get_locale()), base_url, params=params
     )

@@ -121,11 +121,15 @@ def test_any_change_gives_a_new_etag_and_the_fresh_body(
     assert fresh != first.data, f"{label} should show in the feed"
 
 
-def test_the_date_window_moves_events_out(app, client, world, tmp_path, monkeypatch):
-    first = client.get("/calendar/public.ics")
-    later = utcnow() + timedelta(days=7 + feeds.PUBLIC_PAST_DAYS + 1)
+@pytest.mark.parametrize("personal", [False, True])
+def test_the_date_window_moves_events_out(app, client, world, tmp_path, monkeypatch, personal):
+    path = _path(app, world["reader"]) if personal else "/calendar/public.ics"
+    first = client.get(path)
+    assert b"BEGIN:VEVENT" in first.data
+    past_days = feeds.PERSONAL_PAST_DAYS if personal else feeds.PUBLIC_PAST_DAYS
+    later = utcnow() + timedelta(days=7 + past_days + 1)
     monkeypatch.setattr("blueprints.calendar.views.utcnow", lambda: later)
-    served = client.get("/calendar/public.ics", headers={"If-None-Match": first.headers["ETag"]})
+    served = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert served.status_code == 200
     assert served.headers["ETag"] != first.headers["ETag"]
     assert b"BEGIN:VEVENT" not in served.data  # every event ended long before `later`
