@@ -83,7 +83,11 @@ def list_events():
 
 @bp.post("/events")
 def create_event():
-    """A new draft hosted by the caller's organization unless another is named."""
+    """A new draft hosted by the caller's organization unless another is named; a caller who
+    may not create events is refused (403) before the body is read."""
+    if not g.api_user.can_organize:
+        message = _("Only organizers and administrators can create events.")
+        raise ApiError(403, "forbidden", message)
     body = json_body(schemas.EventCreate)
     values = body.model_dump()
     values["host_organization_id"] = values["host_organization_id"] or g.api_user.organization_id

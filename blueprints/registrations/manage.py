@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from blueprints.redirects import safe_next
 from blueprints.registrations.export import roster_csv
-from blueprints.registrations.views import bp
+from blueprints.registrations.views import bp, visible_event
 from extensions import db
-from liaison import attendance, registrations
+from liaison import attendance, events, registrations
 from liaison.errors import DomainError
 from liaison.models import Event, Registration, RegistrationStatus
 
@@ -17,8 +17,9 @@ FILTERS = ("all", "confirmed", "waitlisted", "pending", "declined", "cancelled")
 
 
 def _managed_event(event_id: int) -> Event:
-    event = db.get_or_404(Event, event_id)
-    if not event.is_organized_by(current_user):
+    """404 when the viewer may not even see the event, 403 when they see it but don't run it."""
+    event = visible_event(event_id)
+    if not events.can_manage(event, current_user):
         abort(403)
     return event
 

@@ -10,7 +10,8 @@ from blueprints.redirects import safe_next
 from extensions import db
 from liaison import attendance, registrations
 from liaison.errors import DomainError
-from liaison.models import Event, EventStatus, Registration, RegistrationStatus
+from liaison.event_queries import visible_events
+from liaison.models import Event, Registration, RegistrationStatus
 from liaison.types import utcnow
 
 bp = Blueprint("registrations", __name__)
@@ -63,6 +64,12 @@ def registration_started(event: Event) -> bool:
     return event.start_at <= utcnow()
 
 
+def visible_event(event_id: int) -> Event:
+    """The event if the current user may see it (the events pages' rule); 404 otherwise,
+    alike for missing, someone else's draft and an audience that excludes them."""
+    return db.first_or_404(visible_events(current_user).where(Event.id == event_id))
+
+
 def _event_page(event_id: int):
     return redirect(url_for("events.detail", event_id=event_id))
 
@@ -70,9 +77,7 @@ def _event_page(event_id: int):
 @bp.post("/events/<int:event_id>/register")
 @login_required
 def register(event_id: int):
-    event = db.get_or_404(Event, event_id)
-    if event.status == EventStatus.draft and not event.is_organized_by(current_user):
-        abort(404)
+    event = visible_event(event_id)
     try:
         registration = registrations.register(event, current_user)
     except DomainError as error:

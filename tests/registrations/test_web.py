@@ -74,11 +74,20 @@ def test_approval_required_says_approval_does_not_reserve_a_seat(
     assert "Awaiting approval" in response.text
 
 
-def test_refusal_is_explained_and_writes_nothing(client, login, make_event, participant):
+def test_refusal_is_explained_and_writes_nothing(client, login, make_event, make_user):
     event = make_event(capacity=5, audience=[OrgKind.rights_holder])
-    login(participant(kind=OrgKind.customs))
+    login(make_user(role=Role.admin))  # sees every event, but a customs organization
     response = client.post(f"/events/{event.id}/register", follow_redirects=True)
     assert "Your organization is not in the audience" in response.text
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+
+
+def test_event_outside_your_audience_is_a_404_and_writes_nothing(
+    client, login, make_event, participant
+):
+    event = make_event(capacity=5, audience=[OrgKind.rights_holder])
+    login(participant(kind=OrgKind.customs))
+    assert client.post(f"/events/{event.id}/register").status_code == 404
     assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
 
 
@@ -215,6 +224,42 @@ def test_participants_and_other_organizers_cannot_manage(
     for outsider in (participant(), make_user(role=Role.organizer)):
         login(outsider)
         assert getattr(client, method)(url, data={"status": "confirmed"}).status_code == 403
+    assert reg_of(event, reg.user).status == S.pending
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/events/{event}/registrations"),
+        ("get", "/events/{event}/check-in"),
+        ("get", "/events/{event}/registrations.csv"),
+        ("post", "/events/{event}/registrations/{reg}/approve"),
+        ("post", "/events/{event}/registrations/{reg}/decline"),
+        ("post", "/events/{event}/registrations/{reg}/move"),
+        ("post", "/events/{event}/registrations/{reg}/check-in"),
+    ],
+)
+@pytest.mark.parametrize("hidden", ["draft", "audience"])
+def test_managing_an_event_you_cannot_see_is_a_404(
+    client, login, make_event, make_org, participant, make_user, method, path, hidden
+):
+    """Not 403: that would tell someone outside the audience (or any draft) that it exists."""
+    from liaison.models import EventStatus
+
+    if hidden == "draft":
+        event = make_event(capacity=5, requires_approval=True, status=EventStatus.draft)
+        viewers = (participant(), make_user(role=Role.organizer))
+    else:
+        event = make_event(capacity=5, requires_approval=True, audience=[OrgKind.customs])
+        viewers = (participant(kind=OrgKind.rights_holder),
+                   make_user(role=Role.organizer, org=make_org(kind=OrgKind.judiciary)))
+    reg = Registration(event=event, user=participant(), status=S.pending)
+    db.session.add(reg)
+    db.session.commit()
+    url = path.format(event=event.id, reg=reg.id)
+    for viewer in viewers:
+        login(viewer)
+        assert getattr(client, method)(url, data={"status": "confirmed"}).status_code == 404
     assert reg_of(event, reg.user).status == S.pending
 
 

@@ -78,6 +78,15 @@ CASES: list[Case] = [
     Case("POST", "/auth/login", "/auth/login", ANON_ONLY_PAGE, {"email": "", "password": ""}),
     Case("GET", "/auth/signup", "/auth/signup", ANON_ONLY_PAGE),
     Case("POST", "/auth/signup", "/auth/signup", ANON_ONLY_PAGE, {"email": "not-an-email"}),
+    # Links from account mail: a forged token is a 400 page whoever follows it.
+    Case("GET", "/auth/confirm/<token>", "/auth/confirm/forged", expect(400)),
+    Case("POST", "/auth/resend-confirmation", "/auth/resend-confirmation", ANON_ONLY_PAGE,
+         {"email": "not-an-email"}),
+    Case("GET", "/auth/forgot", "/auth/forgot", ANON_ONLY_PAGE),
+    Case("POST", "/auth/forgot", "/auth/forgot", ANON_ONLY_PAGE, {"email": "not-an-email"}),
+    Case("GET", "/auth/reset/<token>", "/auth/reset/forged", expect(400)),
+    Case("POST", "/auth/reset/<token>", "/auth/reset/forged", expect(400),
+         {"new_password": ""}),
     Case("POST", "/auth/logout", "/auth/logout", expect(LOGIN), login_next=False),
     Case("GET", "/auth/password", "/auth/password", SIGNED_IN),
     Case("POST", "/auth/password", "/auth/password", SIGNED_IN, {"current_password": ""}),
@@ -192,19 +201,4 @@ CASES: list[Case] = [
 # Cells where the app answers differently from the matrix and the fix belongs to the module's
 # owner (reported with the issue). The test passes them as expected failures (xfail) while
 # they answer exactly as recorded here; any other difference fails. Delete a line once fixed.
-_OUTSIDER_SEES_403 = {"outsider": 403}  # the event is invisible to them: should be 404
-KNOWN_ISSUES: dict[str, dict[str, object]] = {
-    # registrations blueprint: _managed_event() answers 403 before checking visibility.
-    "GET /events/<int:event_id>/registrations": _OUTSIDER_SEES_403,
-    "GET /events/<int:event_id>/registrations.csv": _OUTSIDER_SEES_403,
-    "GET /events/<int:event_id>/check-in": _OUTSIDER_SEES_403,
-    "POST /events/<int:event_id>/registrations/<int:registration_id>/approve": _OUTSIDER_SEES_403,
-    "POST /events/<int:event_id>/registrations/<int:registration_id>/decline": _OUTSIDER_SEES_403,
-    "POST /events/<int:event_id>/registrations/<int:registration_id>/move": _OUTSIDER_SEES_403,
-    "POST /events/<int:event_id>/registrations/<int:registration_id>/check-in": _OUTSIDER_SEES_403,
-    # registrations blueprint: registering for an event you cannot see redirects with the
-    # audience rule's message (the API answers 404, as for any invisible event).
-    "POST /events/<int:event_id>/register": {"outsider": REDIRECT},
-    # API: POST /api/v1/events validates the body before checking the caller may create.
-    "POST /api/v1/events (empty body)": {"outsider": 422, "participant": 422},
-}
+KNOWN_ISSUES: dict[str, dict[str, object]] = {}
