@@ -49,8 +49,14 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")  # per API token
     API_TOKEN_FAILURE_LIMIT = "30 per minute"  # failed bearer tokens, per address
     # Per client address: nobody is logged in yet when guessing passwords or signing up.
+    # Log-in counts failed attempts only: per address and email, and per address.
     LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "100 per minute"
     SIGNUP_RATE_LIMIT = "5 per minute"
+    # Forms that send account mail (password reset, confirmation again): per address, and
+    # per email typed in, so nobody's mailbox can be flooded.
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute"
+    PASSWORD_RESET_EMAIL_RATE_LIMIT = "5 per hour"
     FORCE_HTTPS = _bool("FORCE_HTTPS")
     # Number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0 = none):
     # the client address for rate limits and the https scheme for HSTS come from them.

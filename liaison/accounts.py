@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from extensions import db
-from liaison.errors import NotAllowed, ValidationFailed
+from liaison import account_links
+from liaison.errors import DomainError, NotAllowed, ValidationFailed
 from liaison.models import Organization, Role, User
 from liaison.models.user import DEFAULT_TIMEZONE, LANGUAGES, normalize_email
 from liaison.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -46,25 +47,20 @@ def is_valid_timezone(name: str) -> bool:
     return True
 
 
-def sign_up(
-    email: str,
-    display_name: str,
-    password: str,
-    organization_id: int,
-    *,
-    role: Role = Role.participant,
-    display_name_zh: str | None = None,
-    language: str = "en",
-    timezone: str = DEFAULT_TIMEZONE,
-) -> User:
-    """A new account in an existing organization; the email must be unused and the password
-    good enough. The hash is computed before the email check so both paths take as long."""
-    password_hash = hash_password(password)
+class EmailNotConfirmed(DomainError):
+    """The password is right but the address is not confirmed yet: no log-in."""
+
+    code = "email_not_confirmed"
+    status = 403
+
+
+def _new_account_problems(
+    email: str, display_name: str, password: str, organization_id: int, language: str,
+    timezone: str,
+) -> dict[str, str]:
     fields = {}
     if not email or "@" not in email:
         fields["email"] = _("Enter a valid email address.")
-    elif email_taken(email):
-        fields["email"] = _("This email address cannot be used to sign up.")
     if not display_name.strip():
         fields["display_name"] = _("Enter your name.")
     if problem := password_problem(password):
@@ -75,6 +71,30 @@ def sign_up(
         fields["language"] = _("Choose English or Chinese.")
     if not is_valid_timezone(timezone):
         fields["timezone"] = _("Choose a time zone from the list.")
+    return fields
+
+
+def sign_up(
+    email: str,
+    display_name: str,
+    password: str,
+    organization_id: int,
+    *,
+    role: Role = Role.participant,
+    display_name_zh: str | None = None,
+    language: str = "en",
+    timezone: str = DEFAULT_TIMEZONE,
+    email_verified: bool = True,
+) -> User:
+    """A new account in an existing organization (the CLI's: verified unless told otherwise);
+    the email must be unused and the password good enough. The hash is computed first so
+    every path takes as long."""
+    password_hash = hash_password(password)
+    fields = _new_account_problems(
+        email, display_name, password, organization_id, language, timezone
+    )
+    if "email" not in fields and email_taken(email):
+        fields["email"] = _("This email address cannot be used to sign up.")
     if fields:
         raise ValidationFailed(_("Some fields need attention."), fields=fields)
     user = User(
@@ -86,21 +106,104 @@ def sign_up(
         role=Role(role),
         language=language,
         timezone=timezone,
+        email_verified=email_verified,
     )
     db.session.add(user)
     db.session.flush()
     return user
 
 
+def register(
+    email: str,
+    display_name: str,
+    password: str,
+    organization_id: int,
+    *,
+    display_name_zh: str | None = None,
+    language: str = "en",
+    timezone: str = DEFAULT_TIMEZONE,
+) -> User | None:
+    """The sign-up form: a new, unconfirmed account and a mail with its confirmation link; or,
+    when the address already has an account, a mail to its owner and nothing else (None). The
+    caller answers both the same way, so the form does not tell which addresses have accounts."""
+    fields = _new_account_problems(
+        email, display_name, password, organization_id, language, timezone
+    )
+    if fields:
+        hash_password(password)  # bad input costs the same time as good input
+        raise ValidationFailed(_("Some fields need attention."), fields=fields)
+    existing = user_by_email(email)
+    if existing is not None:
+        hash_password(password)  # as long as creating the account would take
+        if existing.active:
+            account_links.queue_mail("signup_existing", existing)
+        return None
+    user = sign_up(
+        email, display_name, password, organization_id, display_name_zh=display_name_zh,
+        language=language, timezone=timezone, email_verified=False,
+    )
+    account_links.queue_mail("confirm_email", user, link=account_links.link_for(user, "confirm"))
+    return user
+
+
+def resend_confirmation(email: str) -> None:
+    """A fresh confirmation link to an unconfirmed account; silently nothing otherwise."""
+    user = user_by_email(email) if email else None
+    if user is not None and user.active and not user.email_verified:
+        account_links.queue_mail(
+            "confirm_email", user, link=account_links.link_for(user, "confirm")
+        )
+
+
+def confirm_email(token: str) -> User:
+    """A confirmation link marks the address confirmed, once; the caller logs the user in."""
+    user = account_links.user_for_token(token, "confirm")
+    if user.email_verified:
+        raise account_links.LinkProblem(
+            _("This address is already confirmed: log in with your password."), code="link_used"
+        )
+    user.email_verified = True
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """A reset link to the account's owner when the address has an active account; nothing
+    otherwise (the caller says the same either way)."""
+    user = user_by_email(email) if email else None
+    if user is not None and user.active:
+        account_links.queue_mail("password_reset", user, link=account_links.link_for(user, "reset"))
+
+
+def user_for_reset(token: str) -> User:
+    """The account a reset link is for; LinkProblem when expired, tampered with or used."""
+    return account_links.user_for_token(token, "reset")
+
+
+def reset_password(token: str, new: str) -> User:
+    """A valid reset link sets the password, which ends every other session and the link
+    itself; the mailbox is proven, so the address counts as confirmed."""
+    user = user_for_reset(token)
+    set_password(user, new)
+    user.email_verified = True
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, else None; an unknown email costs one
-    hash verification too, so timing does not tell which addresses have accounts."""
+    hash verification too, so timing does not tell which addresses have accounts. A right
+    password for an unconfirmed address raises EmailNotConfirmed."""
     user = user_by_email(email) if email else None
     if user is None:
         verify_password(_dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.is_active:
         return None
+    if not user.email_verified:
+        raise EmailNotConfirmed(_("Confirm your email address first: follow the link in the mail we sent you."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

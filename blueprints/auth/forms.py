@@ -50,3 +50,20 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
 
+
+class EmailForm(FlaskForm):
+    """Forgot password, or send the confirmation link again: only an address."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("At least %(n)d characters. Other sessions will be logged out.", n=MIN_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )

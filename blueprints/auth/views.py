@@ -1,10 +1,12 @@
-"""Log in, log out, sign up and change password; `?next=` only ever leads to this site."""
+"""Log in, log out, sign up and change password; `?next=` only ever leads to this site.
+Confirmation and password-reset links live in blueprints.auth.links."""
 from __future__ import annotations
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -16,13 +18,14 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
-from blueprints.auth.forms import LoginForm, PasswordForm, SignupForm
+from blueprints.auth.forms import EmailForm, LoginForm, PasswordForm, SignupForm
 from blueprints.forms import apply_errors
 from blueprints.i18n import current_language
 from blueprints.redirects import home_url, safe_next
 from extensions import db, limiter, login_manager
 from liaison import accounts
 from liaison.errors import DomainError
+from liaison.models.user import normalize_email
 from liaison.organizations import all_organizations
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -42,29 +45,63 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
 def _signup_limit() -> str:
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
-# Guessing passwords and creating accounts are limited per address: nobody is logged in yet.
+def submitted_email() -> str:
+    return normalize_email(request.form.get("email", ""))[:254]
+
+
+def address_and_email() -> str:
+    """Guessing one account's password: the address and the email it is guessed for."""
+    return f"{get_remote_address()}|{submitted_email()}"
+
+
+def _login_failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+# Only failed log-ins count, so an office of many people behind one address logs in freely:
+# per address and email against guessing one password, per address against spraying many.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, key_func=get_remote_address, methods=["POST"])
+@limiter.limit(_login_limit, key_func=address_and_email, methods=["POST"],
+               deduct_when=_login_failed)
+@limiter.limit(_login_address_limit, key_func=get_remote_address, methods=["POST"],
+               deduct_when=_login_failed)
 def login():
     next_url = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or home_url())
     form = LoginForm()
+    unconfirmed = None
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is None:
-            # One message for unknown email, wrong password and inactive account alike.
-            form.password.errors.append(_("The email or password is wrong."))
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.EmailNotConfirmed as error:
+            # Said only after the right password, which proves the account is theirs.
+            db.session.rollback()
+            form.email.errors.append(error.message)
+            unconfirmed = normalize_email(form.email.data)
         else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(next_url or home_url())
-    return render_template("auth/login.html", form=form, next_url=next_url)
+            if user is None:
+                # One message for unknown email, wrong password and inactive account alike.
+                g.login_failed = True
+                form.password.errors.append(_("The email or password is wrong."))
+            else:
+                db.session.commit()
+                login_user(user, remember=form.remember.data)
+                flash(_("Welcome, %(name)s.", name=user.name), "success")
+                return redirect(next_url or home_url())
+    elif request.method == "POST":
+        g.login_failed = True
+    return render_template(
+        "auth/login.html", form=form, next_url=next_url, unconfirmed=unconfirmed
+    )
 
 
 @bp.post("/logout")
@@ -74,6 +111,7 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+# Creating accounts is limited per address: nobody is logged in yet.
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_signup_limit, key_func=get_remote_address, methods=["POST"])
 def signup():
@@ -85,7 +123,7 @@ def signup():
     ]
     if form.validate_on_submit():
         try:
-            user = accounts.sign_up(
+            accounts.register(
                 form.email.data,
                 form.display_name.data,
                 form.password.data,
@@ -98,9 +136,12 @@ def signup():
             apply_errors(form, error.fields)
         else:
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome to Liaison, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next")) or home_url())
+            # The same page whether the address is new or already has an account (then its
+            # owner gets a mail instead): the form does not tell who has an account.
+            return render_template(
+                "auth/check_inbox.html", email=normalize_email(form.email.data),
+                form=EmailForm(email=normalize_email(form.email.data)),
+            )
     return render_template("auth/signup.html", form=form)
 
 

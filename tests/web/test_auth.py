@@ -1,4 +1,4 @@
-"""Log-in, log-out, sign-up, password change, `next` safety, CSRF and rate limits over HTTP."""
+"""Log-in, log-out, sign-up (confirmation and reset: test_account_links.py), password change, `next` safety, CSRF and rate limits over HTTP."""
 from __future__ import annotations
 
 import pytest
@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from config import TestConfig
 from extensions import db
-from liaison.models import OrgKind, User
+from liaison.models import OrgKind, OutboxMessage, User
 from tests.conftest import PASSWORD
 
 
@@ -127,7 +127,7 @@ def test_login_required_page_redirects_with_next(client):
     assert "/auth/login?next=" in response.location
 
 
-def test_signup_creates_account_and_logs_in(client, make_org):
+def test_signup_creates_unconfirmed_account_and_mails_the_link(client, make_org):
     org = make_org("Shanghai Customs", kind=OrgKind.customs)
     response = client.get("/auth/signup")
     assert b"Shanghai Customs" in response.data
@@ -135,12 +135,17 @@ def test_signup_creates_account_and_logs_in(client, make_org):
         "email": "New.Officer@Example.org", "display_name": "Chen Jie", "display_name_zh": "陈杰",
         "organization_id": org.id, "password": PASSWORD, "confirm": PASSWORD,
     })
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Check your inbox: we sent a link to confirm your address." in response.text
     user = db.session.scalar(select(User).where(User.email == "new.officer@example.org"))
     assert user.organization_id == org.id and user.role == "participant"
     assert user.display_name_zh == "陈杰"
     assert user.password_hash != PASSWORD
-    assert client.get("/account/").status_code == 200
+    assert user.email_verified is False
+    assert client.get("/account/").status_code == 302  # not logged in until confirmed
+    (mail,) = db.session.scalars(select(OutboxMessage)).all()
+    assert (mail.kind, mail.recipient, mail.user_id) == ("confirm_email", user.email, user.id)
+    assert "http://liaison.test/auth/confirm/" in mail.body_text
 
 
 @pytest.mark.parametrize(
@@ -175,10 +180,12 @@ def test_signup_with_existing_email_is_neutral(client, make_user, make_org):
         "organization_id": make_org().id, "password": PASSWORD, "confirm": PASSWORD,
     })
     assert response.status_code == 200
-    assert b"cannot be used to sign up" in response.data
+    assert "Check your inbox: we sent a link to confirm your address." in response.text
     assert b"already exists" not in response.data and b"already has an account" not in response.data
     assert user_count() == 1
     assert db.session.get(User, existing.id).display_name == "Test User"
+    (mail,) = db.session.scalars(select(OutboxMessage)).all()
+    assert (mail.kind, mail.recipient) == ("signup_existing", "taken@example.org")
 
 
 def test_change_password_kills_other_sessions(app, make_user):
@@ -272,7 +279,7 @@ def test_csrf_with_token_is_accepted(csrf_app):
         "csrf_token": token, "email": "csrf@example.org", "display_name": "With Token",
         "organization_id": org.id, "password": PASSWORD, "confirm": PASSWORD,
     })
-    assert response.status_code == 302
+    assert response.status_code == 200 and b"Check your inbox" in response.data
     assert user_count() == 1
 
 
