@@ -71,6 +71,7 @@ def run() -> list[Result]:
     with gunicorn(url, workers=1, threads=1) as (base, master):
         port = int(base.rsplit(":", 1)[1])
         (worker,) = worker_pids(master)
+        at_start = rss_kib(worker)
         _drive(port, paths, CHECKPOINT, deadline, failures)
         at_1k = rss_kib(worker)
         _drive(port, paths, TOTAL - CHECKPOINT, deadline, failures)
@@ -80,7 +81,7 @@ def run() -> list[Result]:
     return [Result(
         f"5 memory: worker RSS after {TOTAL:,} requests within {GROWTH:.0%} of after "
         f"{CHECKPOINT:,}",
-        f"{at_1k} KiB after {CHECKPOINT:,}, {at_10k} KiB after "
+        f"{at_start} KiB at start, {at_1k} KiB after {CHECKPOINT:,}, {at_10k} KiB after "
         f"{TOTAL:,} ({growth:+.1%}); non-200 answers {len(failures)}",
         max(growth, 0) / GROWTH,
         growth <= GROWTH and not failures,
