@@ -136,10 +136,13 @@ def test_bad_sign_up_writes_and_queues_nothing_for_new_or_taken_address(
 def test_mails_speak_the_recipients_language(client, make_user, make_org):
     make_user(email="wang@example.org", language="zh", display_name_zh="王芳")
     signup(client, "wang@example.org", make_org())
-    signup(client, "li@example.org", make_org(), headers={"Accept-Language": "zh-CN"})
+    client.post("/auth/signup", headers={"Accept-Language": "zh-CN"}, data={
+        "email": "li@example.org", "display_name": "Li", "organization_id": make_org().id,
+        "password": PASSWORD, "confirm": PASSWORD})
+    assert accounts.user_by_email("li@example.org").language == "zh"
     client.post("/auth/forgot", data={"email": "wang@example.org"})
     existing, confirm, reset = mails()
-    assert existing.subject == "有人试图使用您的电子邮件地址注册 Liaison"
+    assert "注册 Liaison" in existing.subject
     assert "王芳" in existing.body_text and "Someone" not in existing.body_text
     assert confirm.kind == "confirm_email" and "确认" in confirm.subject
     assert "Please confirm" not in confirm.body_html
