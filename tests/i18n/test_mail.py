@@ -144,3 +144,52 @@ def test_a_chinese_recipient_gets_chinese_mail_when_an_english_organizer_acts(
     assert row.subject == "报名已获批准：Spotting fakes"
     assert "组织者已批准您的报名" in row.body_text
     assert "方向：" in description(row.ical)
+
+
+ACCOUNT_MAILS = {
+    # kind -> (English subject, Chinese subject, English phrase, Chinese phrase)
+    "confirm_email": ("Confirm your email address for Liaison", "请确认您在 Liaison 的邮箱地址",
+                      "Please confirm that this is your email address", "请确认这是您的邮箱地址"),
+    "password_reset": ("Reset your Liaison password", "重置您的 Liaison 密码",
+                       "Someone asked to reset the password", "有人申请重置您的 Liaison 账户密码"),
+    "signup_existing": ("Someone tried to sign up to Liaison with your address",
+                        "有人尝试使用您的邮箱地址注册 Liaison",
+                        "which already has an account", "但该地址已有账户"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("kind", sorted(ACCOUNT_MAILS))
+def test_each_account_mail_in_the_recipients_language(app, make_user, kind, language):
+    from liaison import account_links
+
+    en_subject, zh_subject, en, zh = ACCOUNT_MAILS[kind]
+    user = make_user(language=language, display_name="Wang Fang", display_name_zh="王芳")
+    purpose = {"confirm_email": "confirm", "password_reset": "reset"}.get(kind)
+    link = account_links.link_for(user, purpose) if purpose else None
+    row = account_links.queue_mail(kind, user, link=link)
+    db.session.commit()
+    if language == "zh":
+        assert row.subject == zh_subject
+        for body in (row.body_text, row.body_html):
+            assert zh in body and en not in body
+    else:
+        assert row.subject == en_subject
+        for body in (row.body_text, row.body_html):
+            assert en in body and zh not in body
+
+
+def test_signing_up_on_a_chinese_page_gets_the_confirmation_in_chinese(client, customs):
+    client.post("/account/language", data={"language": "zh", "next": "/"})
+    response = client.post("/auth/signup", data={
+        "email": "li.na@example.org", "display_name": "Li Na", "display_name_zh": "李娜",
+        "organization_id": str(customs.id), "password": "correct horse battery",
+        "confirm": "correct horse battery",
+    })
+    assert response.status_code == 200
+    assert "请查收邮件：我们已发送确认邮箱地址的链接。" in response.get_data(as_text=True)
+    row = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "confirm_email")
+    ).one()
+    assert row.subject == "请确认您在 Liaison 的邮箱地址"
+    assert "李娜，您好：" in row.body_text
