@@ -5,8 +5,10 @@ every request loop is bounded in count and in time.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -56,7 +58,10 @@ def free_port() -> int:
 
 
 def tempdir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="liaison-bench-"))
+    """A scratch folder for one benchmark's databases and caches, removed when the run ends."""
+    path = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 @dataclass
@@ -200,6 +205,11 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1, extra_env
             except subprocess.TimeoutExpired:
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait()
+        log.close()
+        if "Traceback" not in Path(log.name).read_text(errors="replace"):
+            os.unlink(log.name)  # kept only when a worker failed, to read afterwards
+        else:
+            print(f"   gunicorn errors logged in {log.name}", flush=True)
 
 
 def worker_pids(master_pid: int) -> list[int]:
