@@ -41,6 +41,8 @@ PAGES = [
     ("event", "/events/{event}", None, "About this session", "活动简介"),
     ("login", "/auth/login", None, "No account yet?", "还没有账户？"),
     ("signup", "/auth/signup", None, "Create your account", "创建账户"),
+    ("forgot password", "/auth/forgot", None,
+     "We will send you a link to set a new password", "我们将向您发送设置新密码的链接"),
     ("account", "/account/", "participant", "Account details", "账户信息"),
     ("my registrations", "/registrations/mine", "participant",
      "My training history", "我的培训记录"),
