@@ -157,20 +157,25 @@ def get(key: str) -> tuple[bytes, datetime | None] | None:
 
 
 def put(key: str, body: bytes, last_modified: datetime | None) -> tuple[bytes, datetime | None]:
-    """Store a built body under `key` (atomically: readers see all of it or nothing)."""
-    folder = _dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    head = last_modified.isoformat().encode() if last_modified else b"-"
-    handle, partial = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(head + b"\n" + body)
-        os.replace(partial, folder / f"{key}.ics")
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
-    _prune(folder)
+    """Store a built body under `key` (atomically: readers see all of it or nothing). A store
+    that cannot be written (full disk, read-only folder) is logged and skipped: the body is
+    still served, only built again next time."""
     found = (body, last_modified)
+    folder = _dir()
+    head = last_modified.isoformat().encode() if last_modified else b"-"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(head + b"\n" + body)
+            os.replace(partial, folder / f"{key}.ics")
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+        _prune(folder)
+    except OSError:
+        current_app.logger.exception("feed cache: cannot store in %s", folder)
     _remember(key, found)
     return found
 

@@ -197,3 +197,14 @@ def test_bodies_are_shared_through_the_store(app, client, world, cache_dir):
     feedcache._memory.clear()
     stored = client.get("/calendar/public.ics")
     assert stored.data == body
+
+
+def test_an_unwritable_store_still_serves_the_feed(app, client, world, tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store should be")
+    app.config["FEED_CACHE_DIR"] = str(blocker)
+    first = client.get("/calendar/public.ics")
+    assert first.status_code == 200 and b"BEGIN:VEVENT" in first.data
+    assert "feed cache: cannot store" in caplog.text
+    feedcache._memory.clear()
+    assert client.get("/calendar/public.ics").data == first.data  # built again, same bytes
