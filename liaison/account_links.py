@@ -66,7 +66,10 @@ def user_for_token(token: str, purpose: str) -> User:
         ) from None
     except BadSignature:
         raise LinkProblem(
-            _("This link is not valid. Check that you copied all of it from the mail, or ask for a new one."),
+            _(
+                "This link is not valid. Check that you copied all of it from the mail, "
+                "or ask for a new one."
+            ),
             code="link_invalid",
         ) from None
     user_id = data.get("u") if isinstance(data, dict) else None

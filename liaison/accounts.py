@@ -203,7 +203,9 @@ def authenticate(email: str, password: str) -> User | None:
     if not verify_password(user.password_hash, password) or not user.is_active:
         return None
     if not user.email_verified:
-        raise EmailNotConfirmed(_("Confirm your email address first: follow the link in the mail we sent you."))
+        raise EmailNotConfirmed(
+            _("Confirm your email address first: follow the link in the mail we sent you.")
+        )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

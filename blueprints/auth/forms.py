@@ -61,7 +61,9 @@ class ResetPasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(max=200)],
-        description=_l("At least %(n)d characters. Other sessions will be logged out.", n=MIN_LENGTH),
+        description=_l(
+            "At least %(n)d characters. Other sessions will be logged out.", n=MIN_LENGTH
+        ),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -208,7 +208,8 @@ def test_unconfirmed_account_cannot_log_in_but_may_ask_again(client, make_org):
     assert 'action="/auth/resend-confirmation"' in response.text
     assert not logged_in(client)
     # A wrong password learns nothing about the account.
-    for email, password in [("new@example.org", "wrong password"), ("nobody@example.org", PASSWORD)]:
+    wrong = [("new@example.org", "wrong password"), ("nobody@example.org", PASSWORD)]
+    for email, password in wrong:
         response = post_login(client, email, password)
         assert "The email or password is wrong." in response.text
         assert "Confirm" not in response.text and "resend-confirmation" not in response.text

@@ -1,4 +1,5 @@
-"""Log-in, log-out, sign-up (confirmation and reset: test_account_links.py), password change, `next` safety, CSRF and rate limits over HTTP."""
+"""Log-in, log-out, sign-up, password change, `next` safety, CSRF and rate limits over HTTP;
+confirmation and reset links: test_account_links.py."""
 from __future__ import annotations
 
 import pytest
