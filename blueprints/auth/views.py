@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from blueprints.auth.forms import EmailForm, LoginForm, PasswordForm, SignupForm
@@ -131,17 +132,21 @@ def signup():
                 display_name_zh=form.display_name_zh.data,
                 language=current_language(),
             )
+            db.session.commit()
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error.fields)
-        else:
-            db.session.commit()
-            # The same page whether the address is new or already has an account (then its
-            # owner gets a mail instead): the form does not tell who has an account.
-            return render_template(
-                "auth/check_inbox.html", email=normalize_email(form.email.data),
-                form=EmailForm(email=normalize_email(form.email.data)),
-            )
+            return render_template("auth/signup.html", form=form)
+        except IntegrityError:
+            # A simultaneous sign-up with the same address won the unique constraint; that
+            # account got its confirmation mail, so this one answers like any other.
+            db.session.rollback()
+        # The same page whether the address is new or already has an account (then its
+        # owner gets a mail instead): the form does not tell who has an account.
+        return render_template(
+            "auth/check_inbox.html", email=normalize_email(form.email.data),
+            form=EmailForm(email=normalize_email(form.email.data)),
+        )
     return render_template("auth/signup.html", form=form)
 
 
@@ -152,7 +157,9 @@ def password():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                current_user._get_current_object(), form.current_password.data, form.new_password.data
+                current_user._get_current_object(),
+                form.current_password.data,
+                form.new_password.data,
             )
         except DomainError as error:
             db.session.rollback()
@@ -160,7 +167,8 @@ def password():
         else:
             db.session.commit()
             # The session token changed: log this browser in again so only the others end.
-            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            remembered = cookie in request.cookies
             login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("account.profile"))

@@ -349,3 +349,30 @@ def test_forgot_bad_input_shows_the_field_and_queues_nothing(client):
     assert 'id="email-feedback">Invalid email address.<' in response.text
     assert "If an account exists" not in response.text
     assert mails() == []
+
+
+def test_simultaneous_signup_with_the_same_address_is_not_a_500(client, make_org, monkeypatch):
+    """Two sign-ups racing past the "address taken?" check: the database's unique constraint
+    stops the second, which answers like any other sign-up and writes nothing."""
+    from sqlalchemy import func, select
+
+    from extensions import db
+    from liaison import accounts
+    from liaison.models import User
+
+    org = make_org()
+    form = {
+        "email": "racer@example.com",
+        "display_name": "Racer",
+        "password": "a long enough password",
+        "confirm": "a long enough password",
+        "organization_id": str(org.id),
+    }
+    assert b"racer@example.com" in client.post("/auth/signup", data=form).data
+    # The second request does not see the first one's row (as if it had not committed yet).
+    monkeypatch.setattr(accounts, "user_by_email", lambda email: None)
+    response = client.post("/auth/signup", data=form)
+    assert response.status_code == 200
+    assert db.session.scalar(
+        select(func.count(User.id)).where(User.email == "racer@example.com")
+    ) == 1
