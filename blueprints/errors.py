@@ -1,4 +1,5 @@
 """Friendly error pages for people, the SPEC error shape for /api/v1."""
+
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
@@ -41,7 +42,10 @@ def init_app(app) -> None:
         return render_template(
             "errors/error.html",
             status=400,
-            message=_("The form expired or was not sent from this site. Go back, reload the page and try again."),
+            message=_(
+                "The form expired or was not sent from this site. "
+                "Go back, reload the page and try again."
+            ),
         ), 400
 
     @app.errorhandler(HTTPException)
@@ -52,7 +56,9 @@ def init_app(app) -> None:
         specific = error.description if error.description != type(error).description else None
         if wants_json():
             return api_error(status, code, specific or message())
-        response = render_template("errors/error.html", status=status, message=specific or message())
+        response = render_template(
+            "errors/error.html", status=status, message=specific or message()
+        )
         return response, status, dict(error.get_headers()) if status in (405, 429) else {}
 
     @app.errorhandler(Exception)

@@ -3,11 +3,12 @@
 TEST_DATABASE_URL (set by `make test` for its PostgreSQL pass) runs the same tests on
 PostgreSQL; otherwise each test gets its own SQLite file.
 """
+
 from __future__ import annotations
 
 import itertools
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import g
@@ -16,7 +17,7 @@ from sqlalchemy import text
 from app import create_app
 from config import TestConfig
 from extensions import db
-from liaison.models import Event, EventKind, EventStatus, OrgKind, Organization, Role, User
+from liaison.models import Event, EventKind, EventStatus, Organization, OrgKind, Role, User
 from liaison.passwords import hash_password
 
 PASSWORD = "correct horse battery"
@@ -142,7 +143,7 @@ def make_event(make_org, make_user):
         from liaison.models import EventTopic
 
         organizer = organizer or make_user(role=Role.organizer)
-        start = start or datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=7)
+        start = start or datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
         event = Event(
             kind=fields.pop("kind", EventKind.training),
             title=fields.pop("title", f"Training {next(_counter)}"),

@@ -1,4 +1,5 @@
 """The command line from SPEC: create-org, create-user, create-token, seed-demo."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -10,8 +11,8 @@ from liaison.models import (
     Event,
     EventKind,
     EventStatus,
-    OrgKind,
     Organization,
+    OrgKind,
     Registration,
     RegistrationStatus,
     Role,
@@ -25,13 +26,16 @@ def count(model) -> int:
 
 
 def test_create_org_prints_id(runner):
-    result = runner.invoke(args=["create-org", "National Customs Administration", "--kind", "customs"])
+    result = runner.invoke(
+        args=["create-org", "National Customs Administration", "--kind", "customs"]
+    )
     assert result.exit_code == 0, result.output
     org = db.session.get(Organization, int(result.output.strip()))
     assert org.name == "National Customs Administration" and org.kind == OrgKind.customs
 
-    result = runner.invoke(args=["create-org", "Shanghai Customs", "--kind", "customs",
-                                 "--parent", str(org.id)])
+    result = runner.invoke(
+        args=["create-org", "Shanghai Customs", "--kind", "customs", "--parent", str(org.id)]
+    )
     assert result.exit_code == 0, result.output
     assert db.session.get(Organization, int(result.output)).parent_id == org.id
 
@@ -40,15 +44,29 @@ def test_create_org_refuses_bad_input(runner, make_org):
     make_org("Taken")
     assert runner.invoke(args=["create-org", "taken", "--kind", "customs"]).exit_code != 0
     assert runner.invoke(args=["create-org", "New", "--kind", "pirates"]).exit_code != 0
-    assert runner.invoke(args=["create-org", "New", "--kind", "customs", "--parent", "999"]).exit_code != 0
+    assert (
+        runner.invoke(args=["create-org", "New", "--kind", "customs", "--parent", "999"]).exit_code
+        != 0
+    )
     assert count(Organization) == 1
 
 
 def test_create_user(runner, make_org):
     org = make_org()
-    result = runner.invoke(args=["create-user", "Wang.Lei@Example.org", "--name", "Wang Lei",
-                                 "--org", str(org.id), "--role", "organizer",
-                                 "--password", "long enough password"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "Wang.Lei@Example.org",
+            "--name",
+            "Wang Lei",
+            "--org",
+            str(org.id),
+            "--role",
+            "organizer",
+            "--password",
+            "long enough password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "wang.lei@example.org"))
     assert user.role == Role.organizer and user.organization_id == org.id
@@ -62,9 +80,28 @@ def test_create_user_refuses_bad_input(runner, make_org, make_user):
     bad = [
         ["create-user", "taken@example.org", *base, "--password", "long enough password"],
         ["create-user", "new@example.org", *base, "--password", "short"],
-        ["create-user", "new@example.org", "--name", "X", "--org", "999", "--password", "long enough pw"],
-        ["create-user", "new@example.org", "--name", "X", "--org", str(org.id), "--role", "king",
-         "--password", "long enough pw"],
+        [
+            "create-user",
+            "new@example.org",
+            "--name",
+            "X",
+            "--org",
+            "999",
+            "--password",
+            "long enough pw",
+        ],
+        [
+            "create-user",
+            "new@example.org",
+            "--name",
+            "X",
+            "--org",
+            str(org.id),
+            "--role",
+            "king",
+            "--password",
+            "long enough pw",
+        ],
     ]
     for args in bad:
         result = runner.invoke(args=args)
@@ -93,11 +130,23 @@ def test_seed_demo_is_realistic_and_idempotent(runner):
     totals = (count(Organization), count(User), count(Event), count(Registration))
 
     kinds = {o.kind for o in db.session.scalars(select(Organization))}
-    assert kinds >= {OrgKind.association, OrgKind.customs, OrgKind.rights_holder,
-                     OrgKind.judiciary, OrgKind.law_enforcement}
-    offices = db.session.scalars(select(Organization).where(Organization.parent_id.is_not(None))).all()
+    assert kinds >= {
+        OrgKind.association,
+        OrgKind.customs,
+        OrgKind.rights_holder,
+        OrgKind.judiciary,
+        OrgKind.law_enforcement,
+    }
+    offices = db.session.scalars(
+        select(Organization).where(Organization.parent_id.is_not(None))
+    ).all()
     assert len(offices) == 2 and all(o.parent.kind == OrgKind.customs for o in offices)
-    assert len([o for o in db.session.scalars(select(Organization)) if o.kind == OrgKind.rights_holder]) == 3
+    assert (
+        len(
+            [o for o in db.session.scalars(select(Organization)) if o.kind == OrgKind.rights_holder]
+        )
+        == 3
+    )
     assert {u.role for u in db.session.scalars(select(User))} == set(Role)
 
     events = db.session.scalars(select(Event)).all()
@@ -107,13 +156,24 @@ def test_seed_demo_is_realistic_and_idempotent(runner):
     now = db.session.scalar(select(func.max(Event.created_at)))
     assert any(e.start_at < now for e in events) and any(e.start_at > now for e in events)
     trainings = [e for e in events if e.kind == EventKind.training]
-    customs_to_holders = [e for e in trainings if e.host_organization.kind == OrgKind.customs
-                          and e.audience == [OrgKind.rights_holder]]
-    holders_to_customs = [e for e in trainings if e.host_organization.kind == OrgKind.rights_holder
-                          and OrgKind.customs in e.audience]
+    customs_to_holders = [
+        e
+        for e in trainings
+        if e.host_organization.kind == OrgKind.customs and e.audience == [OrgKind.rights_holder]
+    ]
+    holders_to_customs = [
+        e
+        for e in trainings
+        if e.host_organization.kind == OrgKind.rights_holder and OrgKind.customs in e.audience
+    ]
     assert customs_to_holders and holders_to_customs
     topics = {t for e in events for t in e.topics}
-    assert {"recordation", "detention procedure", "postal channel", "product identification"} <= topics
+    assert {
+        "recordation",
+        "detention procedure",
+        "postal channel",
+        "product identification",
+    } <= topics
     assert all(e.organizers for e in events)
     assert EventStatus.published in {e.status for e in events}
     statuses = {r.status for r in db.session.scalars(select(Registration))}
@@ -136,6 +196,7 @@ def test_seed_demo_if_empty_skips_a_used_database(runner, make_user):
 
 def test_demo_organizer_can_log_in(runner, client):
     runner.invoke(args=["seed-demo"])
-    response = client.post("/auth/login", data={"email": "organizer@example.com",
-                                                "password": "liaison-demo"})
+    response = client.post(
+        "/auth/login", data={"email": "organizer@example.com", "password": "liaison-demo"}
+    )
     assert response.status_code == 302

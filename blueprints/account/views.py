@@ -1,4 +1,5 @@
 """The signed-in user's profile, language and API tokens."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
@@ -68,7 +69,9 @@ def tokens():
     raw = None
     if form.validate_on_submit():
         try:
-            _token, raw = apitokens.issue_token(current_user._get_current_object(), form.name.data or "")
+            _token, raw = apitokens.issue_token(
+                current_user._get_current_object(), form.name.data or ""
+            )
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error.fields)

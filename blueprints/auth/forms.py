@@ -1,4 +1,5 @@
 """Log-in, sign-up and password forms: shape only; the rules live in liaison.accounts."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -43,7 +44,9 @@ class PasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(max=200)],
-        description=_l("At least %(n)d characters. Other sessions will be logged out.", n=MIN_LENGTH),
+        description=_l(
+            "At least %(n)d characters. Other sessions will be logged out.", n=MIN_LENGTH
+        ),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

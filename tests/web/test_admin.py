@@ -1,11 +1,12 @@
 """Administration: only admins; organizations and users, roles and deactivation."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison.models import OrgKind, Organization, Role, User
+from liaison.models import Organization, OrgKind, Role, User
 
 ADMIN_PAGES = [
     ("get", "/admin/"),
@@ -57,20 +58,37 @@ def test_organizations_paginate(app, client, admin, make_org):
 
 def test_create_and_edit_organization(client, admin, make_org):
     national = make_org("National Customs Administration", kind=OrgKind.customs)
-    response = client.post("/admin/organizations/new", data={
-        "name": "Shenzhen Customs District", "name_zh": "深圳海关", "kind": "customs",
-        "parent_id": national.id, "city": "Shenzhen",
-    })
+    response = client.post(
+        "/admin/organizations/new",
+        data={
+            "name": "Shenzhen Customs District",
+            "name_zh": "深圳海关",
+            "kind": "customs",
+            "parent_id": national.id,
+            "city": "Shenzhen",
+        },
+    )
     assert response.status_code == 302
-    office = db.session.scalar(select(Organization).where(Organization.name == "Shenzhen Customs District"))
+    office = db.session.scalar(
+        select(Organization).where(Organization.name == "Shenzhen Customs District")
+    )
     assert office.parent_id == national.id and office.name_zh == "深圳海关"
 
     form = client.get(f"/admin/organizations/{office.id}/edit").get_data(as_text=True)
-    assert f'<option selected value="{national.id}">' in form or f'value="{national.id}" selected' in form
-    response = client.post(f"/admin/organizations/{office.id}/edit", data={
-        "name": "Shenzhen Customs", "name_zh": "", "kind": "customs", "parent_id": "0",
-        "city": "Shenzhen",
-    })
+    assert (
+        f'<option selected value="{national.id}">' in form
+        or f'value="{national.id}" selected' in form
+    )
+    response = client.post(
+        f"/admin/organizations/{office.id}/edit",
+        data={
+            "name": "Shenzhen Customs",
+            "name_zh": "",
+            "kind": "customs",
+            "parent_id": "0",
+            "city": "Shenzhen",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     office = db.session.get(Organization, office.id)
@@ -101,9 +119,14 @@ def test_create_organization_bad_input(client, admin, make_org, change, message)
 def test_parent_cycle_is_refused(client, admin, make_org):
     national = make_org("National", kind=OrgKind.customs)
     office = make_org("Office", kind=OrgKind.customs, parent=national)
-    response = client.post(f"/admin/organizations/{national.id}/edit", data={
-        "name": "National", "kind": "customs", "parent_id": office.id,
-    })
+    response = client.post(
+        f"/admin/organizations/{national.id}/edit",
+        data={
+            "name": "National",
+            "kind": "customs",
+            "parent_id": office.id,
+        },
+    )
     assert response.status_code == 200
     assert b"cannot sit under itself" in response.data
     db.session.expire_all()
@@ -130,7 +153,9 @@ def test_users_search_and_paginate(app, client, admin, make_org, make_user):
 
 def test_change_role_and_deactivate(client, admin, make_user):
     user = make_user(display_name="Li Na")
-    assert client.post(f"/admin/users/{user.id}/role", data={"role": "organizer"}).status_code == 302
+    assert (
+        client.post(f"/admin/users/{user.id}/role", data={"role": "organizer"}).status_code == 302
+    )
     assert client.post(f"/admin/users/{user.id}/active", data={"active": "0"}).status_code == 302
     db.session.expire_all()
     user = db.session.get(User, user.id)
@@ -148,11 +173,13 @@ def test_bad_role_changes_nothing(client, admin, make_user):
 
 
 def test_admin_cannot_demote_or_deactivate_self(client, admin):
-    response = client.post(f"/admin/users/{admin.id}/role", data={"role": "participant"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/admin/users/{admin.id}/role", data={"role": "participant"}, follow_redirects=True
+    )
     assert b"cannot change your own role" in response.data
-    response = client.post(f"/admin/users/{admin.id}/active", data={"active": "0"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/admin/users/{admin.id}/active", data={"active": "0"}, follow_redirects=True
+    )
     assert b"cannot deactivate your own account" in response.data
     db.session.expire_all()
     me = db.session.get(User, admin.id)

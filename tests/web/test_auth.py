@@ -1,5 +1,6 @@
 """Log-in, log-out, sign-up, password change, `next` safety, CSRF and rate limits over HTTP;
 confirmation and reset links: test_account_links.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -102,21 +103,35 @@ def test_remember_cookie_alone_logs_in(app, make_user):
 @pytest.mark.parametrize("target", ["/account/tokens", "/account/?tab=1"])
 def test_next_local_path_is_followed(client, make_user, target):
     make_user(email="n@example.org")
-    response = client.post("/auth/login", query_string={"next": target},
-                           data={"email": "n@example.org", "password": PASSWORD})
+    response = client.post(
+        "/auth/login",
+        query_string={"next": target},
+        data={"email": "n@example.org", "password": PASSWORD},
+    )
     assert response.status_code == 302
     assert response.location == target
 
 
 @pytest.mark.parametrize(
     "target",
-    ["//evil.example", "https://evil.example/", "/\\evil.example", "\\\\evil.example",
-     "/\t/evil.example", "http:/evil.example", "javascript:alert(1)", "evil.example"],
+    [
+        "//evil.example",
+        "https://evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+    ],
 )
 def test_next_open_redirect_refused(client, make_user, target):
     make_user(email="n@example.org")
-    response = client.post("/auth/login", query_string={"next": target},
-                           data={"email": "n@example.org", "password": PASSWORD})
+    response = client.post(
+        "/auth/login",
+        query_string={"next": target},
+        data={"email": "n@example.org", "password": PASSWORD},
+    )
     assert response.status_code == 302
     assert "evil" not in response.location and "javascript" not in response.location
     assert response.location.startswith("/")
@@ -132,10 +147,17 @@ def test_signup_creates_unconfirmed_account_and_mails_the_link(client, make_org)
     org = make_org("Shanghai Customs", kind=OrgKind.customs)
     response = client.get("/auth/signup")
     assert b"Shanghai Customs" in response.data
-    response = client.post("/auth/signup", data={
-        "email": "New.Officer@Example.org", "display_name": "Chen Jie", "display_name_zh": "陈杰",
-        "organization_id": org.id, "password": PASSWORD, "confirm": PASSWORD,
-    })
+    response = client.post(
+        "/auth/signup",
+        data={
+            "email": "New.Officer@Example.org",
+            "display_name": "Chen Jie",
+            "display_name_zh": "陈杰",
+            "organization_id": org.id,
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 200
     assert "Check your inbox: we sent a link to confirm your address." in response.text
     user = db.session.scalar(select(User).where(User.email == "new.officer@example.org"))
@@ -165,8 +187,14 @@ def test_signup_bad_input_shows_field_message_and_writes_nothing(
     client, make_org, change, field_message
 ):
     org = make_org()
-    data = {"email": "someone@example.org", "display_name": "Someone",
-            "organization_id": org.id, "password": PASSWORD, "confirm": PASSWORD, **change}
+    data = {
+        "email": "someone@example.org",
+        "display_name": "Someone",
+        "organization_id": org.id,
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        **change,
+    }
     response = client.post("/auth/signup", data=data)
     assert response.status_code == 200
     assert b"invalid-feedback" in response.data
@@ -176,10 +204,16 @@ def test_signup_bad_input_shows_field_message_and_writes_nothing(
 
 def test_signup_with_existing_email_is_neutral(client, make_user, make_org):
     existing = make_user(email="taken@example.org")
-    response = client.post("/auth/signup", data={
-        "email": "TAKEN@example.org", "display_name": "Someone Else",
-        "organization_id": make_org().id, "password": PASSWORD, "confirm": PASSWORD,
-    })
+    response = client.post(
+        "/auth/signup",
+        data={
+            "email": "TAKEN@example.org",
+            "display_name": "Someone Else",
+            "organization_id": make_org().id,
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 200
     assert "Check your inbox: we sent a link to confirm your address." in response.text
     assert b"already exists" not in response.data and b"already has an account" not in response.data
@@ -196,10 +230,14 @@ def test_change_password_kills_other_sessions(app, make_user):
     post_login(other, "pw@example.org", remember="y")
     assert other.get("/account/").status_code == 200
 
-    response = this.post("/auth/password", data={
-        "current_password": PASSWORD, "new_password": "a brand new passphrase",
-        "confirm": "a brand new passphrase",
-    })
+    response = this.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert response.status_code == 302
     assert this.get("/account/").status_code == 200  # this browser stays logged in
     assert other.get("/account/").status_code == 302  # the other one, remember cookie too, is out
@@ -212,12 +250,26 @@ def test_change_password_kills_other_sessions(app, make_user):
 @pytest.mark.parametrize(
     "data,message",
     [
-        ({"current_password": "wrong one!!", "new_password": "a new passphrase",
-          "confirm": "a new passphrase"}, b"Your current password is not right."),
-        ({"current_password": PASSWORD, "new_password": "short", "confirm": "short"},
-         b"Use at least 10 characters."),
-        ({"current_password": PASSWORD, "new_password": "a new passphrase",
-          "confirm": "different"}, b"The passwords differ."),
+        (
+            {
+                "current_password": "wrong one!!",
+                "new_password": "a new passphrase",
+                "confirm": "a new passphrase",
+            },
+            b"Your current password is not right.",
+        ),
+        (
+            {"current_password": PASSWORD, "new_password": "short", "confirm": "short"},
+            b"Use at least 10 characters.",
+        ),
+        (
+            {
+                "current_password": PASSWORD,
+                "new_password": "a new passphrase",
+                "confirm": "different",
+            },
+            b"The passwords differ.",
+        ),
         ({"current_password": "", "new_password": "", "confirm": ""}, b"This field is required."),
     ],
 )
@@ -255,14 +307,23 @@ def test_csrf_missing_token_is_refused_and_writes_nothing(csrf_app):
     db.session.add(org)
     db.session.commit()
     client = csrf_app.test_client()
-    response = client.post("/auth/signup", data={
-        "email": "csrf@example.org", "display_name": "No Token", "organization_id": org.id,
-        "password": PASSWORD, "confirm": PASSWORD,
-    })
+    response = client.post(
+        "/auth/signup",
+        data={
+            "email": "csrf@example.org",
+            "display_name": "No Token",
+            "organization_id": org.id,
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 400
     assert b"The form expired" in response.data
     assert user_count() == 0
-    assert client.post("/auth/login", data={"email": "x@example.org", "password": "x"}).status_code == 400
+    assert (
+        client.post("/auth/login", data={"email": "x@example.org", "password": "x"}).status_code
+        == 400
+    )
 
 
 def test_csrf_with_token_is_accepted(csrf_app):
@@ -276,10 +337,17 @@ def test_csrf_with_token_is_accepted(csrf_app):
     client = csrf_app.test_client()
     page = client.get("/auth/signup").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/auth/signup", data={
-        "csrf_token": token, "email": "csrf@example.org", "display_name": "With Token",
-        "organization_id": org.id, "password": PASSWORD, "confirm": PASSWORD,
-    })
+    response = client.post(
+        "/auth/signup",
+        data={
+            "csrf_token": token,
+            "email": "csrf@example.org",
+            "display_name": "With Token",
+            "organization_id": org.id,
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code == 200 and b"Check your inbox" in response.data
     assert user_count() == 1
 
@@ -297,12 +365,17 @@ def test_login_post_is_rate_limited_per_address(tmp_path):
     with app.app_context():
         db.create_all()
         client = app.test_client()
-        codes = [post_login(client, "x@example.org", "wrong password").status_code for _ in range(4)]
+        codes = [
+            post_login(client, "x@example.org", "wrong password").status_code for _ in range(4)
+        ]
         assert codes == [200, 200, 200, 429]
         assert client.get("/auth/login").status_code == 200  # GET is never limited
         other = app.test_client()
-        response = other.post("/auth/login", data={"email": "x@example.org", "password": "x"},
-                              environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        response = other.post(
+            "/auth/login",
+            data={"email": "x@example.org", "password": "x"},
+            environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        )
         assert response.status_code == 200  # another address has its own budget
         db.session.remove()
         db.engine.dispose()
