@@ -5,7 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_datetime_format
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
 
 from blueprints.i18n import current_language
@@ -53,7 +53,6 @@ def init_app(app) -> None:
         EventKind=EventKind,
         EventStatus=EventStatus,
         RegistrationStatus=RegistrationStatus,
-        endpoint_exists=lambda name: name in current_app.view_functions,
     )
 
     @app.context_processor
