@@ -1,4 +1,5 @@
-"""Registration rules 1–6 of SPEC: register, cancel, approve, decline, move, check in, capacity.
+"""Registration rules 1–6 of SPEC: register, cancel, approve, decline, move, capacity
+(check-in is in `liaison.checkin`).
 
 Every function that changes who holds a seat starts with `seats.lock_seats(event)` (lock,
 recount), acts on the counts it returns, ends with `_promote` (nobody waits while a seat they
@@ -21,7 +22,6 @@ from liaison import notifications
 from liaison.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.models import (
     ACTIVE_REGISTRATION_STATUSES,
-    Attendance,
     Event,
     EventStatus,
     Registration,
@@ -38,7 +38,6 @@ __all__ = [
     "cancel_registration",
     "change_capacity",
     "change_org_cap",
-    "check_in",
     "decline",
     "move",
     "org_cap_reached",
@@ -46,7 +45,6 @@ __all__ = [
     "register",
     "registration_for",
     "seat_counts",
-    "undo_check_in",
     "waitlist_position",
     "waitlist_positions",
 ]
@@ -163,7 +161,7 @@ def cancel_registration(registration: Registration, *, by: User) -> Registration
 
 def approve(registration: Registration, *, by: User) -> Registration:
     """Rule 3: an organizer's approval confirms when a seat fits, otherwise waitlists."""
-    event = _managed(registration, by)
+    event = managed_event(registration, by)
     seats = lock_seats(event)
     db.session.refresh(registration)
     if registration.status in (S.confirmed, S.waitlisted):
@@ -186,7 +184,7 @@ def approve(registration: Registration, *, by: User) -> Registration:
 
 def decline(registration: Registration, *, by: User) -> Registration:
     """An organizer declines; a confirmed seat freed this way is passed on (rule 5)."""
-    event = _managed(registration, by)
+    event = managed_event(registration, by)
     seats = lock_seats(event)
     db.session.refresh(registration)
     if registration.status == S.declined:
@@ -204,7 +202,7 @@ def move(registration: Registration, status: RegistrationStatus, *, by: User) ->
     """An organizer moves a registration between confirmed, waitlisted and pending; confirming
     still needs a free seat the organization fits, and moving to the waiting list goes to its
     back."""
-    event = _managed(registration, by)
+    event = managed_event(registration, by)
     status = RegistrationStatus(status)
     if status not in MOVABLE:
         raise ValidationFailed(_("Choose confirmed, waiting list or awaiting approval."),
@@ -284,39 +282,6 @@ def promote_waiting(event: Event) -> list[Registration]:
     return promoted
 
 
-def check_in(registration: Registration, *, by: User) -> Registration:
-    """Only confirmed registrations check in; each check-in is an attendance with the hours."""
-    event = _managed(registration, by)
-    lock_seats(event)
-    db.session.refresh(registration)
-    if registration.status != S.confirmed:
-        raise Conflict(_("Only confirmed registrations can be checked in."), code="not_confirmed")
-    now = utcnow()
-    if registration.checked_in_at is None:
-        registration.checked_in_at = now
-    attendance = _attendance(registration)
-    if attendance is None:
-        db.session.add(Attendance(user_id=registration.user_id, event_id=event.id,
-                                  hours=event.duration_hours, recorded_at=now))
-    else:
-        attendance.hours = event.duration_hours
-    db.session.flush()
-    return registration
-
-
-def undo_check_in(registration: Registration, *, by: User) -> Registration:
-    """A wrong tap is undone: no check-in time, no attendance."""
-    event = _managed(registration, by)
-    lock_seats(event)
-    db.session.refresh(registration)
-    registration.checked_in_at = None
-    attendance = _attendance(registration)
-    if attendance is not None:
-        db.session.delete(attendance)
-    db.session.flush()
-    return registration
-
-
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first in the queue (ordered by created_at, then id); None when not waiting."""
     if registration.status != S.waitlisted:
@@ -366,7 +331,8 @@ def active_registrations(event: Event) -> list[Registration]:
 # -- internals ---------------------------------------------------------------------------
 
 
-def _managed(registration: Registration, by: User) -> Event:
+def managed_event(registration: Registration, by: User) -> Event:
+    """The registration's event, if `by` may manage it; NotAllowed otherwise."""
     event = registration.event
     if not event.is_organized_by(by):
         raise NotAllowed(_("Only the organizers of this event can do this."))
@@ -407,12 +373,3 @@ def _promote(seats: Seats) -> list[Registration]:
         promoted.append(registration)
         notifications.registration_changed(registration, "promoted")
     return promoted
-
-
-def _attendance(registration: Registration) -> Attendance | None:
-    return db.session.scalar(
-        select(Attendance).where(
-            Attendance.user_id == registration.user_id,
-            Attendance.event_id == registration.event_id,
-        )
-    )

@@ -10,7 +10,7 @@ from blueprints.api.event_routes import EVENT_ID, not_found, require_manager, vi
 from blueprints.api.parsing import query_args
 from blueprints.api.views import bp
 from extensions import db
-from liaison import events, registrations
+from liaison import checkin, events, registrations
 from liaison.models import Registration
 
 REGISTRATION_ID = "<int:registration_id>"
@@ -95,5 +95,5 @@ def cancel(registration_id: int):
 @bp.post(f"/registrations/{REGISTRATION_ID}/check-in")
 def check_in(registration_id: int):
     registration = _managed(registration_id)
-    registrations.check_in(registration, by=g.api_user)
+    checkin.check_in(registration, by=g.api_user)
     return _done(registration)

@@ -9,7 +9,7 @@ from blueprints.redirects import safe_next
 from blueprints.registrations.export import roster_csv
 from blueprints.registrations.views import bp, visible_event
 from extensions import db
-from liaison import attendance, events, registrations
+from liaison import attendance, checkin, events, registrations
 from liaison.errors import DomainError
 from liaison.models import Event, Registration, RegistrationStatus
 
@@ -124,11 +124,11 @@ def check_in(event_id: int, registration_id: int):
     """Check in (or, with `undo`, take back a wrong tap)."""
     if request.form.get("undo"):
         return _act(event_id, registration_id,
-                    lambda r: registrations.undo_check_in(r, by=current_user),
+                    lambda r: checkin.undo_check_in(r, by=current_user),
                     lambda name: _("%(name)s: check-in undone.", name=name),
                     "registrations.check_in_page")
     return _act(event_id, registration_id,
-                lambda r: registrations.check_in(r, by=current_user),
+                lambda r: checkin.check_in(r, by=current_user),
                 lambda name: _("%(name)s: checked in.", name=name),
                 "registrations.check_in_page")
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from extensions import db
+from liaison import checkin
 from liaison import registrations as regs
 from liaison.models import Attendance, OrgKind, Registration, RegistrationStatus, Role
 
@@ -131,7 +132,7 @@ def test_mine_lists_registrations_and_training_history(client, login, make_event
     reg = regs.register(event, user)
     regs.register(full, participant())
     regs.register(full, user)
-    regs.check_in(reg, by=event.organizers[0])
+    checkin.check_in(reg, by=event.organizers[0])
     db.session.commit()
     login(user)
     page = client.get("/registrations/mine")
