@@ -24,7 +24,19 @@ ZH_TITLE = "知识产权海关保护备案与扣留程序实务培训"
 # Elements whose text must fit: content wider than its box is cut off or spills over.
 CLIPPED = """() => [...document.querySelectorAll(
     'nav a, nav button, h1, h2, h3, .btn, .badge, label, th, dt, dd, .card-body > *')]
-  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden'))  // screen readers only
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.tagName + ': ' + e.innerText.slice(0, 60))"""
+# Short labels that must stay on one line: a button or badge broken in two ("搜\n索").
+WRAPPED = """() => [...document.querySelectorAll('.btn, .badge, .nav-link, th')]
+  .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden'))
+  .filter(e => e.innerText.trim() && !e.innerText.includes('\\n'))  // one-line labels only
+  .filter(e => {
+    const s = getComputedStyle(e);
+    const line = parseFloat(s.lineHeight) || parseFloat(s.fontSize) * 1.5;
+    const inner = e.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom);
+    return inner > line * 1.6;
+  })
   .map(e => e.tagName + ': ' + e.innerText.slice(0, 60))"""
 
 
@@ -60,6 +72,8 @@ def program(make_org, make_user, make_event, customs, registered):
 def _assert_no_clipped_text(page):
     clipped = page.evaluate(CLIPPED)
     assert not clipped, f"clipped text: {clipped}"
+    wrapped = page.evaluate(WRAPPED)
+    assert not wrapped, f"labels broken over two lines: {wrapped}"
 
 
 def _assert_cjk_font():
@@ -122,3 +136,18 @@ def test_a_signed_in_users_switch_is_saved_to_the_account(page, live_server, mak
     log_in(page, user)
     page.goto("/registrations/mine")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
+
+
+def test_organizer_pages_in_chinese_keep_their_labels_whole(page, live_server, program):
+    """The attendee list and the check-in page: dense tables and buttons, in Chinese."""
+    organizer = program.organizers[0]
+    organizer.language = "zh"
+    db.session.commit()
+    log_in(page, organizer)
+    for name, path in (("attendees", f"/events/{program.id}/registrations"),
+                       ("check-in", f"/events/{program.id}/check-in")):
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "zh-Hans"
+        assert "艾克美钟表" in page.content()  # members' organization in its Chinese name
+        _assert_no_clipped_text(page)
+        page.screenshot(path=str(SHOTS / f"{name}-zh.png"), full_page=True)
