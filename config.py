@@ -16,6 +16,15 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _database_url(value: str) -> str:
+    """`postgres://` and `postgresql://` URLs (as hosting platforms hand them out) use psycopg 3,
+    the driver we install; SQLAlchemy would otherwise look for psycopg2."""
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix):]
+    return value
+
+
 class Config:
     """Development and production settings. Production (not DEBUG, not TESTING) refuses to
     start without SECRET_KEY: see `app.create_app`."""
@@ -25,7 +34,7 @@ class Config:
     TESTING = False
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # A relative SQLite path lands in the instance folder (Flask-SQLAlchemy 3).
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///liaison.sqlite")
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL", "sqlite:///liaison.sqlite"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
@@ -107,7 +116,7 @@ class TestConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-secret-key"
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     BASE_URL = "http://liaison.test"
     MAIL_BACKEND = "smtp"
     MAIL_SERVER = "127.0.0.1"
