@@ -53,16 +53,8 @@ def create_org(
     city: str | None = None,
 ) -> Organization:
     """A new organization; its name is unique regardless of case."""
-    name = (name or "").strip()
-    if fields := _check(None, name, str(kind), parent_id):
-        raise ValidationFailed(_("Some fields need attention."), fields=fields)
-    org = Organization(
-        name=name,
-        name_zh=(name_zh or "").strip() or None,
-        kind=OrgKind(kind),
-        parent=db.session.get(Organization, parent_id) if parent_id is not None else None,
-        city=(city or "").strip() or None,
-    )
+    org = Organization()
+    _apply(org, name=name, kind=kind, name_zh=name_zh, parent_id=parent_id, city=city)
     db.session.add(org)
     db.session.flush()
     return org
@@ -78,6 +70,21 @@ def update_org(
     city: str | None = None,
 ) -> Organization:
     """Rename or move an organization; the parent chain may not come back to it."""
+    _apply(org, name=name, kind=kind, name_zh=name_zh, parent_id=parent_id, city=city)
+    db.session.flush()
+    return org
+
+
+def _apply(
+    org: Organization,
+    *,
+    name: str,
+    kind: OrgKind | str,
+    name_zh: str | None,
+    parent_id: int | None,
+    city: str | None,
+) -> None:
+    """Check every field (`org.id` is None for a new one), then write the trimmed values."""
     name = (name or "").strip()
     if fields := _check(org, name, str(kind), parent_id):
         raise ValidationFailed(_("Some fields need attention."), fields=fields)
@@ -86,8 +93,6 @@ def update_org(
     org.kind = OrgKind(kind)
     org.parent = db.session.get(Organization, parent_id) if parent_id is not None else None
     org.city = (city or "").strip() or None
-    db.session.flush()
-    return org
 
 
 def all_organizations() -> list[Organization]:
