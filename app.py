@@ -17,6 +17,7 @@ from blueprints import (
     health,
     i18n,
     input_guard,
+    pagecache,
     registrations,
     security,
     templating,
@@ -51,6 +52,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     input_guard.init_app(app)
+    pagecache.init_app(app)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)

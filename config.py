@@ -75,6 +75,11 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "zh")
 
+    # Anonymous visitors' event list and event pages, rendered once per content generation
+    # (blueprints/pagecache.py); per worker process. 0 entries turns it off.
+    PAGE_CACHE_ENTRIES = _int("PAGE_CACHE_ENTRIES", 256)
+    PAGE_CACHE_BYTES = _int("PAGE_CACHE_BYTES", 16 * 1024 * 1024)
+
     BOOTSTRAP_SERVE_LOCAL = True  # Bootstrap from the installed package, never a CDN
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch still submits
 

@@ -72,6 +72,7 @@ def app(tmp_path, app_settings):
         # in production every request has its own `g`, so drop the cached user here too.
         g.pop("_login_user", None)
         g.pop("_flask_babel", None)  # Flask-Babel caches the locale in `g` the same way
+        g.pop("csrf_token", None)  # and Flask-WTF the CSRF token of the session
 
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -27,6 +27,25 @@ def upgrade_then_check(url: str) -> None:
     check = flask("db", "check", database_url=url)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No new upgrade operations detected" in check.stdout + check.stderr
+    assert_token_moves(url)
+
+
+def assert_token_moves(url: str) -> None:
+    """The migrated database has the content-generation row and its triggers."""
+    engine = sa.create_engine(url)
+    token = sa.text("SELECT token FROM content_generation WHERE id = 1")
+    try:
+        with engine.begin() as conn:
+            before = conn.scalar(token)
+            conn.execute(sa.text(
+                "INSERT INTO organization (name, kind, created_at) "
+                "VALUES ('Migrated Org', 'customs', CURRENT_TIMESTAMP)"
+            ))
+        with engine.begin() as conn:
+            assert before is not None and conn.scalar(token) != before
+            conn.execute(sa.text("DELETE FROM organization WHERE name = 'Migrated Org'"))
+    finally:
+        engine.dispose()
 
 
 def test_migrations_match_models_on_sqlite(tmp_path):

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from blueprints.events import helpers
+from blueprints.pagecache import cached_for_visitors
 from extensions import db
 from liaison import direction as directions
 from liaison import event_queries as queries
@@ -61,6 +62,7 @@ FILTERS = ("kind", "direction", "topic", "host", "from", "to", "q")
 
 @bp.get("/")
 @bp.get("/events/")
+@cached_for_visitors
 def index():
     """Upcoming events the viewer may attend, as cards, with filters."""
     args = request.args
@@ -154,6 +156,7 @@ def calendar():
 
 
 @bp.get("/events/<int:event_id>")
+@cached_for_visitors
 def detail(event_id: int):
     """The event page; a draft is a 404 for anyone but its organizers."""
     viewer = _viewer()

@@ -10,6 +10,7 @@ from liaison.models.enums import (
     SeriesFrequency,
 )
 from liaison.models.event import Event, EventSeries, EventTopic, event_organizer
+from liaison.models.generation import ContentGeneration
 from liaison.models.organization import Organization
 from liaison.models.outbox import OutboxMessage
 from liaison.models.registration import Attendance, Registration
@@ -20,6 +21,7 @@ __all__ = [
     "ACTIVE_REGISTRATION_STATUSES",
     "ApiToken",
     "Attendance",
+    "ContentGeneration",
     "Event",
     "EventKind",
     "EventSeries",

@@ -293,7 +293,7 @@ def test_forgot_answers_alike_and_mails_only_active_accounts(app, make_user):
     for email in ("known@example.org", "gone@example.org", "nobody@example.org"):
         response = app.test_client().post("/auth/forgot", data={"email": email})
         assert response.status_code == 200
-        answers.add(response.text)
+        answers.add(same_shape(response.text, email))
     assert len(answers) == 1
     assert [m.recipient for m in mails()] == ["known@example.org"]
 

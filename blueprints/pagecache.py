@@ -1,0 +1,70 @@
+"""`@cached_for_visitors`: anonymous visitors' pages served from `liaison.pagecache`.
+
+Only a GET by a visitor who is not signed in and has no flashed message waiting is served
+from or stored in the cache; anyone else gets the page rendered for them. The key is the
+content generation token, read first (the rows the page is then made from are at least as new
+as that token), the period of the clock among event instants, and the request: endpoint, path
+with query string, language and time zone. A page is stored only when the period did not
+change while it rendered.
+
+The one per-visitor part of such a page is the CSRF token of the language switch: it is
+stored as a placeholder and each response gets the visitor's own token, so the session cookie
+is set exactly as a freshly rendered page would set it.
+
+PAGE_CACHE_ENTRIES = 0 turns the cache off.
+"""
+from __future__ import annotations
+
+import functools
+
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale, get_timezone
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from liaison import pagecache
+from liaison.types import utcnow
+
+PLACEHOLDER = "<liaison-csrf-token>"  # cannot occur in a page: user text is escaped
+EXTENSION = "liaison_pagecache"
+
+
+def init_app(app: Flask) -> None:
+    if app.config["PAGE_CACHE_ENTRIES"] > 0:
+        app.extensions[EXTENSION] = pagecache.PageCache(
+            max_entries=app.config["PAGE_CACHE_ENTRIES"],
+            max_bytes=app.config["PAGE_CACHE_BYTES"],
+        )
+
+
+def _cache() -> pagecache.PageCache | None:
+    if request.method not in ("GET", "HEAD") or "_flashes" in session:
+        return None
+    if current_user.is_authenticated:
+        return None
+    return current_app.extensions.get(EXTENSION)
+
+
+def cached_for_visitors(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        cache = _cache()
+        token = pagecache.current_token() if cache is not None else None
+        if token is None:
+            return view(*args, **kwargs)
+        cache.new_generation(token)
+        period = cache.period(token, utcnow())
+        key = (
+            token, period, request.endpoint, request.full_path,
+            str(get_locale()), str(get_timezone()),
+        )
+        body = cache.get(key)
+        if body is not None:
+            return body.replace(PLACEHOLDER, generate_csrf()) if PLACEHOLDER in body else body
+        rendered = view(*args, **kwargs)
+        if isinstance(rendered, str) and cache.period(token, utcnow()) == period:
+            csrf = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+            cache.put(key, rendered.replace(csrf, PLACEHOLDER) if csrf else rendered)
+        return rendered
+
+    return wrapper

@@ -1,0 +1,95 @@
+"""The content generation token moves with every committed write to a tracked table, whoever
+writes it, and with nothing else; every table is classified."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from extensions import db
+from liaison.models import OutboxMessage, Registration, RegistrationStatus
+from liaison.models.generation import TRACKED, UNTRACKED
+from liaison.pagecache import current_token
+
+
+def token_after(statement: str, **params) -> str:
+    db.session.execute(text(statement), params)
+    db.session.commit()
+    return current_token()
+
+
+def test_every_table_is_tracked_or_says_why_not(app):
+    tables = set(db.metadata.tables)
+    assert set(TRACKED) | set(UNTRACKED) == tables
+    assert not set(TRACKED) & set(UNTRACKED)
+
+
+@pytest.fixture
+def world(make_event, make_user):
+    event = make_event(topics=["Counterfeit perfume"])
+    participant = make_user()
+    db.session.add(Registration(event=event, user=participant, status=RegistrationStatus.confirmed))
+    db.session.commit()
+    return event, participant
+
+
+# One plain-SQL change per tracked table: update, then delete where a row can go.
+CHANGES = {
+    "organization": ["UPDATE organization SET name = name || ' (renamed)'"],
+    "user": ['UPDATE "user" SET display_name = \'Someone Else\''],
+    "event_series": [
+        "INSERT INTO event_series (id, frequency, count, created_at) "
+        "SELECT 900, 'weekly', 2, created_at FROM event",
+        "UPDATE event_series SET count = 3",
+        "DELETE FROM event_series WHERE id = 900",
+    ],
+    "event": ["UPDATE event SET title = 'Retitled'"],
+    "event_topic": ["UPDATE event_topic SET name = 'Fake spare parts'", "DELETE FROM event_topic"],
+    "event_organizer": ["DELETE FROM event_organizer"],
+    "registration": ["UPDATE registration SET reminded_at = NULL", "DELETE FROM registration"],
+    "attendance": [],  # inserted below: it needs the ids
+}
+
+
+@pytest.mark.parametrize("table", TRACKED)
+def test_plain_sql_writes_to_a_tracked_table_renew_the_token(app, world, table):
+    event, participant = world
+    statements = list(CHANGES[table])
+    if table == "attendance":
+        statements = [
+            "INSERT INTO attendance (event_id, user_id, hours, recorded_at) "
+            f"SELECT {event.id}, {participant.id}, 2.0, start_at FROM event",
+            "UPDATE attendance SET hours = 1.5",
+            "DELETE FROM attendance",
+        ]
+    assert statements, f"no change written for {table}"
+    seen = {current_token()}
+    for statement in statements:
+        token = token_after(statement)
+        assert token not in seen, statement
+        seen.add(token)
+
+
+def test_a_rolled_back_write_leaves_the_token(app, world):
+    before = current_token()
+    db.session.execute(text("UPDATE event SET title = 'Never saved'"))
+    db.session.rollback()
+    assert current_token() == before
+
+
+def test_untracked_tables_leave_the_token(app, world):
+    before = current_token()
+    db.session.add(OutboxMessage(
+        kind="test", recipient="a@example.test", subject="s", body_text="b", message_id="<m@t>"
+    ))
+    db.session.commit()
+    assert current_token() == before
+
+
+def test_orm_changes_renew_it_too(app, world):
+    event, _ = world
+    before = current_token()
+    event.end_at += timedelta(minutes=30)
+    db.session.commit()
+    assert current_token() != before

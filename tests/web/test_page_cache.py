@@ -1,0 +1,196 @@
+"""Anonymous visitors' event list and event page come from the page cache, and what they get
+is always what a fresh rendering would give: after changes written behind the application's
+back, when the clock passes an event's end, per language, per visitor's CSRF token."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event as sa_event
+from sqlalchemy import text
+
+from blueprints.pagecache import EXTENSION, PLACEHOLDER
+from extensions import db
+from liaison.models import Registration, RegistrationStatus
+
+CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
+
+
+def normalized(body: bytes) -> str:
+    return CSRF.sub('name="csrf_token" value=""', body.decode())
+
+
+class Statements:
+    """Counts the SQL statements run while a request is served."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *_args, **_kw):
+        self.count += 1
+
+
+def get(client, url, **kw):
+    counter = Statements()
+    sa_event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        response = client.get(url, **kw)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", counter)
+    assert response.status_code == 200, url
+    return response, counter.count
+
+
+def fresh(app, client, url, **kw) -> str:
+    """The page rendered from scratch: the same request with the cache emptied first."""
+    app.extensions[EXTENSION]._entries.clear()
+    return normalized(client.get(url, **kw).data)
+
+
+@pytest.fixture
+def event(make_event):
+    return make_event(title="Spotting fake bearings", topics=["Spare parts"], capacity=10)
+
+
+PAGES = ("/events/", "/events/{id}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_second_visit_is_served_from_the_cache(app, client, event, page):
+    url = page.format(id=event.id)
+    first, rendered_with = get(client, url)
+    second, served_with = get(client, url)
+    assert normalized(second.data) == normalized(first.data)
+    assert served_with == 1 < rendered_with  # the generation token only
+    assert "Spotting fake bearings" in second.text
+
+
+CHANGES = [
+    ("UPDATE event SET title = 'Spotting fake ball bearings'", "Spotting fake ball bearings"),
+    ("UPDATE organization SET name = 'Renamed Host Org'", "Renamed Host Org"),
+    ("UPDATE event_topic SET name = 'Brake pads'", "Brake pads"),
+    ("UPDATE event SET capacity = 7", ('<div class="seats-number">7</div>', "7 seats left of 7")),
+    ("UPDATE event SET venue = 'Hall B, Yiwu Customs'", "Hall B, Yiwu Customs"),
+    ('UPDATE "user" SET display_name = \'Ada Organizer\'', None),
+]
+
+
+@pytest.mark.parametrize(("statement", "shows"), CHANGES)
+@pytest.mark.parametrize("page", PAGES)
+def test_changes_behind_the_apps_back_show_at_once(app, client, event, page, statement, shows):
+    url = page.format(id=event.id)
+    before = normalized(get(client, url)[0].data)
+    db.session.execute(text(statement))
+    db.session.commit()
+    after = normalized(get(client, url)[0].data)
+    assert after == fresh(app, client, url)
+    markers = (shows,) if isinstance(shows, str) else shows or ()
+    if markers:
+        assert any(m in after for m in markers) and not any(m in before for m in markers)
+    if "display_name" in statement and "{id}" in page:
+        assert "Ada Organizer" in after  # the organizers' names are on the event page
+
+
+def test_a_new_registration_changes_the_seats_left(app, client, event, make_user):
+    url = f"/events/{event.id}"
+    assert "10 seats left" in get(client, url)[0].text
+    db.session.add(
+        Registration(event=event, user=make_user(), status=RegistrationStatus.confirmed)
+    )
+    db.session.commit()
+    page = get(client, url)[0].text
+    assert "9 seats left" in page and "10 seats left" not in page
+
+
+@pytest.mark.parametrize("status", ["draft", "cancelled"])
+def test_an_unpublished_or_cancelled_event_is_gone_for_visitors(client, event, status):
+    assert get(client, f"/events/{event.id}")[0]
+    assert "Spotting fake bearings" in get(client, "/events/")[0].text
+    db.session.execute(text("UPDATE event SET status = :status"), {"status": status})
+    db.session.commit()
+    assert client.get(f"/events/{event.id}").status_code == 404
+    assert "Spotting fake bearings" not in get(client, "/events/")[0].text
+
+
+def at(monkeypatch, moment: datetime) -> None:
+    for where in ("blueprints.events.views.utcnow", "blueprints.pagecache.utcnow"):
+        monkeypatch.setattr(where, lambda: moment)
+
+
+def test_an_event_leaves_the_list_when_the_clock_passes_its_end(
+    app, client, event, monkeypatch
+):
+    end = event.end_at
+    at(monkeypatch, end - timedelta(minutes=1))
+    assert "Spotting fake bearings" in get(client, "/events/")[0].text
+    at(monkeypatch, end)  # "upcoming" means it has not ended: still listed at its last instant
+    assert "Spotting fake bearings" in get(client, "/events/")[0].text
+    at(monkeypatch, end + timedelta(microseconds=1))
+    listed = get(client, "/events/")[0].text
+    assert "Spotting fake bearings" not in listed
+    assert normalized(listed.encode()) == fresh(app, client, "/events/")
+    at(monkeypatch, end - timedelta(minutes=1))  # a clock set back finds the earlier page
+    assert "Spotting fake bearings" in get(client, "/events/")[0].text
+
+
+def test_many_events_ending_one_after_another(app, client, make_event, monkeypatch):
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    events = [
+        make_event(title=f"Session number {i:03d}", start=start + timedelta(hours=i), hours=1)
+        for i in range(70)  # more instants than one batch of the period look-up
+    ]
+    for i in (0, 40, 69):
+        at(monkeypatch, events[i].end_at + timedelta(seconds=1))
+        listed = get(client, "/events/?page=1")[0].text
+        assert f"Session number {i:03d}" not in listed
+        assert f"Session number {i + 1:03d}" in listed or i == 69
+
+
+def test_signed_in_users_get_their_own_page(client, event, make_user, login):
+    get(client, "/events/")  # a visitor's page is now cached
+    login(make_user(display_name="Grace Participant"))
+    page, statements = get(client, "/events/")
+    assert "Grace Participant" in page.text and "Log out" in page.text
+    assert statements > 1
+    assert PLACEHOLDER not in page.text
+
+
+def test_a_flashed_message_is_not_lost(app, client, event, make_user, login):
+    get(client, "/events/")
+    login(make_user())
+    page = client.post("/auth/logout", follow_redirects=True)
+    assert "You are logged out." in page.text
+
+
+def test_each_visitor_gets_a_working_csrf_token_of_their_own(app, event):
+    first, second = app.test_client(), app.test_client()
+    tokens = []
+    for client in (first, second):
+        page = get(client, "/events/")[0].text
+        assert PLACEHOLDER not in page
+        tokens.append(re.search(r'name="csrf_token" value="([^"]+)"', page).group(1))
+    assert len(app.extensions[EXTENSION]) == 1
+    app.config["WTF_CSRF_ENABLED"] = True  # TestConfig turns it off for the other tests
+    response = second.post(
+        "/account/language", data={"csrf_token": tokens[1], "language": "zh", "next": "/events/"}
+    )
+    assert response.status_code == 302
+    assert "即将举行" in second.get("/events/").text or "培训" in second.get("/events/").text
+    assert first.post(
+        "/account/language", data={"csrf_token": "forged", "language": "zh"}
+    ).status_code == 400
+
+
+def test_languages_are_cached_apart(client, event):
+    english = get(client, "/events/", headers={"Accept-Language": "en"})[0].text
+    chinese = get(client, "/events/", headers={"Accept-Language": "zh-CN"})[0].text
+    assert english != chinese
+    assert get(client, "/events/", headers={"Accept-Language": "en"})[0].text.count("Upcoming")
+    assert get(client, "/events/", headers={"Accept-Language": "zh-CN"})[0].text == chinese
+
+
+@pytest.mark.parametrize("app_settings", [{"PAGE_CACHE_ENTRIES": 0}])
+def test_it_can_be_turned_off(app, client, event):
+    assert EXTENSION not in app.extensions
+    assert get(client, "/events/")[1] > 1 and get(client, "/events/")[1] > 1
