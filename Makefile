@@ -25,7 +25,7 @@ translations: $(VENV)/.installed
 run: $(VENV)/.installed translations
 	$(DEV_ENV) $(FLASK) db upgrade
 	$(DEV_ENV) $(FLASK) seed-demo --if-empty
-	$(DEV_ENV) $(FLASK) run --host 127.0.0.1 --port 5000
+	scripts/run-dev
 
 serve: $(VENV)/.installed translations
 	$(FLASK) db upgrade
