@@ -11,7 +11,8 @@ The one per-visitor part of such a page is the CSRF token of the language switch
 stored as a placeholder and each response gets the visitor's own token, so the session cookie
 is set exactly as a freshly rendered page would set it.
 
-PAGE_CACHE_ENTRIES = 0 turns the cache off.
+PAGE_CACHE_ENTRIES = 0 turns the cache off; so does template auto-reload (debug, `make run`),
+since templates may then change under the running process.
 """
 from __future__ import annotations
 
@@ -30,7 +31,10 @@ EXTENSION = "liaison_pagecache"
 
 
 def init_app(app: Flask) -> None:
-    if app.config["PAGE_CACHE_ENTRIES"] > 0:
+    reloads = app.config.get("TEMPLATES_AUTO_RELOAD")
+    if reloads is None:
+        reloads = app.debug  # Flask's own rule for the Jinja loader
+    if app.config["PAGE_CACHE_ENTRIES"] > 0 and not reloads:
         app.extensions[EXTENSION] = pagecache.PageCache(
             max_entries=app.config["PAGE_CACHE_ENTRIES"],
             max_bytes=app.config["PAGE_CACHE_BYTES"],

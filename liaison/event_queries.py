@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
 from liaison.direction import parse_direction_key
@@ -55,6 +55,12 @@ def with_details(stmt: Select) -> Select:
         selectinload(Event.topic_rows),
         selectinload(Event.organizers),
     )
+
+
+def for_cards(stmt: Select) -> Select:
+    """Eager-load what an event card shows (host and topics; not the organizers): the host
+    joined into the same statement, the topics in one more."""
+    return stmt.options(joinedload(Event.host_organization), selectinload(Event.topic_rows))
 
 
 def _like_pattern(text: str) -> str:

@@ -81,7 +81,7 @@ def index():
         q=args.get("q", "")[:200],
     )
     page = db.paginate(
-        queries.with_details(stmt), per_page=current_app.config["PER_PAGE"], max_per_page=100
+        queries.for_cards(stmt), per_page=current_app.config["PER_PAGE"], max_per_page=100
     )
     ids = [e.id for e in page.items]
     upcoming_ids = queries.upcoming(visible, now).with_only_columns(Event.id).order_by(None)
@@ -135,7 +135,7 @@ def calendar():
         .order_by(Event.start_at, Event.id)
     )
     by_day: dict[date, list[Event]] = {}
-    for event in db.session.scalars(queries.with_details(stmt)):
+    for event in db.session.scalars(stmt):
         day = max(event.start_at.astimezone(zone).date(), grid_start)
         last = min((event.end_at - timedelta(microseconds=1)).astimezone(zone).date(), grid_end)
         while day <= last:
@@ -217,7 +217,7 @@ def mine():
         stmt = stmt.where(Event.status != EventStatus.draft, Event.end_at < now).order_by(
             Event.start_at.desc()
         )
-    page = db.paginate(queries.with_details(stmt), per_page=current_app.config["PER_PAGE"])
+    page = db.paginate(queries.for_cards(stmt), per_page=current_app.config["PER_PAGE"])
     return render_template(
         "events/mine.html",
         page=page,

@@ -194,3 +194,8 @@ def test_languages_are_cached_apart(client, event):
 def test_it_can_be_turned_off(app, client, event):
     assert EXTENSION not in app.extensions
     assert get(client, "/events/")[1] > 1 and get(client, "/events/")[1] > 1
+
+
+@pytest.mark.parametrize("app_settings", [{"TEMPLATES_AUTO_RELOAD": True}])
+def test_templates_that_may_change_are_never_cached(app):
+    assert EXTENSION not in app.extensions
