@@ -3,9 +3,9 @@
 Only a GET by a visitor who is not signed in and has no flashed message waiting is served
 from or stored in the cache; anyone else gets the page rendered for them. The key is the
 content generation token, read first (the rows the page is then made from are at least as new
-as that token), the period of the clock among event instants, and the request: endpoint, path
-with query string, language and time zone. A page is stored only when the period did not
-change while it rendered.
+as that token), the period of the clock among event instants (plus the visitor's local date
+for pages that mark "today"), and the request: endpoint, path with query string, language and
+time zone. A page is stored only when the clock's part did not change while it rendered.
 
 The one per-visitor part of such a page is the CSRF token of the language switch: it is
 stored as a placeholder and each response gets the visitor's own token, so the session cookie
@@ -49,7 +49,20 @@ def _cache() -> pagecache.PageCache | None:
     return current_app.extensions.get(EXTENSION)
 
 
-def cached_for_visitors(view):
+def _moment(cache: pagecache.PageCache, token: str, by_day: bool) -> tuple:
+    """Where the clock is, as far as the page can tell: the period among event instants, and
+    the visitor's local date for pages that mark "today"."""
+    now = utcnow()
+    day = now.astimezone(get_timezone()).date() if by_day else None
+    return cache.period(token, now), day
+
+
+def cached_for_visitors(view=None, *, by_day: bool = False):
+    """Serve the view from the cache when the request may be (see the module docstring).
+    `by_day=True` for pages that also depend on the visitor's local date."""
+    if view is None:
+        return functools.partial(cached_for_visitors, by_day=by_day)
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         cache = _cache()
@@ -57,16 +70,16 @@ def cached_for_visitors(view):
         if token is None:
             return view(*args, **kwargs)
         cache.new_generation(token)
-        period = cache.period(token, utcnow())
+        moment = _moment(cache, token, by_day)
         key = (
-            token, period, request.endpoint, request.full_path,
+            token, moment, request.endpoint, request.full_path,
             str(get_locale()), str(get_timezone()),
         )
         body = cache.get(key)
         if body is not None:
             return body.replace(PLACEHOLDER, generate_csrf()) if PLACEHOLDER in body else body
         rendered = view(*args, **kwargs)
-        if isinstance(rendered, str) and cache.period(token, utcnow()) == period:
+        if isinstance(rendered, str) and _moment(cache, token, by_day) == moment:
             csrf = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
             cache.put(key, rendered.replace(csrf, PLACEHOLDER) if csrf else rendered)
         return rendered

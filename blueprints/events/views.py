@@ -119,6 +119,7 @@ def _month(value: str | None) -> date:
 
 
 @bp.get("/events/calendar")
+@cached_for_visitors(by_day=True)
 def calendar():
     """A month grid; each event sits on its local day(s) in the viewer's zone."""
     first = _month(request.args.get("month"))

@@ -53,12 +53,12 @@ def event(make_event):
     return make_event(title="Spotting fake bearings", topics=["Spare parts"], capacity=10)
 
 
-PAGES = ("/events/", "/events/{id}")
+PAGES = ("/events/", "/events/{id}", "/events/calendar?month={month}")
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_the_second_visit_is_served_from_the_cache(app, client, event, page):
-    url = page.format(id=event.id)
+    url = page.format(id=event.id, month=f"{event.start_at:%Y-%m}")
     first, rendered_with = get(client, url)
     second, served_with = get(client, url)
     assert normalized(second.data) == normalized(first.data)
@@ -79,13 +79,15 @@ CHANGES = [
 @pytest.mark.parametrize(("statement", "shows"), CHANGES)
 @pytest.mark.parametrize("page", PAGES)
 def test_changes_behind_the_apps_back_show_at_once(app, client, event, page, statement, shows):
-    url = page.format(id=event.id)
+    url = page.format(id=event.id, month=f"{event.start_at:%Y-%m}")
     before = normalized(get(client, url)[0].data)
     db.session.execute(text(statement))
     db.session.commit()
     after = normalized(get(client, url)[0].data)
     assert after == fresh(app, client, url)
     markers = (shows,) if isinstance(shows, str) else shows or ()
+    if "calendar" in page and "title" not in statement:
+        markers = ()  # the month grid shows titles and times only
     if markers:
         assert any(m in after for m in markers) and not any(m in before for m in markers)
     if "display_name" in statement and "{id}" in page:
@@ -199,3 +201,18 @@ def test_it_can_be_turned_off(app, client, event):
 @pytest.mark.parametrize("app_settings", [{"TEMPLATES_AUTO_RELOAD": True}])
 def test_templates_that_may_change_are_never_cached(app):
     assert EXTENSION not in app.extensions
+
+
+def test_the_calendar_marks_the_new_today_after_midnight(client, monkeypatch):
+    evening = datetime(2031, 3, 14, 23, 59, 59, tzinfo=UTC)  # the visitor's zone is UTC
+    at(monkeypatch, evening)
+    assert marked_today(get(client, "/events/calendar")[0].text) == "14"
+    at(monkeypatch, evening + timedelta(seconds=1))
+    assert marked_today(get(client, "/events/calendar")[0].text) == "15"
+
+
+def marked_today(page: str) -> str:
+    cell = r'class="[^"]*\btoday\b[^"]*">\s*<div class="day-number">.*?</span>(\d+)<'
+    days = re.findall(cell, page)
+    assert len(days) == 1, days
+    return days[0]
