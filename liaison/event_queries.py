@@ -28,12 +28,14 @@ def _organized_by(user_id: int):
 
 
 def visible_events(viewer) -> Select:
-    """Anonymous visitors see published events open to all; signed-in users see non-draft
+    """Anonymous visitors see non-draft events open to all; signed-in users see non-draft
     events open to all or to their organization's kind, plus every event they organize;
-    administrators see everything. Drafts are never shown to anyone else."""
+    administrators see everything. Drafts are never shown to anyone else. Cancelled events stay
+    visible (their page says so; calendar entries link to it); lists of upcoming events show
+    published ones only (`upcoming`)."""
     stmt = select(Event)
     if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return stmt.where(Event.status == EventStatus.published, Event.audience_csv == "")
+        return stmt.where(Event.status != EventStatus.draft, Event.audience_csv == "")
     if viewer.is_admin:
         return stmt
     kind = viewer.organization.kind

@@ -25,12 +25,14 @@ def titles(viewer) -> set[str]:
     return {e.title for e in db.session.scalars(visible_events(viewer))}
 
 
-def test_anonymous_visitors_see_only_published_events_open_to_all(catalogue, client):
-    assert titles(None) == {"Open to all session"}
+def test_anonymous_visitors_see_only_events_open_to_all(catalogue, client):
+    assert titles(None) == {"Open to all session", "Called off"}
     page = client.get("/events/").get_data(as_text=True)
     assert "Open to all session" in page
-    for hidden in ("For customs only", "Police and courts", "Secret draft"):
-        assert hidden not in page
+    for hidden in ("For customs only", "Police and courts", "Secret draft", "Called off"):
+        assert hidden not in page  # the upcoming list shows published events only
+    cancelled = client.get(f"/events/{catalogue['cancelled'].id}")
+    assert cancelled.status_code == 200 and "This event is cancelled." in cancelled.text
     assert client.get(f"/events/{catalogue['customs'].id}").status_code == 404
     assert client.get(f"/events/{catalogue['draft'].id}").status_code == 404
     assert client.get(f"/events/{catalogue['open'].id}").status_code == 200
