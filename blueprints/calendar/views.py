@@ -1,7 +1,8 @@
 """Calendar data over HTTP: one event's .ics, the public feed and the personal feeds.
 
 The feeds never touch the session or `current_user` (a calendar program has no cookie, and
-reading the session would add `Vary: Cookie`), answer in a fixed language, and send a strong
+reading the session would add `Vary: Cookie`), answer in a language fixed by the URL (the
+public feed's `lang`, the personal feed owner's preference), and send a strong
 ETag plus Last-Modified, so pollers get 304s until something changes. A feed's ETag is the
 fingerprint of everything its body is made from (liaison.feedcache): one query answers a 304,
 and a body already built for that fingerprint is reused instead of being built again.
@@ -120,7 +121,12 @@ def download(event_id: int):
 
 @bp.get("/calendar/public.ics")
 def public_feed():
-    with force_locale("en"):
+    """The public feed, in English unless `lang=zh` asks for Simplified Chinese (a calendar
+    program sends no language of its own, so the choice is part of the URL)."""
+    lang = request.args.get("lang") or "en"
+    if lang not in CATALOGS:
+        return _plain("Unknown language: use lang=en or lang=zh.", 400)
+    with force_locale(CATALOGS[lang]):
         try:
             filters = feeds.parse_public_filters(request.args)
         except DomainError as error:

@@ -1,5 +1,6 @@
 """Feed texts we generate: a personal feed speaks its owner's language (a calendar program sends
-no cookie and rarely a useful Accept-Language); the public feed is English for every cache."""
+no cookie and rarely a useful Accept-Language); the public feed is English whoever asks, or
+Chinese when its URL says `lang=zh` (the footer link of a Chinese page does)."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -46,3 +47,29 @@ def test_public_feed_is_english_whoever_asks(client, make_event, customs):
     assert str(calendar["X-WR-CALNAME"]) == "Liaison: public sessions"
     (vevent,) = calendar.walk("VEVENT")
     assert "Host: General Administration of Customs" in str(vevent["DESCRIPTION"])
+
+
+def test_public_feed_in_chinese_when_the_url_asks(client, make_event, customs):
+    make_event(host_organization=customs)
+    english = client.get("/calendar/public.ics")
+    response = client.get("/calendar/public.ics?lang=zh", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    calendar = Calendar.from_ical(response.data)
+    assert str(calendar["X-WR-CALNAME"]) == "Liaison：公开活动"
+    (vevent,) = calendar.walk("VEVENT")
+    assert "主办方：海关总署" in str(vevent["DESCRIPTION"])
+    assert response.headers["ETag"] != english.headers["ETag"]
+    assert client.get("/calendar/public.ics?lang=en").data == english.data
+
+
+def test_public_feed_refuses_an_unknown_language(client):
+    response = client.get("/calendar/public.ics?lang=fr")
+    assert response.status_code == 400 and response.mimetype == "text/plain"
+    assert "lang=zh" in response.text
+
+
+def test_a_chinese_page_links_the_chinese_public_feed(client):
+    chinese = client.get("/events/", headers={"Accept-Language": "zh-CN"}).text
+    assert 'href="/calendar/public.ics?lang=zh"' in chinese
+    english = client.get("/events/", headers={"Accept-Language": "en"}).text
+    assert 'href="/calendar/public.ics"' in english
