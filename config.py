@@ -75,8 +75,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "zh")
 
-    # Anonymous visitors' event list and event pages, rendered once per content generation
-    # (blueprints/pagecache.py); per worker process. 0 entries turns it off.
+    # Anonymous visitors' list, calendar and event pages, and everyone's event cards, rendered
+    # once per content generation (blueprints/pagecache.py); per worker process. 0 turns it off.
     PAGE_CACHE_ENTRIES = _int("PAGE_CACHE_ENTRIES", 256)
     PAGE_CACHE_BYTES = _int("PAGE_CACHE_BYTES", 16 * 1024 * 1024)
 

@@ -242,11 +242,13 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, *, seconds: int = 8, connections: int = 8, threads: int = 2) -> WrkResult:
-    """wrk --latency against one URL; bounded by `seconds`."""
+def wrk(url: str, *, seconds: int = 8, connections: int = 8, threads: int = 2,
+        cookie: str | None = None) -> WrkResult:
+    """wrk --latency against one URL (with a Cookie header when given); bounded by `seconds`."""
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-         "--timeout", "10s", url],
+         "--timeout", "10s", *headers, url],
         capture_output=True, text=True, timeout=seconds + 60, check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

@@ -11,23 +11,30 @@ The one per-visitor part of such a page is the CSRF token of the language switch
 stored as a placeholder and each response gets the visitor's own token, so the session cookie
 is set exactly as a freshly rendered page would set it.
 
-PAGE_CACHE_ENTRIES = 0 turns the cache off; so does template auto-reload (debug, `make run`),
+`event_card(event, counts)` (a template global) does the same for one event card, for every
+viewer: a card shows nothing of who looks at it, so (token, event, language) is its whole key.
+Signed-in lists then render only what is theirs.
+
+PAGE_CACHE_ENTRIES = 0 turns both off; so does template auto-reload (debug, `make run`),
 since templates may then change under the running process.
 """
 from __future__ import annotations
 
 import functools
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from liaison import pagecache
 from liaison.types import utcnow
 
 PLACEHOLDER = "<liaison-csrf-token>"  # cannot occur in a page: user text is escaped
 EXTENSION = "liaison_pagecache"
+FRAGMENTS = "liaison_fragmentcache"
+CARD_TEMPLATE = "events/_card.html"
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +46,34 @@ def init_app(app: Flask) -> None:
             max_entries=app.config["PAGE_CACHE_ENTRIES"],
             max_bytes=app.config["PAGE_CACHE_BYTES"],
         )
+        app.extensions[FRAGMENTS] = pagecache.PageCache(
+            max_entries=4 * app.config["PAGE_CACHE_ENTRIES"],
+            max_bytes=app.config["PAGE_CACHE_BYTES"] // 4,
+        )
+    app.add_template_global(event_card, "event_card")
+
+
+def request_token() -> str | None:
+    """The content generation token, read once per request, before the page's own queries."""
+    key = "liaison.content_token"
+    if key not in request.environ:
+        request.environ[key] = pagecache.current_token()
+    return request.environ[key]
+
+
+def event_card(event, counts: dict) -> Markup:
+    """templates/events/_card.html for `event`, from the fragment cache when it can be."""
+    cache = current_app.extensions.get(FRAGMENTS)
+    token = request_token() if cache is not None else None
+    if token is None:
+        return Markup(render_template(CARD_TEMPLATE, event=event, counts=counts))
+    cache.new_generation(token)
+    key = (token, CARD_TEMPLATE, event.id, str(get_locale()))
+    html = cache.get(key)
+    if html is None:
+        html = render_template(CARD_TEMPLATE, event=event, counts=counts)
+        cache.put(key, html)
+    return Markup(html)
 
 
 def _cache() -> pagecache.PageCache | None:
@@ -66,7 +101,7 @@ def cached_for_visitors(view=None, *, by_day: bool = False):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         cache = _cache()
-        token = pagecache.current_token() if cache is not None else None
+        token = request_token() if cache is not None else None
         if token is None:
             return view(*args, **kwargs)
         cache.new_generation(token)

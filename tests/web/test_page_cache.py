@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
-from blueprints.pagecache import EXTENSION, PLACEHOLDER
+from blueprints.pagecache import EXTENSION, FRAGMENTS, PLACEHOLDER
 from extensions import db
 from liaison.models import Registration, RegistrationStatus
 
@@ -43,8 +43,9 @@ def get(client, url, **kw):
 
 
 def fresh(app, client, url, **kw) -> str:
-    """The page rendered from scratch: the same request with the cache emptied first."""
+    """The page rendered from scratch: the same request with the caches emptied first."""
     app.extensions[EXTENSION]._entries.clear()
+    app.extensions[FRAGMENTS]._entries.clear()
     return normalized(client.get(url, **kw).data)
 
 
@@ -68,17 +69,30 @@ def test_the_second_visit_is_served_from_the_cache(app, client, event, page):
 
 CHANGES = [
     ("UPDATE event SET title = 'Spotting fake ball bearings'", "Spotting fake ball bearings"),
-    ("UPDATE organization SET name = 'Renamed Host Org'", "Renamed Host Org"),
+    (
+        "UPDATE organization SET name = 'Renamed Host Org' "
+        "WHERE id = (SELECT host_organization_id FROM event)",
+        "Renamed Host Org",
+    ),
     ("UPDATE event_topic SET name = 'Brake pads'", "Brake pads"),
     ("UPDATE event SET capacity = 7", ('<div class="seats-number">7</div>', "7 seats left of 7")),
     ("UPDATE event SET venue = 'Hall B, Yiwu Customs'", "Hall B, Yiwu Customs"),
-    ('UPDATE "user" SET display_name = \'Ada Organizer\'', None),
+    (
+        'UPDATE "user" SET display_name = \'Ada Organizer\' '
+        "WHERE id IN (SELECT user_id FROM event_organizer)",
+        None,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("statement", "shows"), CHANGES)
 @pytest.mark.parametrize("page", PAGES)
-def test_changes_behind_the_apps_back_show_at_once(app, client, event, page, statement, shows):
+@pytest.mark.parametrize("viewer", ["visitor", "signed in"])
+def test_changes_behind_the_apps_back_show_at_once(
+    app, client, event, page, statement, shows, viewer, make_user, login
+):
+    if viewer == "signed in":  # pages rendered for them, event cards from the fragment cache
+        login(make_user())
     url = page.format(id=event.id, month=f"{event.start_at:%Y-%m}")
     before = normalized(get(client, url)[0].data)
     db.session.execute(text(statement))
@@ -164,6 +178,25 @@ def test_signed_in_users_get_their_own_page(client, event, make_user, login):
     assert "Grace Participant" in page.text and "Log out" in page.text
     assert statements > 1
     assert PLACEHOLDER not in page.text
+
+
+def test_cards_are_shared_between_viewers_and_languages_kept_apart(
+    app, client, event, make_user, login
+):
+    login(make_user(display_name="First Viewer"))
+    get(client, "/events/")
+    other = app.test_client()
+    login_other = make_user(display_name="Second Viewer")
+    with other.session_transaction() as session:
+        session["_user_id"] = login_other.get_id()
+    page, statements = get(other, "/events/")
+    assert "Second Viewer" in page.text and "Spotting fake bearings" in page.text
+    assert len(app.extensions[FRAGMENTS]) == 1  # the second list reused the first one's card
+    chinese = get(other, "/events/", headers={"Accept-Language": "zh-CN"})[0].text
+    assert len(app.extensions[FRAGMENTS]) in (1, 2)
+    assert normalized(chinese.encode()) == fresh(
+        app, other, "/events/", headers={"Accept-Language": "zh-CN"}
+    )
 
 
 def test_a_flashed_message_is_not_lost(app, client, event, make_user, login):
