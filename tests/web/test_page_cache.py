@@ -133,7 +133,9 @@ def test_a_cancelled_event_leaves_the_list_and_its_page_says_so(client, event):
     assert "Spotting fake bearings" in get(client, "/events/")[0].text
     db.session.execute(text("UPDATE event SET status = 'cancelled'"))
     db.session.commit()
-    assert "This event is cancelled." in get(client, f"/events/{event.id}")[0].text
+    page = get(client, f"/events/{event.id}")[0].text
+    assert "This event is cancelled." in page and "It will not take place." in page
+    assert 'class="mb-2 seats-left"' not in page  # no seats on offer any more
     assert "Spotting fake bearings" not in get(client, "/events/")[0].text
 
 
