@@ -66,6 +66,17 @@ def test_downgrade_to_empty_and_back(tmp_path):
     upgrade_then_check(url)
 
 
+def test_a_database_from_before_the_content_generation_table_upgrades(tmp_path):
+    """Databases made by the first 0001 (without `content_generation`) get it from 0002."""
+    url = f"sqlite:///{tmp_path / 'older.sqlite'}"
+    assert flask("db", "upgrade", "0001", database_url=url).returncode == 0
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE content_generation"))
+    engine.dispose()
+    upgrade_then_check(url)
+
+
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL not configured")
 def test_migrations_match_models_on_postgresql():
     url = os.environ["TEST_DATABASE_URL"]

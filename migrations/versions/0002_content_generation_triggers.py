@@ -3,10 +3,12 @@
 The `content_generation` row and the triggers that renew its token on every write to a
 tracked table (liaison/models/generation.py). Autogenerate does not see triggers, so this
 migration is written by hand; it calls the same `install` that runs after `create_all`.
+A database made by an earlier 0001 (before the table joined it) gets the table here.
 
 Revision ID: 0002
 Revises: 0001
 """
+import sqlalchemy as sa
 from alembic import op
 
 from liaison.models.generation import TRACKED, install
@@ -18,7 +20,16 @@ depends_on = None
 
 
 def upgrade():
-    install(op.get_bind())
+    bind = op.get_bind()
+    if not sa.inspect(bind).has_table("content_generation"):
+        op.create_table(
+            "content_generation",
+            sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+            sa.Column("token", sa.String(length=40), nullable=False),
+            sa.CheckConstraint("id = 1", name=op.f("ck_content_generation_single_row")),
+            sa.PrimaryKeyConstraint("id", name=op.f("pk_content_generation")),
+        )
+    install(bind)
 
 
 def downgrade():
