@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from extensions import db
+from liaison.lru import BoundedLRU
 from liaison.models import ContentGeneration, Event
 
 BOUNDARY_BATCH = 64  # instants fetched at once; more are fetched when they run out
@@ -56,15 +56,18 @@ class _Instants:
 
 @dataclass
 class PageCache:
-    """A bounded LRU of rendered pages, safe to share between a process's threads."""
+    """Rendered pages (or fragments) in a bounded LRU, with the clock periods of the current
+    generation; safe to share between a process's threads."""
 
     max_entries: int = 256
     max_bytes: int = 16 * 1024 * 1024
-    _entries: OrderedDict = field(default_factory=OrderedDict)
-    _bytes: int = 0
+    _entries: BoundedLRU = field(init=False)
     _instants: _Instants | None = None
     _token: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._entries = BoundedLRU(self.max_entries, self.max_bytes)
 
     def period(self, token: str, now: datetime) -> tuple[str, datetime | None]:
         """Which stretch of time `now` is in, for this generation: ("at", t) exactly at an
@@ -85,25 +88,10 @@ class PageCache:
         return ("at" if instant == now else "before", instant)
 
     def get(self, key: tuple) -> str | None:
-        with self._lock:
-            body = self._entries.get(key)
-            if body is not None:
-                self._entries.move_to_end(key)
-            return body
+        return self._entries.get(key)
 
     def put(self, key: tuple, body: str) -> None:
-        size = len(body)
-        if size > self.max_bytes:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old)
-            self._entries[key] = body
-            self._bytes += size
-            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-                _key, evicted = self._entries.popitem(last=False)
-                self._bytes -= len(evicted)
+        self._entries.put(key, body)
 
     def new_generation(self, token: str) -> None:
         """A newer token was seen: entries of other generations are stale for every request
@@ -112,8 +100,7 @@ class PageCache:
             if token == self._token:
                 return
             self._token = token
-            for key in [k for k in self._entries if k[0] != token]:
-                self._bytes -= len(self._entries.pop(key))
+        self._entries.discard_where(lambda key: key[0] != token)
 
     def __len__(self) -> int:
         return len(self._entries)
