@@ -20,11 +20,7 @@ REGISTRATION_ID = "<int:registration_id>"
 def register(event_id: int):
     """Register the caller: 201 for a new place, 200 when the active one is returned (rule 2)."""
     event = visible_event(event_id, g.api_user)
-    existing = db.session.scalar(
-        select(Registration).where(
-            Registration.event_id == event.id, Registration.user_id == g.api_user.id
-        )
-    )
+    existing = registrations.registration_for(event, g.api_user)
     was_active = existing is not None and existing.is_active
     registration = registrations.register(event, g.api_user)
     db.session.commit()

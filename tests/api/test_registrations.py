@@ -29,6 +29,16 @@ def test_register_is_201_then_200_for_the_same_place(cast, api_as):
     assert api.get(f"/events/{cast.event.id}").json["confirmed_count"] == 1
 
 
+def test_registering_again_after_cancelling_is_201_for_the_same_row(cast, api_as):
+    api = api_as(cast.participant)
+    first = register(api, cast.event).json
+    assert api.post(f"/registrations/{first['id']}/cancel").json["status"] == "cancelled"
+    again = register(api, cast.event)
+    assert again.status_code == 201
+    assert again.json["id"] == first["id"]
+    assert again.json["status"] == "confirmed"
+
+
 def test_register_for_what_you_cannot_see_is_404(cast, api_as):
     api = api_as(cast.participant)
     assert register(api, cast.draft).status_code == 404
