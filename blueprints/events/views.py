@@ -24,7 +24,7 @@ from liaison.models import (
     Registration,
     RegistrationStatus,
 )
-from liaison.registrations import seat_counts
+from liaison.seats import seat_counts
 from liaison.types import utcnow
 
 bp = Blueprint("events", __name__)
@@ -35,11 +35,6 @@ def _register_template_helpers(state) -> None:
     """`direction(event)`, `audience_label(event)` and the local-time filters, for every
     template (other blueprints' pages and mail use them too)."""
     helpers.init_app(state.app)
-
-
-def counts_for(event_ids: list[int]) -> dict:
-    """Seat counts for many events in one GROUP BY query."""
-    return seat_counts(event_ids) if event_ids else {}
 
 
 def _viewer():
@@ -99,7 +94,7 @@ def index():
     return render_template(
         "events/index.html",
         page=page,
-        counts=counts_for(ids),
+        counts=seat_counts(ids),
         kinds=list(EventKind),
         directions=directions.direction_choices(queries.direction_rows(viewer, now)),
         hosts=hosts,
@@ -171,7 +166,7 @@ def detail(event_id: int):
             )
         )
     manages = can_manage(event, viewer)
-    counts = counts_for([event.id]).get(event.id)
+    counts = seat_counts([event.id]).get(event.id)
     sees_link = manages or (
         my_registration is not None and my_registration.status == RegistrationStatus.confirmed
     )
@@ -224,5 +219,5 @@ def mine():
         page=page,
         tab=tab,
         tabs=MINE_TABS,
-        counts=counts_for([e.id for e in page.items]),
+        counts=seat_counts([e.id for e in page.items]),
     )
