@@ -84,11 +84,13 @@ def test_event_links_partial(app, make_event):
     assert query["action"] == ["TEMPLATE"] and query["text"] == ["Spotting fakes"]
     assert query["dates"] == [f"{start}/{end}"] and query["ctz"] == ["Europe/Berlin"]
     assert f"{BASE}/events/{event.id}" in query["details"][0]
+    assert "meet.example.net" not in str(query)  # urlencoded, so the check on `html` can't see it
     outlook = [p for p in html.split('"') if p.startswith("https://outlook.office.com")][0]
     query = parse_qs(urlsplit(outlook.replace("&amp;", "&")).query)
     assert query["subject"] == ["Spotting fakes"]
     assert query["startdt"] == [event.start_at.strftime("%Y-%m-%dT%H:%M:%SZ")]
     assert query["enddt"] == [event.end_at.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    assert "meet.example.net" not in str(query)
 
 
 def test_account_feed_partial_shows_working_addresses(app, client, make_user):
