@@ -47,13 +47,7 @@ def new_organization():
     form = OrganizationForm(parents=organizations.all_organizations())
     if form.validate_on_submit():
         try:
-            org = organizations.create_org(
-                form.name.data,
-                form.kind.data,
-                name_zh=form.name_zh.data,
-                parent_id=form.parent_id.data or None,
-                city=form.city.data,
-            )
+            org = organizations.create_org(**form.values())
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error.fields)
@@ -73,14 +67,7 @@ def edit_organization(org_id: int):
         form.parent_id.data = org.parent_id or 0
     if form.validate_on_submit():
         try:
-            organizations.update_org(
-                org,
-                name=form.name.data,
-                kind=form.kind.data,
-                name_zh=form.name_zh.data,
-                parent_id=form.parent_id.data or None,
-                city=form.city.data,
-            )
+            organizations.update_org(org, **form.values())
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error.fields)

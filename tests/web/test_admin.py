@@ -73,6 +73,7 @@ def test_create_and_edit_organization(client, admin, make_org):
         select(Organization).where(Organization.name == "Shenzhen Customs District")
     )
     assert office.parent_id == national.id and office.name_zh == "深圳海关"
+    assert office.kind == OrgKind.customs and office.city == "Shenzhen"
 
     form = client.get(f"/admin/organizations/{office.id}/edit").get_data(as_text=True)
     assert (
@@ -86,13 +87,14 @@ def test_create_and_edit_organization(client, admin, make_org):
             "name_zh": "",
             "kind": "customs",
             "parent_id": "0",
-            "city": "Shenzhen",
+            "city": "Shenzhen, Guangdong",
         },
     )
     assert response.status_code == 302
     db.session.expire_all()
     office = db.session.get(Organization, office.id)
     assert office.name == "Shenzhen Customs" and office.parent_id is None and office.name_zh is None
+    assert office.city == "Shenzhen, Guangdong"
 
 
 @pytest.mark.parametrize(
