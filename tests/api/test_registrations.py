@@ -156,7 +156,10 @@ def test_organizer_cancels_a_registration_and_the_waitlist_moves(cast, api_as, m
 def test_admin_may_manage_registrations(cast, api_as, make_user, make_event):
     reg_id = pending_registration(cast, api_as, make_event)
     admin = make_user(role=Role.admin)
-    assert api_as(admin).post(f"/registrations/{reg_id}/approve").status_code == 200
+    response = api_as(admin).post(f"/registrations/{reg_id}/approve")
+    assert response.status_code == 200
+    assert response.json["status"] == "confirmed"
+    assert db.session.get(Registration, reg_id).status == RegistrationStatus.confirmed
 
 
 def test_cancelled_event_refuses_registration(cast, api_as):
