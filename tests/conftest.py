@@ -17,7 +17,17 @@ from sqlalchemy import text
 from app import create_app
 from config import TestConfig
 from extensions import db
-from liaison.models import Event, EventKind, EventStatus, Organization, OrgKind, Role, User
+from liaison.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    Organization,
+    OrgKind,
+    Registration,
+    RegistrationStatus,
+    Role,
+    User,
+)
 from liaison.passwords import hash_password
 
 PASSWORD = "correct horse battery"
@@ -163,6 +173,19 @@ def make_event(make_org, make_user):
         db.session.add(event)
         db.session.commit()
         return event
+
+    return make
+
+
+@pytest.fixture
+def registered(app):
+    """A registration written directly (the rules are the registrations module's business)."""
+
+    def make(event, user, status=RegistrationStatus.confirmed) -> Registration:
+        registration = Registration(event=event, user=user, status=status)
+        db.session.add(registration)
+        db.session.commit()
+        return registration
 
     return make
 

@@ -1,11 +1,10 @@
-"""Fixtures for the bilingual tests: a host with a Chinese name, registrations written
-directly, and helpers to fetch a page in a given language."""
+"""Fixtures for the bilingual tests: a host with a Chinese name and helpers to fetch a page
+in a given language (`registered` is in tests/conftest.py)."""
 from __future__ import annotations
 
 import pytest
 
-from extensions import db
-from liaison.models import OrgKind, Registration, RegistrationStatus
+from liaison.models import OrgKind
 from tests.browser.conftest import browser, live_server, page  # noqa: F401  (the harness)
 
 # A known phrase of each language, taken from base.html, which every page extends.
@@ -19,19 +18,6 @@ def customs(app, make_org):
     return make_org(
         "General Administration of Customs", kind=OrgKind.customs, name_zh="海关总署"
     )
-
-
-@pytest.fixture
-def registered():
-    """A registration written directly (the rules are the registrations module's business)."""
-
-    def make(event, user, status=RegistrationStatus.confirmed):
-        registration = Registration(event=event, user=user, status=status)
-        db.session.add(registration)
-        db.session.commit()
-        return registration
-
-    return make
 
 
 @pytest.fixture

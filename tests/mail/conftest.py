@@ -115,18 +115,3 @@ def parse_invite(message):
     calendar = Calendar.from_ical(part.get_payload(decode=True))
     (vevent,) = calendar.walk("VEVENT")
     return calendar, vevent
-
-
-@pytest.fixture
-def registered():
-    """A registration written directly (rules are the registrations module's business)."""
-    from extensions import db
-    from liaison.models import Registration, RegistrationStatus
-
-    def make(event, user, status=RegistrationStatus.confirmed):
-        registration = Registration(event=event, user=user, status=status)
-        db.session.add(registration)
-        db.session.commit()
-        return registration
-
-    return make
