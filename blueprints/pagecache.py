@@ -54,10 +54,14 @@ def init_app(app: Flask) -> None:
 
 
 def request_token() -> str | None:
-    """The content generation token, read once per request, before the page's own queries."""
+    """The content generation token, read once per request, before the page's own queries;
+    a new one empties both caches of older generations."""
     key = "liaison.content_token"
     if key not in request.environ:
-        request.environ[key] = pagecache.current_token()
+        token = request.environ[key] = pagecache.current_token()
+        if token is not None:
+            for name in (EXTENSION, FRAGMENTS):
+                current_app.extensions[name].new_generation(token)
     return request.environ[key]
 
 
@@ -67,7 +71,6 @@ def event_card(event, counts: dict) -> Markup:
     token = request_token() if cache is not None else None
     if token is None:
         return Markup(render_template(CARD_TEMPLATE, event=event, counts=counts))
-    cache.new_generation(token)
     key = (token, CARD_TEMPLATE, event.id, str(get_locale()))
     html = cache.get(key)
     if html is None:
@@ -104,7 +107,6 @@ def cached_for_visitors(view=None, *, by_day: bool = False):
         token = request_token() if cache is not None else None
         if token is None:
             return view(*args, **kwargs)
-        cache.new_generation(token)
         moment = _moment(cache, token, by_day)
         key = (
             token, moment, request.endpoint, request.full_path,
