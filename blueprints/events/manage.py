@@ -33,8 +33,9 @@ def _report(form: EventForm) -> None:
     flash(_("Some fields need your attention."), "error")
 
 
-def _managed_event(event_id: int) -> Event:
-    """404 when the viewer may not even see it (a draft), 403 when they may not manage it."""
+def event_to_manage(event_id: int) -> Event:
+    """404 when the viewer may not even see it (a draft, another audience), 403 when they see
+    it but may not manage it. The registrations blueprint's organizer pages use it too."""
     event = db.first_or_404(queries.visible_events(current_user).where(Event.id == event_id))
     if not events.can_manage(event, current_user):
         abort(403)
@@ -78,7 +79,7 @@ def new():
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(event_id: int):
-    event = _managed_event(event_id)
+    event = event_to_manage(event_id)
     if event.is_cancelled:
         flash(_("This event is cancelled and can no longer be changed."), "error")
         return redirect(url_for("events.detail", event_id=event.id))
@@ -119,7 +120,7 @@ ACTIONS = {
 @login_required
 def act(event_id: int, action: str):
     """Publish, unpublish or cancel; cancel with scope=following cancels the rest of a series."""
-    event = _managed_event(event_id)
+    event = event_to_manage(event_id)
     operation, message = ACTIONS[action]
     if action == "cancel" and request.form.get("scope") == "following":
         operation = events.cancel_series_from
@@ -137,7 +138,7 @@ def act(event_id: int, action: str):
 @bp.post("/events/<int:event_id>/duplicate")
 @login_required
 def duplicate(event_id: int):
-    event = _managed_event(event_id)
+    event = event_to_manage(event_id)
     try:
         copy = events.duplicate_event(event, by=current_user)
     except DomainError as error:

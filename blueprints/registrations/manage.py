@@ -5,23 +5,16 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from blueprints.events.manage import event_to_manage
 from blueprints.redirects import safe_next
 from blueprints.registrations.export import roster_csv
-from blueprints.registrations.views import bp, visible_event
+from blueprints.registrations.views import bp
 from extensions import db
-from liaison import attendance, checkin, events, registrations
+from liaison import attendance, checkin, registrations
 from liaison.errors import DomainError
 from liaison.models import Event, Registration, RegistrationStatus
 
 FILTERS = ("all", "confirmed", "waitlisted", "pending", "declined", "cancelled")
-
-
-def _managed_event(event_id: int) -> Event:
-    """404 when the viewer may not even see the event, 403 when they see it but don't run it."""
-    event = visible_event(event_id)
-    if not events.can_manage(event, current_user):
-        abort(403)
-    return event
 
 
 def _registration_of(event: Event, registration_id: int) -> Registration:
@@ -33,7 +26,7 @@ def _registration_of(event: Event, registration_id: int) -> Registration:
 
 def _act(event_id: int, registration_id: int, action, done, default_endpoint: str):
     """Run one organizer action on one registration, commit, and go back where the form was."""
-    event = _managed_event(event_id)
+    event = event_to_manage(event_id)
     registration = _registration_of(event, registration_id)
     name = registration.user.name
     try:
@@ -52,7 +45,7 @@ def _act(event_id: int, registration_id: int, action, done, default_endpoint: st
 @login_required
 def attendees(event_id: int):
     """The attendee list with status filters, search, counts and attendance rate."""
-    event = _managed_event(event_id)
+    event = event_to_manage(event_id)
     chosen = request.args.get("status", "all")
     chosen = chosen if chosen in FILTERS else "all"
     search = request.args.get("q", "")[:100]
@@ -107,7 +100,7 @@ def move(event_id: int, registration_id: int):
 @login_required
 def check_in_page(event_id: int):
     """A phone-sized list of confirmed attendees: search, then one tap per person."""
-    event = _managed_event(event_id)
+    event = event_to_manage(event_id)
     search = request.args.get("q", "")[:100]
     return render_template(
         "registrations/check_in.html",
@@ -137,7 +130,7 @@ def check_in(event_id: int, registration_id: int):
 @login_required
 def export_csv(event_id: int):
     """Every registration as CSV for Excel: UTF-8 with BOM, formula-looking cells neutralized."""
-    event = _managed_event(event_id)
+    event = event_to_manage(event_id)
     body = roster_csv(attendance.attendees(event), event.timezone)
     return Response(
         body.encode("utf-8"),
