@@ -4,12 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app import create_app
-from config import TestConfig
-from extensions import db, limiter
+from extensions import db
 from liaison.apitokens import revoke_token
 from liaison.models import ApiToken
-from tests.api.conftest import Api
 
 
 def test_no_token_is_401_with_a_bearer_challenge(api_as):
@@ -75,29 +72,17 @@ def test_openapi_document_needs_no_token(client):
     assert response.json["openapi"] == "3.1.0"
 
 
-@pytest.fixture
-def limited(app):
-    """A second app on the same database with rate limits on (3 per token, 2 failed tokens)."""
-
-    class Limited(TestConfig):
-        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-        RATELIMIT_ENABLED = True
-        API_RATE_LIMIT = "3 per minute"
-        API_TOKEN_FAILURE_LIMIT = "2 per minute"
-
-    limited_app = create_app(Limited)
-    with limited_app.app_context():
-        limiter.reset()
-        yield limited_app
-        limiter.reset()
-        db.session.remove()
-        db.engine.dispose()
-    limiter.enabled = False
+LIMITED = pytest.mark.parametrize(
+    "app_settings",
+    [{"RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "3 per minute",
+      "API_TOKEN_FAILURE_LIMIT": "2 per minute"}],
+    ids=["3 per token, 2 failed tokens"],
+)
 
 
-def test_the_limit_is_per_token_not_per_address(limited, make_user, token_for):
-    client = limited.test_client()
-    first, second = Api(client, token_for(make_user())), Api(client, token_for(make_user()))
+@LIMITED
+def test_the_limit_is_per_token_not_per_address(api_as, make_user):
+    first, second = api_as(make_user()), api_as(make_user())
     assert [first.get("/me").status_code for _ in range(3)] == [200, 200, 200]
     refused = first.get("/me")
     assert refused.status_code == 429
@@ -106,14 +91,14 @@ def test_the_limit_is_per_token_not_per_address(limited, make_user, token_for):
     assert second.get("/me").status_code == 200
 
 
-def test_guessing_tokens_is_limited_but_valid_tokens_still_work(limited, make_user, token_for):
-    client = limited.test_client()
+@LIMITED
+def test_guessing_tokens_is_limited_but_valid_tokens_still_work(client, api_as, make_user):
     codes = [
         client.get("/api/v1/me", headers={"Authorization": f"Bearer lia_guess{i}"}).status_code
         for i in range(3)
     ]
     assert codes == [401, 401, 429]
-    assert Api(client, token_for(make_user())).get("/me").status_code == 200
+    assert api_as(make_user()).get("/me").status_code == 200
 
 
 def test_the_token_decides_who_is_calling_even_with_a_session_cookie(client, login, make_user,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from config import TestConfig
 from extensions import db
 from liaison.models import OrgKind, OutboxMessage, User
 from tests.conftest import PASSWORD
@@ -284,29 +283,12 @@ def test_change_password_bad_input(client, make_user, login, data, message):
     assert db.session.get(User, user.id).session_token == old_token
 
 
-@pytest.fixture
-def csrf_app(tmp_path):
-    from app import create_app
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'csrf.sqlite'}"
-        WTF_CSRF_ENABLED = True
-
-    app = create_app(Config)
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+CSRF_ON = pytest.mark.parametrize("app_settings", [{"WTF_CSRF_ENABLED": True}])
 
 
-def test_csrf_missing_token_is_refused_and_writes_nothing(csrf_app):
-    from liaison.models import Organization
-
-    org = Organization(name="Customs", kind=OrgKind.customs)
-    db.session.add(org)
-    db.session.commit()
-    client = csrf_app.test_client()
+@CSRF_ON
+def test_csrf_missing_token_is_refused_and_writes_nothing(client, make_org):
+    org = make_org("Customs", kind=OrgKind.customs)
     response = client.post(
         "/auth/signup",
         data={
@@ -326,15 +308,11 @@ def test_csrf_missing_token_is_refused_and_writes_nothing(csrf_app):
     )
 
 
-def test_csrf_with_token_is_accepted(csrf_app):
+@CSRF_ON
+def test_csrf_with_token_is_accepted(client, make_org):
     import re
 
-    from liaison.models import Organization
-
-    org = Organization(name="Customs", kind=OrgKind.customs)
-    db.session.add(org)
-    db.session.commit()
-    client = csrf_app.test_client()
+    org = make_org("Customs", kind=OrgKind.customs)
     page = client.get("/auth/signup").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post(
@@ -352,30 +330,17 @@ def test_csrf_with_token_is_accepted(csrf_app):
     assert user_count() == 1
 
 
-def test_login_post_is_rate_limited_per_address(tmp_path):
-    from app import create_app
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limits.sqlite'}"
-        RATELIMIT_ENABLED = True
-        RATELIMIT_STORAGE_URI = "memory://"
-        LOGIN_RATE_LIMIT = "3 per minute"
-
-    app = create_app(Config)
-    with app.app_context():
-        db.create_all()
-        client = app.test_client()
-        codes = [
-            post_login(client, "x@example.org", "wrong password").status_code for _ in range(4)
-        ]
-        assert codes == [200, 200, 200, 429]
-        assert client.get("/auth/login").status_code == 200  # GET is never limited
-        other = app.test_client()
-        response = other.post(
-            "/auth/login",
-            data={"email": "x@example.org", "password": "x"},
-            environ_base={"REMOTE_ADDR": "10.0.0.9"},
-        )
-        assert response.status_code == 200  # another address has its own budget
-        db.session.remove()
-        db.engine.dispose()
+@pytest.mark.parametrize(
+    "app_settings", [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}]
+)
+def test_login_post_is_rate_limited_per_address(app, client):
+    codes = [post_login(client, "x@example.org", "wrong password").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert client.get("/auth/login").status_code == 200  # GET is never limited
+    other = app.test_client()
+    response = other.post(
+        "/auth/login",
+        data={"email": "x@example.org", "password": "x"},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert response.status_code == 200  # another address has its own budget
