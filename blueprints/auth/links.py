@@ -2,13 +2,13 @@
 forms that send them. Answers never tell whether an address has an account."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template
+from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
 
 from blueprints.auth.forms import EmailForm, ResetPasswordForm
-from blueprints.auth.views import bp, submitted_email
+from blueprints.auth.views import bp, config_limit, submitted_email
 from blueprints.forms import apply_errors
 from blueprints.redirects import home_url
 from extensions import db, limiter
@@ -17,17 +17,9 @@ from liaison.account_links import CONFIRM_MAX_AGE, RESET_MAX_AGE, LinkProblem
 from liaison.errors import DomainError
 from liaison.models.user import normalize_email
 
-
-def _mail_limit() -> str:
-    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
-
-
-def _mail_email_limit() -> str:
-    return current_app.config["PASSWORD_RESET_EMAIL_RATE_LIMIT"]
-
-
-def _bad_link_limit() -> str:
-    return current_app.config["API_TOKEN_FAILURE_LIMIT"]
+_mail_limit = config_limit("PASSWORD_RESET_RATE_LIMIT")
+_mail_email_limit = config_limit("PASSWORD_RESET_EMAIL_RATE_LIMIT")
+_bad_link_limit = config_limit("API_TOKEN_FAILURE_LIMIT")  # as for guessed API tokens
 
 
 def _email_key() -> str:

@@ -2,6 +2,8 @@
 Confirmation and password-reset links live in blueprints.auth.links."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     current_app,
@@ -42,16 +44,9 @@ def load_user(value: str):
     return accounts.user_for_session_id(value)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_address_limit() -> str:
-    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
-
-
-def _signup_limit() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
+def config_limit(name: str) -> Callable[[], str]:
+    """The limit in the config setting `name`, read per request (so an app's config counts)."""
+    return lambda: current_app.config[name]
 
 
 def submitted_email() -> str:
@@ -70,10 +65,10 @@ def _login_failed(_response) -> bool:
 # Only failed log-ins count, so an office of many people behind one address logs in freely:
 # per address and email against guessing one password, per address against spraying many.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, key_func=address_and_email, methods=["POST"],
-               deduct_when=_login_failed)
-@limiter.limit(_login_address_limit, key_func=get_remote_address, methods=["POST"],
-               deduct_when=_login_failed)
+@limiter.limit(config_limit("LOGIN_RATE_LIMIT"), key_func=address_and_email,
+               methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(config_limit("LOGIN_ADDRESS_RATE_LIMIT"), key_func=get_remote_address,
+               methods=["POST"], deduct_when=_login_failed)
 def login():
     next_url = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
@@ -114,7 +109,7 @@ def logout():
 
 # Creating accounts is limited per address: nobody is logged in yet.
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, key_func=get_remote_address, methods=["POST"])
+@limiter.limit(config_limit("SIGNUP_RATE_LIMIT"), key_func=get_remote_address, methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(home_url())
