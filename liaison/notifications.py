@@ -8,6 +8,7 @@ CANCEL. ORGANIZER is MAIL_DEFAULT_SENDER, which must therefore receive the atten
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -135,7 +136,12 @@ def describe_changes(changes: dict, user: User, *, confirmed: bool) -> list[Chan
 
 
 def _invite(
-    event: Event, user: User, name: str, method: str, registration: Registration | None
+    event: Event,
+    user: User,
+    name: str,
+    method: str,
+    registration: Registration | None,
+    last_invites: Mapping[int, str] | None,
 ) -> bytes:
     """One attendee's iTIP message; ORGANIZER is the From address (MAIL_DEFAULT_SENDER)."""
     from liaison import ical
@@ -149,25 +155,49 @@ def _invite(
         base_url=current_app.config["BASE_URL"],
         organizer_email=organizer.addr_spec,
         organizer_name=organizer.display_name or None,
-        sequence=_invite_sequence(event, registration, method),
+        sequence=_invite_sequence(event, registration, method, last_invites),
     )
 
 
-def _last_invite_method(registration: Registration) -> str | None:
-    if registration.id is None:
-        return None
-    return db.session.scalar(
-        select(OutboxMessage.ical_method)
+def _last_invite_methods(registration_ids: list[int]) -> dict[int, str]:
+    """Registration id -> METHOD of the last invite queued for it (none: absent), one query
+    for all of them."""
+    if not registration_ids:
+        return {}
+    last = (
+        select(func.max(OutboxMessage.id))
         .where(
-            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.registration_id.in_(registration_ids),
             OutboxMessage.ical_method.is_not(None),
         )
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
+        .group_by(OutboxMessage.registration_id)
     )
+    rows = db.session.execute(
+        select(OutboxMessage.registration_id, OutboxMessage.ical_method).where(
+            OutboxMessage.id.in_(last)
+        )
+    )
+    return dict(rows.tuples().all())
 
 
-def _invite_sequence(event: Event, registration: Registration | None, method: str) -> int:
+def _last_invite_method(
+    registration: Registration, known: Mapping[int, str] | None = None
+) -> str | None:
+    """The METHOD of the last invite queued for `registration`; from `known` (see
+    `_last_invite_methods`) when the caller looked them all up at once."""
+    if registration.id is None:
+        return None
+    if known is None:
+        known = _last_invite_methods([registration.id])
+    return known.get(registration.id)
+
+
+def _invite_sequence(
+    event: Event,
+    registration: Registration | None,
+    method: str,
+    last_invites: Mapping[int, str] | None = None,
+) -> int:
     """The SEQUENCE one attendee gets: the event's plus their registration's offset.
 
     Calendar programs ignore an invite whose SEQUENCE is not above the last one they applied.
@@ -183,7 +213,7 @@ def _invite_sequence(event: Event, registration: Registration | None, method: st
     event_removed = event.status != EventStatus.published
     if method == "CANCEL" and not event_removed:
         registration.invite_offset += 1
-    elif method == "REQUEST" and _last_invite_method(registration) == "CANCEL":
+    elif method == "REQUEST" and _last_invite_method(registration, last_invites) == "CANCEL":
         registration.invite_offset += 1
     return event.sequence + registration.invite_offset
 
@@ -195,9 +225,11 @@ def _queue(
     *,
     registration: Registration | None = None,
     method: str | None = None,
+    last_invites: Mapping[int, str] | None = None,
     **context,
 ) -> OutboxMessage | None:
-    """Render one message for one person in their language and zone, and queue it."""
+    """Render one message for one person in their language and zone, and queue it.
+    `last_invites`: see `_last_invite_methods`, for callers that queue to many at once."""
     if not user.active:
         return None
     base_url = current_app.config["BASE_URL"]
@@ -225,7 +257,11 @@ def _queue(
         html = render_template(f"email/{kind}.html", subject=subject, **values)
         recipient_name = mail.clean_header(user.name)
         # The invite's description (direction, host, links) in the recipient's language too.
-        ical = _invite(event, user, recipient_name, method, registration) if method else None
+        ical = (
+            _invite(event, user, recipient_name, method, registration, last_invites)
+            if method
+            else None
+        )
     return outbox.queue(
         kind=kind,
         recipient=user.email,
@@ -291,7 +327,10 @@ def event_changed(event: Event, changes: dict[str, tuple[object, object]]) -> No
     # Back to draft takes the event out of confirmed attendees' calendars; publishing again
     # puts it back (with a higher SEQUENCE, see _invite_sequence).
     withdrawn = event.status == EventStatus.draft
-    for registration in _active_registrations(event):
+    active = _active_registrations(event)
+    # One look-up for everyone, not one per REQUEST (each message below is for another person).
+    last_invites = _last_invite_methods([r.id for r in active])
+    for registration in active:
         confirmed = registration.status == RegistrationStatus.confirmed
         user = registration.user
         with force_locale(locale_for(user)):
@@ -307,6 +346,7 @@ def event_changed(event: Event, changes: dict[str, tuple[object, object]]) -> No
             event,
             registration=registration,
             method=method,
+            last_invites=last_invites,
             changes=lines,
         )
 
