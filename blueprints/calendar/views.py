@@ -17,16 +17,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from blueprints.calendar import stateless
 from blueprints.calendar.links import event_links
 from blueprints.i18n import CATALOGS
 from extensions import db, limiter
-from liaison import feedcache, feeds, feedtokens, ical
+from liaison import feedcache, feeds, feedtokens, ical, registrations
 from liaison.errors import DomainError
 from liaison.event_queries import visible_events
-from liaison.models import Event, Registration, RegistrationStatus
+from liaison.models import Event, RegistrationStatus
 from liaison.types import utcnow
 
 bp = Blueprint("calendar", __name__)
@@ -94,11 +93,7 @@ def download(event_id: int):
         return _plain(_("No such event."), 404)
     status, online, changed = None, set(), event.updated_at
     if viewer is not None:
-        registration = db.session.scalar(
-            select(Registration).where(
-                Registration.event_id == event.id, Registration.user_id == viewer.id
-            )
-        )
+        registration = registrations.registration_for(event, viewer)
         if registration is not None:
             status, changed = registration.status, max(changed, registration.updated_at)
         if event.is_organized_by(viewer) or status == RegistrationStatus.confirmed:
