@@ -96,10 +96,11 @@ def queue_mail(kind: str, user: User, *, link: str | None = None) -> OutboxMessa
     base_url = current_app.config["BASE_URL"]
     with force_locale(locale_for(user)):
         subject = _subject(kind)
+        recipient_name = mail.clean_header(user.name)  # the Chinese name in Chinese mail
         values = dict(
             subject=subject,
             recipient=user,
-            recipient_name=mail.clean_header(user.name),
+            recipient_name=recipient_name,
             link=link,
             login_link=f"{base_url}/auth/login",
             forgot_link=f"{base_url}/auth/forgot",
@@ -111,7 +112,7 @@ def queue_mail(kind: str, user: User, *, link: str | None = None) -> OutboxMessa
     return outbox.queue(
         kind=kind,
         recipient=user.email,
-        recipient_name=mail.clean_header(user.name),
+        recipient_name=recipient_name,
         subject=subject,
         body_text=text,
         body_html=html,

@@ -235,10 +235,11 @@ def _queue(
     base_url = current_app.config["BASE_URL"]
     confirmed = registration is not None and registration.status == RegistrationStatus.confirmed
     with force_locale(locale_for(user)):
+        recipient_name = mail.clean_header(user.name)  # the Chinese name in Chinese mail
         values = dict(
             kind=kind,
             recipient=user,
-            recipient_name=mail.clean_header(user.name),
+            recipient_name=recipient_name,
             event=event,
             registration=registration,
             show_online=confirmed and bool(event.online_url),
@@ -255,7 +256,6 @@ def _queue(
         subject = _subject(kind, event.title)
         text = render_template(f"email/{kind}.txt", subject=subject, **values)
         html = render_template(f"email/{kind}.html", subject=subject, **values)
-        recipient_name = mail.clean_header(user.name)
         # The invite's description (direction, host, links) in the recipient's language too.
         ical = (
             _invite(event, user, recipient_name, method, registration, last_invites)
