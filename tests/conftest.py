@@ -53,6 +53,16 @@ def pytest_sessionstart(session):
             partial.replace(mo)
 
 
+def post_login(client, email, password=PASSWORD, *, remember=False, next_url=None, **kwargs):
+    """The log-in form posted over HTTP (the `login` fixture skips it); `kwargs` go to
+    `client.post`, e.g. `environ_base`."""
+    data = {"email": email, "password": password}
+    if remember:
+        data["remember"] = "y"
+    query = {"next": next_url} if next_url else {}
+    return client.post("/auth/login", query_string=query, data=data, **kwargs)
+
+
 def _reset_postgres() -> None:
     db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
     db.session.commit()

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-PASSWORD = "correct horse battery"
+from tests.conftest import PASSWORD, post_login
+
 LIMITED = pytest.mark.parametrize("app_settings", [{"RATELIMIT_ENABLED": True}], ids=["limits on"])
-
-
-def post_login(client, email, password, **kwargs):
-    return client.post("/auth/login", data={"email": email, "password": password}, **kwargs)
 
 
 @LIMITED

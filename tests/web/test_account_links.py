@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from extensions import db
 from liaison import account_links, accounts
 from liaison.models import OutboxMessage, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, post_login
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -24,10 +24,6 @@ def signup(client, email, org, **extra):
         "email": email, "display_name": "Chen Jie", "organization_id": org.id,
         "password": PASSWORD, "confirm": PASSWORD, **extra,
     })
-
-
-def post_login(client, email, password=PASSWORD, **kwargs):
-    return client.post("/auth/login", data={"email": email, "password": password}, **kwargs)
 
 
 def mails(kind: str | None = None) -> list[OutboxMessage]:
@@ -250,8 +246,7 @@ def test_forgot_link_is_on_the_log_in_page(client):
 def test_reset_end_to_end(app, make_user):
     user = make_user(email="officer@example.org")
     other = app.test_client()
-    response = other.post("/auth/login", data={
-        "email": "officer@example.org", "password": PASSWORD, "remember": "y"})
+    response = post_login(other, "officer@example.org", remember=True)
     assert response.status_code == 302
     user.email_verified = False  # a reset also proves the mailbox
     db.session.commit()

@@ -8,11 +8,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from liaison.models import OrgKind, OutboxMessage, User
-from tests.conftest import PASSWORD
-
-
-def post_login(client, email, password=PASSWORD, **extra):
-    return client.post("/auth/login", data={"email": email, "password": password, **extra})
+from tests.conftest import PASSWORD, post_login
 
 
 def user_count() -> int:
@@ -79,7 +75,7 @@ def test_empty_login_form_marks_fields(client):
 
 def test_remember_me_sets_cookie(client, make_user):
     make_user(email="rem@example.org")
-    post_login(client, "rem@example.org", remember="y")
+    post_login(client, "rem@example.org", remember=True)
     assert client.get_cookie("remember_token") is not None
 
 
@@ -92,7 +88,7 @@ def test_without_remember_me_no_cookie(client, make_user):
 def test_remember_cookie_alone_logs_in(app, make_user):
     make_user(email="rem2@example.org")
     first = app.test_client()
-    post_login(first, "rem2@example.org", remember="y")
+    post_login(first, "rem2@example.org", remember=True)
     cookie = first.get_cookie("remember_token")
     second = app.test_client()
     second.set_cookie("remember_token", cookie.value)
@@ -102,11 +98,7 @@ def test_remember_cookie_alone_logs_in(app, make_user):
 @pytest.mark.parametrize("target", ["/account/tokens", "/account/?tab=1"])
 def test_next_local_path_is_followed(client, make_user, target):
     make_user(email="n@example.org")
-    response = client.post(
-        "/auth/login",
-        query_string={"next": target},
-        data={"email": "n@example.org", "password": PASSWORD},
-    )
+    response = post_login(client, "n@example.org", next_url=target)
     assert response.status_code == 302
     assert response.location == target
 
@@ -126,11 +118,7 @@ def test_next_local_path_is_followed(client, make_user, target):
 )
 def test_next_open_redirect_refused(client, make_user, target):
     make_user(email="n@example.org")
-    response = client.post(
-        "/auth/login",
-        query_string={"next": target},
-        data={"email": "n@example.org", "password": PASSWORD},
-    )
+    response = post_login(client, "n@example.org", next_url=target)
     assert response.status_code == 302
     assert "evil" not in response.location and "javascript" not in response.location
     assert response.location.startswith("/")
@@ -226,7 +214,7 @@ def test_change_password_kills_other_sessions(app, make_user):
     make_user(email="pw@example.org")
     this, other = app.test_client(), app.test_client()
     post_login(this, "pw@example.org")
-    post_login(other, "pw@example.org", remember="y")
+    post_login(other, "pw@example.org", remember=True)
     assert other.get("/account/").status_code == 200
 
     response = this.post(
@@ -338,9 +326,5 @@ def test_login_post_is_rate_limited_per_address(app, client):
     assert codes == [200, 200, 200, 429]
     assert client.get("/auth/login").status_code == 200  # GET is never limited
     other = app.test_client()
-    response = other.post(
-        "/auth/login",
-        data={"email": "x@example.org", "password": "x"},
-        environ_base={"REMOTE_ADDR": "10.0.0.9"},
-    )
+    response = post_login(other, "x@example.org", "x", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert response.status_code == 200  # another address has its own budget
