@@ -17,8 +17,7 @@ def when(value: datetime | None, zone: str | None = None, fmt: str = "medium") -
     zone's name so nobody mistakes whose afternoon it is."""
     if value is None:
         return ""
-    tz = ZoneInfo(zone) if zone else get_timezone()
-    local = value.astimezone(tz)
+    local = value.astimezone(display_zone(zone))
     if fmt == "medium":  # a medium date with hours and minutes: seconds are noise on a page
         text = (
             get_datetime_format("medium", locale=get_locale() or "en")
@@ -28,13 +27,20 @@ def when(value: datetime | None, zone: str | None = None, fmt: str = "medium") -
         )
     else:
         text = format_datetime(local, format=fmt, rebase=False)
-    return text + " " + zone_label(value, tz)
+    return f"{text} ({zone_name(value, zone)})"
 
 
-def zone_label(value: datetime, tz) -> str:
-    local = value.astimezone(tz)
+def display_zone(zone: str | None = None):
+    """The zone named, or the viewer's when none is."""
+    return ZoneInfo(zone) if zone else get_timezone()
+
+
+def zone_name(value: datetime, zone: str | None = None) -> str:
+    """"Asia/Shanghai, UTC+08:00": the zone and its offset on that day."""
+    tz = display_zone(zone)
+    offset = value.astimezone(tz).strftime("%z")
     key = getattr(tz, "key", None) or str(tz)
-    return f"({key.replace('_', ' ')}, {local.strftime('UTC%z')[:-2]}:{local.strftime('%z')[-2:]})"
+    return f"{key.replace('_', ' ')}, UTC{offset[:3]}:{offset[3:]}"
 
 
 def page_url(page: int) -> str:

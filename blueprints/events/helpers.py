@@ -2,23 +2,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, get_day_names
-from flask_babel import format_date, format_time, get_locale, get_timezone
+from flask_babel import format_date, format_time, get_locale
 from markupsafe import Markup, escape
 
+from blueprints.templating import display_zone, zone_name
 from liaison import direction as directions
-
-
-def _zone(zone: str | None):
-    return ZoneInfo(zone) if zone else get_timezone()
 
 
 def local_date(value: datetime | date, zone: str | None = None, fmt: str = "full") -> str:
     """The local calendar day of an instant in `zone` (default: the viewer's), per locale."""
     if isinstance(value, datetime):
-        value = value.astimezone(_zone(zone)).date()
+        value = value.astimezone(display_zone(zone)).date()
     return format_date(value, format=fmt)
 
 
@@ -29,16 +25,8 @@ def month_label(value: date) -> str:
 
 def local_time(value: datetime, zone: str | None = None) -> str:
     """The local wall-clock time on the 24-hour clock ("14:00"): unambiguous across languages."""
-    local = value.astimezone(_zone(zone)).replace(tzinfo=None)
+    local = value.astimezone(display_zone(zone)).replace(tzinfo=None)
     return format_time(local, format="HH:mm", rebase=False)
-
-
-def zone_name(value: datetime, zone: str | None = None) -> str:
-    """"Asia/Shanghai, UTC+08:00": the zone and its offset on that day."""
-    tz = _zone(zone)
-    offset = value.astimezone(tz).strftime("%z")
-    key = getattr(tz, "key", None) or str(tz)
-    return f"{key.replace('_', ' ')}, UTC{offset[:3]}:{offset[3:]}"
 
 
 def nl2br(text: str | None) -> Markup:
