@@ -71,6 +71,8 @@ def test_co_organizers_and_admins_may_act(client, login, make_event, organizer, 
     login(other_organizer)
     assert client.get(f"/events/{event.id}/edit").status_code == 200
     assert client.post(f"/events/{event.id}/publish").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).status == EventStatus.published  # it did publish
     login(admin)
     assert client.post(f"/events/{event.id}/unpublish").status_code == 302
     db.session.expire_all()
