@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -44,6 +46,10 @@ def test_organizations_list_shows_kind_and_parent(client, admin, make_org):
     page = client.get("/admin/organizations").get_data(as_text=True)
     assert "Shanghai Customs District" in page and "National Customs Administration" in page
     assert "Customs" in page
+    # Both names are in "Customs", and both are rows anyway: read the district's own row.
+    (row,) = [r for r in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "Shanghai Customs" in r]
+    assert 'kind-customs">Customs</span>' in row
+    assert "<td>National Customs Administration</td>" in row  # "Part of"
 
 
 def test_organizations_paginate(app, client, admin, make_org):
