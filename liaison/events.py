@@ -20,7 +20,6 @@ from liaison.event_input import (  # noqa: F401  (re-exported: part of this inte
     URL_MAX,
     VENUE_MAX,
     EventInput,
-    clean_topics,
     iana_zones,
     validate,
 )
@@ -212,7 +211,6 @@ def duplicate_event(event: Event, *, by: User) -> Event:
     data = EventInput.from_event(event)
     data.co_organizer_ids = [u.id for u in event.organizers if u.id != by.id]
     return create_event(data, by=by)
-
 
 
 def create_series(data: EventInput, frequency, count: int, *, by: User) -> list[Event]:

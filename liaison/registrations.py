@@ -21,7 +21,6 @@ from extensions import db
 from liaison import notifications
 from liaison.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.models import (
-    ACTIVE_REGISTRATION_STATUSES,
     Event,
     EventStatus,
     Registration,
@@ -41,7 +40,6 @@ __all__ = [
     "decline",
     "move",
     "org_cap_reached",
-    "promote_waiting",
     "register",
     "registration_for",
     "seat_counts",
@@ -274,14 +272,6 @@ def change_org_cap(event: Event, org_cap: int | None) -> list[Registration]:
     return promoted
 
 
-def promote_waiting(event: Event) -> list[Registration]:
-    """Rule 5 on demand (e.g. after the organization cap was raised): fill every free seat."""
-    seats = lock_seats(event)
-    promoted = _promote(seats)
-    db.session.flush()
-    return promoted
-
-
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first in the queue (ordered by created_at, then id); None when not waiting."""
     if registration.status != S.waitlisted:
@@ -316,16 +306,6 @@ def org_cap_reached(registration: Registration) -> bool:
     if registration.status != S.waitlisted or event.org_cap is None:
         return False
     return count_seats(event).org_full(registration.user.organization_id)
-
-
-def active_registrations(event: Event) -> list[Registration]:
-    """Everyone still in play at an event (for notices about the event)."""
-    return list(db.session.scalars(
-        select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
-        )
-    ))
 
 
 # -- internals ---------------------------------------------------------------------------
