@@ -63,8 +63,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
-        if isinstance(error, HTTPException):
-            return http_error(error)
+        # HTTPExceptions never get here: Flask picks the more specific handler above.
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         code, message = MESSAGES[500]
