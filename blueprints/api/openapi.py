@@ -37,6 +37,8 @@ class Operation:
     query: type[BaseModel] | None = None
     tags: tuple[str, ...] = field(default=())
     public: bool = False
+    ok_headers: tuple[tuple[str, str], ...] = ()  # (name, description) on the success answer
+    also_ok: tuple[int, str] | None = None  # a second success status, same model: its meaning
 
 
 REG_ACTION_ERRORS = (404, *DOMAIN)
@@ -57,7 +59,8 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, schemas.EventPage), (422,), query=schemas.EventQuery, tags=("events",)),
     Operation("post", "/events", "createEvent",
               "Create a draft event (organizers and administrators).",
-              (201, schemas.EventOut), (400, *DOMAIN), body=schemas.EventCreate, tags=("events",)),
+              (201, schemas.EventOut), (400, *DOMAIN), body=schemas.EventCreate, tags=("events",),
+              ok_headers=(("Location", "The new event's URL."),)),
     Operation("get", "/events/{event_id}", "getEvent", "One event.",
               (200, schemas.EventOut), (404,), tags=("events",)),
     Operation("patch", "/events/{event_id}", "updateEvent",
@@ -70,7 +73,8 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, schemas.EventOut), (404, *DOMAIN), tags=("events",)),
     Operation("post", "/events/{event_id}/registrations", "registerForEvent",
               "Register the caller: 201 for a new place, 200 when the active one is returned.",
-              (201, schemas.RegistrationOut), (404, *DOMAIN), tags=("registrations",)),
+              (201, schemas.RegistrationOut), (404, *DOMAIN), tags=("registrations",),
+              also_ok=(200, "Already registered: the active registration.")),
     Operation("get", "/events/{event_id}/registrations", "listRegistrations",
               "An event's registrations in queue order. Its organizers only.",
               (200, schemas.RegistrationPage), (403, 404, 422), query=schemas.RegistrationQuery,
@@ -143,13 +147,13 @@ def _responses(op: Operation) -> dict:
     status, model = op.ok
     ok: dict = {"description": "OK" if status == 200 else "Created"}
     ok["content"] = _json(_ref(model) if model else {"type": "object"})
-    if op.operation_id == "createEvent":
-        ok["headers"] = {"Location": {"schema": {"type": "string"},
-                                      "description": "The new event's URL."}}
+    if op.ok_headers:
+        ok["headers"] = {name: {"schema": {"type": "string"}, "description": description}
+                         for name, description in op.ok_headers}
     responses = {str(status): ok}
-    if op.operation_id == "registerForEvent":
-        responses["200"] = {"description": "Already registered: the active registration.",
-                            "content": _json(_ref(model))}
+    if op.also_ok:
+        also, description = op.also_ok
+        responses[str(also)] = {"description": description, "content": _json(_ref(model))}
     codes = set(op.errors) | ({401, 429} if not op.public else set())
     for code in sorted(codes):
         error = {"description": ERROR_DESCRIPTIONS[code], "content": _json(_ref(schemas.ErrorOut))}
