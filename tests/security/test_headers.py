@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from blueprints.security import CONTENT_SECURITY_POLICY
+from liaison import feedtokens
 
 EXPECTED_CSP = {
     "default-src 'self'",
@@ -62,7 +63,6 @@ def test_personal_feed_urls_send_no_referrer(client, make_user):
 
 
 def test_personal_feed_with_a_real_token_sends_no_referrer(client, make_user):
-    feedtokens = pytest.importorskip("liaison.feedtokens")
     user = make_user()
     url = feedtokens.calendar_url(user, "http://localhost")
     response = client.get(url.replace("webcal://", "http://").replace("http://localhost", ""))
