@@ -42,12 +42,15 @@ def test_create_org_prints_id(runner):
 
 def test_create_org_refuses_bad_input(runner, make_org):
     make_org("Taken")
-    assert runner.invoke(args=["create-org", "taken", "--kind", "customs"]).exit_code != 0
-    assert runner.invoke(args=["create-org", "New", "--kind", "pirates"]).exit_code != 0
-    assert (
-        runner.invoke(args=["create-org", "New", "--kind", "customs", "--parent", "999"]).exit_code
-        != 0
-    )
+    bad = [
+        (["create-org", "taken", "--kind", "customs"], "already exists"),
+        (["create-org", "New", "--kind", "pirates"], "'pirates' is not one of"),
+        (["create-org", "New", "--kind", "customs", "--parent", "999"], "parent_id:"),
+    ]
+    for args, reason in bad:
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0, args
+        assert reason in result.output, (args, result.output)  # refused, not crashed
     assert count(Organization) == 1
 
 
@@ -78,34 +81,18 @@ def test_create_user_refuses_bad_input(runner, make_org, make_user):
     make_user(email="taken@example.org")
     base = ["--name", "X", "--org", str(org.id), "--role", "participant"]
     bad = [
-        ["create-user", "taken@example.org", *base, "--password", "long enough password"],
-        ["create-user", "new@example.org", *base, "--password", "short"],
-        [
-            "create-user",
-            "new@example.org",
-            "--name",
-            "X",
-            "--org",
-            "999",
-            "--password",
-            "long enough pw",
-        ],
-        [
-            "create-user",
-            "new@example.org",
-            "--name",
-            "X",
-            "--org",
-            str(org.id),
-            "--role",
-            "king",
-            "--password",
-            "long enough pw",
-        ],
+        (["create-user", "taken@example.org", *base, "--password", "long enough password"],
+         "email:"),
+        (["create-user", "new@example.org", *base, "--password", "short"], "password:"),
+        (["create-user", "new@example.org", "--name", "X", "--org", "999",
+          "--password", "long enough pw"], "organization_id:"),
+        (["create-user", "new@example.org", "--name", "X", "--org", str(org.id),
+          "--role", "king", "--password", "long enough pw"], "'king' is not one of"),
     ]
-    for args in bad:
+    for args, reason in bad:
         result = runner.invoke(args=args)
         assert result.exit_code != 0, args
+        assert reason in result.output, (args, result.output)  # refused, not crashed
     assert count(User) == 1
 
 
