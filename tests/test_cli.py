@@ -108,6 +108,7 @@ def test_create_token(runner, make_user):
 
     result = runner.invoke(args=["create-token", "nobody@example.org"])
     assert result.exit_code != 0 and count(ApiToken) == 1
+    assert "No user with the email 'nobody@example.org'" in result.output
 
 
 def test_seed_demo_is_realistic_and_idempotent(runner):
