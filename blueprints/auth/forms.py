@@ -39,8 +39,9 @@ class SignupForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+class ResetPasswordForm(FlaskForm):
+    """A new password, typed twice: the reset link's form, and the base of PasswordForm."""
+
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(max=200)],
@@ -52,23 +53,15 @@ class PasswordForm(FlaskForm):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
+
+
+class PasswordForm(ResetPasswordForm):
+    """Changing the password while logged in: the current one as well."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
 class EmailForm(FlaskForm):
     """Forgot password, or send the confirmation link again: only an address."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-
-
-class ResetPasswordForm(FlaskForm):
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(max=200)],
-        description=_l(
-            "At least %(n)d characters. Other sessions will be logged out.", n=MIN_LENGTH
-        ),
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
-    )
