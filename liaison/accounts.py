@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 
 from extensions import db
 from liaison import account_links
+from liaison.database import contains_pattern
 from liaison.errors import DomainError, NotAllowed, ValidationFailed
 from liaison.models import Organization, Role, User
 from liaison.models.user import DEFAULT_TIMEZONE, LANGUAGES, normalize_email
@@ -301,8 +302,7 @@ def search_users(query: str = ""):
     stmt = select(User).join(User.organization).order_by(User.display_name, User.id)
     query = query.strip().lower()
     if query:
-        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
+        like = contains_pattern(query)
         columns = (
             func.lower(User.display_name),
             func.lower(func.coalesce(User.display_name_zh, "")),

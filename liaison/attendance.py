@@ -7,6 +7,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from extensions import db
+from liaison.database import contains_pattern
 from liaison.models import (
     Attendance,
     Event,
@@ -44,7 +45,7 @@ def attendees_query(
         query = query.where(Registration.status == status)
     search = search.strip()
     if search:
-        like = "%" + search.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        like = contains_pattern(search)
         query = query.where(
             or_(
                 User.display_name.ilike(like, escape="\\"),

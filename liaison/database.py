@@ -1,4 +1,5 @@
-"""Engine settings that the database needs before the first query, and SQLite's write lock."""
+"""Engine settings that the database needs before the first query, SQLite's write lock, and
+the LIKE pattern for searches."""
 from __future__ import annotations
 
 import contextvars
@@ -56,3 +57,10 @@ def begin_immediate(session: Session) -> None:
 
 def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def contains_pattern(text: str) -> str:
+    """`%text%` for LIKE/ILIKE with escape="\\": a %, _ or \\ that someone typed matches only
+    itself."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

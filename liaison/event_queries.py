@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
+from liaison.database import contains_pattern
 from liaison.direction import parse_direction_key
 from liaison.models import (
     Event,
@@ -65,11 +66,6 @@ def for_cards(stmt: Select) -> Select:
     return stmt.options(joinedload(Event.host_organization), selectinload(Event.topic_rows))
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 def filter_events(
     stmt: Select,
     *,
@@ -116,7 +112,7 @@ def filter_events(
     if starts_before:
         stmt = stmt.where(Event.start_at < starts_before)
     if q and q.strip():
-        pattern = _like_pattern(q.strip())
+        pattern = contains_pattern(q.strip().lower())
         stmt = stmt.where(
             or_(
                 func.lower(Event.title).like(pattern, escape="\\"),
