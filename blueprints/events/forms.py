@@ -1,5 +1,5 @@
-"""Forms for creating and editing events, and the list filters. Shapes only: the domain
-(liaison.events.validate) checks the rules and its messages land next to the fields."""
+"""Forms for creating and editing events. Shapes only: the domain (liaison.events.validate)
+checks the rules and its messages land next to the fields."""
 from __future__ import annotations
 
 from datetime import datetime
