@@ -190,11 +190,16 @@ def test_304_runs_at_most_two_queries_and_builds_nothing(app, client, world, mon
         sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
-def test_bodies_are_shared_through_the_store(app, client, world, cache_dir):
+def test_bodies_are_shared_through_the_store(app, client, world, cache_dir, monkeypatch):
     """Another process (same store, empty memory) serves the stored body."""
     body = client.get("/calendar/public.ics").data
     assert len(list(cache_dir.glob("*.ics"))) == 1
     feedcache._memory.clear()
+
+    def no_build(*_args, **_kwargs):  # a rebuild would give the same bytes: forbid it
+        raise AssertionError("the stored body must be served, not built again")
+
+    monkeypatch.setattr("liaison.ical.build_calendar", no_build)
     stored = client.get("/calendar/public.ics")
     assert stored.data == body
 
