@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 
 from liaison.passwords import hash_password
-
-PASSWORD = "correct horse battery"
+from tests.conftest import PASSWORD, post_login
 
 
 def test_session_seen_from_another_address_stays_but_is_no_longer_fresh(app, client, make_user):
@@ -15,9 +14,7 @@ def test_session_seen_from_another_address_stays_but_is_no_longer_fresh(app, cli
     user = make_user(password=PASSWORD)
     here = {"REMOTE_ADDR": "192.0.2.10"}
     elsewhere = {"REMOTE_ADDR": "198.51.100.99"}
-    response = client.post(
-        "/auth/login", data={"email": user.email, "password": PASSWORD}, environ_base=here
-    )
+    response = post_login(client, user.email, environ_base=here)
     assert response.status_code == 302
     with client.session_transaction() as session:
         assert session["_fresh"] is True
@@ -31,7 +28,7 @@ def test_stolen_session_cookie_dies_when_the_password_changes(app, make_user):
     user = make_user(password=PASSWORD)
     mine, thief = app.test_client(), app.test_client()
     for client in (mine, thief):
-        client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        post_login(client, user.email)
     assert thief.get("/account/").status_code == 200
     changed = mine.post("/auth/password", data={
         "current_password": PASSWORD, "new_password": "a brand new secret 9",
