@@ -46,6 +46,26 @@ def _wall(value: datetime, zone: ZoneInfo) -> datetime:
     return value.astimezone(zone).replace(tzinfo=None)
 
 
+def _moved(
+    data: events.EventInput, values: dict, local_start: datetime, local_end: datetime,
+    zone: ZoneInfo,
+) -> events.EventInput:
+    """`data` at a new local start and end; registration opens and closes as long before the
+    new start as `values` (the validated `data`) has them before its start."""
+    instant = local_start.replace(tzinfo=zone)
+
+    def before_start(key: str) -> datetime | None:
+        return instant - (values["start"] - values[key]) if values[key] else None
+
+    return replace(
+        data,
+        start=local_start,
+        end=local_end,
+        registration_opens=before_start("registration_opens"),
+        registration_closes=before_start("registration_closes"),
+    )
+
+
 def _parse_frequency(frequency, count) -> SeriesFrequency:
     errors = {}
     try:
@@ -70,25 +90,14 @@ def create_series(data: events.EventInput, frequency, count: int, *, by: User) -
     values = events.validate(data)
     zone = ZoneInfo(values["timezone"])
     start, end = _wall(values["start"], zone), _wall(values["end"], zone)
-    opens_before = values["start"] - values["registration_opens"] if values[
-        "registration_opens"] else None
-    closes_before = values["start"] - values["registration_closes"] if values[
-        "registration_closes"] else None
+    length = end - start  # on the wall clock: every occurrence keeps it
 
     series = EventSeries(frequency=freq, count=count)
     db.session.add(series)
     created = []
     for day in occurrence_dates(start.date(), freq, count):
         local_start = datetime.combine(day, start.time())
-        local_end = local_start + (end - start)  # same wall-clock length
-        instant = local_start.replace(tzinfo=zone)
-        occurrence = replace(
-            data,
-            start=local_start,
-            end=local_end,
-            registration_opens=instant - opens_before if opens_before is not None else None,
-            registration_closes=instant - closes_before if closes_before is not None else None,
-        )
+        occurrence = _moved(data, values, local_start, local_start + length, zone)
         event = events.create_event(occurrence, by=by)
         event.series = series
         created.append(event)
@@ -121,22 +130,11 @@ def update_series_from(event: Event, data: events.EventInput, *, by: User) -> di
     new_start, new_end = _wall(values["start"], new_zone), _wall(values["end"], new_zone)
     moved = new_start - _wall(event.start_at, event.zone)
     length = new_end - new_start
-    opens_before = values["start"] - values["registration_opens"] if values[
-        "registration_opens"] else None
-    closes_before = values["start"] - values["registration_closes"] if values[
-        "registration_closes"] else None
 
     results: dict[int, dict] = {}
     for occurrence in following(event):
         local_start = _wall(occurrence.start_at, occurrence.zone) + moved
-        instant = local_start.replace(tzinfo=new_zone)
-        shifted = replace(
-            data,
-            start=local_start,
-            end=local_start + length,
-            registration_opens=instant - opens_before if opens_before is not None else None,
-            registration_closes=instant - closes_before if closes_before is not None else None,
-        )
+        shifted = _moved(data, values, local_start, local_start + length, new_zone)
         results[occurrence.id] = events.update_event(occurrence, shifted, by=by)
     return results
 
