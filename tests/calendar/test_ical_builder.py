@@ -224,9 +224,9 @@ def test_hostile_text_never_breaks_or_injects(hostile, make_event, make_org):
         assert vevent_count(data) == len(vevents)
         assert {str(v["UID"]) for v in vevents} <= {f"event-{e.id}@liaison.example.org"
                                                     for e in events}
-        for vevent in vevents:
-            if str(vevent["UID"]).startswith(f"event-{events[0].id}@"):
-                assert str(vevent["SUMMARY"]) == ical.clean_text(hostile[:200])
+        (hostile_vevent,) = [v for v in vevents
+                             if str(v["UID"]).startswith(f"event-{events[0].id}@")]
+        assert str(hostile_vevent["SUMMARY"]) == ical.clean_text(hostile[:200])
     assert len(parse_strict(outputs[0]).walk("VEVENT")) == 2
     # The calendar name (a plain and an X- property) stays one line of text.
     name = ical.calendar_name(hostile)

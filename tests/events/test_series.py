@@ -68,6 +68,7 @@ def test_registration_window_moves_with_each_occurrence(event_input, organizer):
                     registration_closes=datetime(2031, 5, 4, 10)),
         "weekly", 2, by=organizer,
     )
+    assert len(created) == 2
     for event in created:
         assert (event.start_at - event.registration_opens_at).days == 7
         assert (event.start_at - event.registration_closes_at).days == 1
