@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import url_for
-from werkzeug.routing import BuildError
 
 
 def safe_next(target: str | None) -> str | None:
@@ -24,8 +23,5 @@ def safe_next(target: str | None) -> str | None:
 
 
 def home_url() -> str:
-    """The landing page after logging in: upcoming events when that page exists."""
-    try:
-        return url_for("events.index")
-    except BuildError:  # the events blueprint is not there yet: the profile is a safe home
-        return url_for("account.profile")
+    """The landing page after logging in: upcoming events."""
+    return url_for("events.index")
