@@ -22,7 +22,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 SECRET = "bench-secret-key-not-for-production-0123456789"
 START = datetime(2031, 3, 2, 1, 0, tzinfo=UTC)  # far enough ahead that every event is upcoming
@@ -49,6 +48,13 @@ def make_app(database_url: str, **extra):
     from app import create_app
 
     return create_app(bench_config(database_url, **extra))
+
+
+def sign_in(client, user_id: str) -> None:
+    """Sign a Flask test client in as `user_id` (`User.get_id()`), without the log-in form."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
 
 
 def free_port() -> int:
@@ -136,7 +142,6 @@ def seed(n_public: int, n_personal: int, n_attendees: int) -> Dataset:
     db.session.add_all(
         Registration(event=big, user=u, status=RegistrationStatus.confirmed) for u in attendees
     )
-    # The feed user's other registrations: "my registrations" lists them all.
     db.session.commit()
     return Dataset(
         event_id=events[min(3, len(events) - 1)].id,

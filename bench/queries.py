@@ -2,18 +2,12 @@
 the count must not grow (N+1 loads, per-row lookups and per-row counts would show here)."""
 from __future__ import annotations
 
-from bench.common import create_database, make_app, seed, tempdir
+from bench.common import create_database, make_app, seed, sign_in, tempdir
 from bench.feeds import counting
 from bench.result import Result
 
 SMALL = (5, 5, 5)  # public events, the reader's registrations, attendees of the big event
 LARGE = (2000, 300, 500)
-
-
-def _login(client, user: str) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user
-        session["_fresh"] = True
 
 
 def page_counts(sizes, folder, name: str) -> dict[str, int]:
@@ -52,7 +46,7 @@ def page_counts(sizes, folder, name: str) -> dict[str, int]:
     for label, user, path in pages:
         client = app.test_client()
         if user is not None:
-            _login(client, user)
+            sign_in(client, user)
         feedcache._memory.clear()
         with counting(engine) as statements:
             response = client.get(path)

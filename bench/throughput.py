@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 
-from bench.common import create_database, gunicorn, make_app, seed, tempdir, wrk
+from bench.common import create_database, gunicorn, make_app, seed, sign_in, tempdir, wrk
 from bench.result import Result
 
 SHARE = 0.60
@@ -32,9 +32,7 @@ def prepare(folder):
         reader = db.session.get(User, data.feed_user_id).get_id()
         db.session.remove()
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = reader
-        session["_fresh"] = True
+    sign_in(client, reader)
     assert "/auth/logout" in client.get("/events/").text, "the bench session is not signed in"
     name = app.config["SESSION_COOKIE_NAME"]
     cookie = f"{name}={client.get_cookie(name).value}"
