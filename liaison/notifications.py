@@ -197,8 +197,9 @@ def _invite_sequence(
     registration: Registration | None,
     method: str,
     last_invites: Mapping[int, str] | None = None,
-) -> int:
-    """The SEQUENCE one attendee gets: the event's plus their registration's offset.
+) -> int | None:
+    """The SEQUENCE one attendee gets: the event's plus their registration's offset (None
+    without a registration: `ical.build_invite` then applies its own rule).
 
     Calendar programs ignore an invite whose SEQUENCE is not above the last one they applied.
     When only this person's place goes (cancelled, declined, moved back) the event's sequence
@@ -207,9 +208,7 @@ def _invite_sequence(
     the event's own sequence has already risen.
     """
     if registration is None:
-        from liaison import ical
-
-        return ical.cancel_sequence(event) if method == "CANCEL" else event.sequence
+        return None
     event_removed = event.status != EventStatus.published
     if method == "CANCEL" and not event_removed:
         registration.invite_offset += 1
