@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from extensions import db
 from liaison.database import begin_immediate, is_sqlite
@@ -42,7 +43,11 @@ def user_for_api_token(raw: str) -> User | None:
     if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
         return None
     digest = _digest(raw)
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    token = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == digest)
+        .options(joinedload(ApiToken.user))  # every call reads the owner: same query
+    )
     if token is None or not hmac.compare_digest(token.token_hash, digest):
         return None
     if token.is_revoked or not token.user.is_active:
