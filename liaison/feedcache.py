@@ -23,8 +23,6 @@ import hashlib
 import importlib.metadata
 import os
 import tempfile
-import threading
-from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 
@@ -33,11 +31,11 @@ from flask import current_app
 from sqlalchemy import Select
 
 from extensions import db
+from liaison.lru import BoundedLRU
 
 MAX_FILES = 512  # the oldest half is removed past this many
 _MEMORY_SLOTS = 16
-_memory: OrderedDict[str, tuple[bytes, datetime | None]] = OrderedDict()
-_lock = threading.Lock()
+_memory = BoundedLRU(_MEMORY_SLOTS)  # fingerprint -> (body, Last-Modified)
 _HERE = Path(__file__).resolve().parent
 _SOURCES = ("ical.py", "icaltz.py", "direction.py", "feeds.py", "feedcache.py", "types.py",
             "models/enums.py", "models/organization.py", "models/event.py")
@@ -142,17 +140,16 @@ def _dir() -> Path:
 
 def get(key: str) -> tuple[bytes, datetime | None] | None:
     """The body stored for `key` and its Last-Modified, or None."""
-    with _lock:
-        if key in _memory:
-            _memory.move_to_end(key)
-            return _memory[key]
+    remembered = _memory.get(key)
+    if remembered is not None:
+        return remembered
     try:
         data = (_dir() / f"{key}.ics").read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         return None
     head, _sep, body = data.partition(b"\n")
     found = (body, datetime.fromisoformat(head.decode()) if head != b"-" else None)
-    _remember(key, found)
+    _memory.put(key, found)
     return found
 
 
@@ -176,16 +173,8 @@ def put(key: str, body: bytes, last_modified: datetime | None) -> tuple[bytes, d
         _prune(folder)
     except OSError:
         current_app.logger.exception("feed cache: cannot store in %s", folder)
-    _remember(key, found)
+    _memory.put(key, found)
     return found
-
-
-def _remember(key: str, found: tuple[bytes, datetime | None]) -> None:
-    with _lock:
-        _memory[key] = found
-        _memory.move_to_end(key)
-        while len(_memory) > _MEMORY_SLOTS:
-            _memory.popitem(last=False)
 
 
 def _prune(folder: Path) -> None:
