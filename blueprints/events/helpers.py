@@ -43,7 +43,6 @@ def weekday_names() -> list[str]:
 
 def init_app(app) -> None:
     app.add_template_global(directions.direction, "direction")
-    app.add_template_filter(directions.direction, "direction")
     app.add_template_global(directions.audience_label, "audience_label")
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(local_time, "local_time")
