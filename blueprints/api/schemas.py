@@ -101,6 +101,9 @@ Zone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_zo
 Instant = Annotated[AwareDatetime, AfterValidator(_in_range)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Seats = Annotated[int, Field(ge=1, le=100_000)]
+Topics = Annotated[list[Topic], Field(max_length=TOPICS_MAX), AfterValidator(_unique)]
+Audience = Annotated[list[OrgKind], Field(max_length=6), AfterValidator(_unique)]
+Ids = Annotated[list[Id], Field(max_length=50), AfterValidator(_unique)]
 
 
 class Body(BaseModel):
@@ -115,11 +118,11 @@ class EventCreate(Body):
     kind: EventKind
     title: Title
     description: Description = ""
-    topics: Annotated[list[Topic], Field(max_length=TOPICS_MAX), AfterValidator(_unique)] = []
+    topics: Topics = []
     host_organization_id: Id | None = Field(
         default=None, description="Defaults to the caller's organization."
     )
-    audience: Annotated[list[OrgKind], Field(max_length=6), AfterValidator(_unique)] = Field(
+    audience: Audience = Field(
         default=[], description="Organization kinds that may register; empty means everyone."
     )
     start: Instant
@@ -132,7 +135,7 @@ class EventCreate(Body):
     registration_opens: Instant | None = None
     registration_closes: Instant | None = None
     requires_approval: bool = False
-    co_organizer_ids: Annotated[list[Id], Field(max_length=50), AfterValidator(_unique)] = []
+    co_organizer_ids: Ids = []
 
 
 class EventPatch(Body):
@@ -142,9 +145,9 @@ class EventPatch(Body):
     kind: EventKind = None
     title: Title = None
     description: Description = None
-    topics: Annotated[list[Topic], Field(max_length=TOPICS_MAX), AfterValidator(_unique)] = None
+    topics: Topics = None
     host_organization_id: Id = None
-    audience: Annotated[list[OrgKind], Field(max_length=6), AfterValidator(_unique)] = None
+    audience: Audience = None
     start: Instant = None
     end: Instant = None
     timezone: Zone = None
@@ -155,7 +158,7 @@ class EventPatch(Body):
     registration_opens: Instant | None = None
     registration_closes: Instant | None = None
     requires_approval: bool = None
-    co_organizer_ids: Annotated[list[Id], Field(max_length=50), AfterValidator(_unique)] = None
+    co_organizer_ids: Ids = None
     status: Literal["draft", "published"] = None
 
 
