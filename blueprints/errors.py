@@ -27,11 +27,19 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    return jsonify(body), status
+def api_error(status: int, code: str, message: str, fields: dict | None = None,
+              headers: dict | None = None):
+    """The SPEC error shape, for every /api/v1 answer that is an error, whoever raises it (the
+    API's own handlers, or the app's for unknown URLs, wrong methods and crashes)."""
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return jsonify(body), status, headers or {}
+
+
+def http_error_headers(error: HTTPException, status: int) -> dict:
+    """The headers an error status needs: Allow for 405, Retry-After for 429."""
+    headers = dict(error.get_headers()) if status in (405, 429) else {}
+    headers.pop("Content-Type", None)
+    return headers
 
 
 def init_app(app) -> None:
@@ -54,12 +62,11 @@ def init_app(app) -> None:
         code, message = MESSAGES.get(status, ("error", lambda: error.description))
         # A description given at abort() says more than the generic text for the status.
         specific = error.description if error.description != type(error).description else None
+        headers = http_error_headers(error, status)
         if wants_json():
-            return api_error(status, code, specific or message())
-        response = render_template(
-            "errors/error.html", status=status, message=specific or message()
-        )
-        return response, status, dict(error.get_headers()) if status in (405, 429) else {}
+            return api_error(status, code, specific or message(), headers=headers)
+        page = render_template("errors/error.html", status=status, message=specific or message())
+        return page, status, headers
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from blueprints.api import auth, schemas, serializers
 from blueprints.api.auth import ApiError
 from blueprints.api.parsing import query_args
-from blueprints.errors import MESSAGES
+from blueprints.errors import MESSAGES, api_error, http_error_headers
 from extensions import csrf, db, limiter, login_manager
 from liaison import feedtokens
 from liaison.errors import DomainError
@@ -39,12 +39,6 @@ def require_token():
         login_manager._update_request_context_with_user(auth.authenticate())
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None,
-                   headers: dict | None = None):
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return jsonify(body), status, headers or {}
-
-
 def _flat(fields: dict) -> dict[str, str]:
     """Field messages as strings, whatever shape the domain gave them."""
     flat = {}
@@ -56,16 +50,16 @@ def _flat(fields: dict) -> dict[str, str]:
 
 
 @bp.errorhandler(ApiError)
-def api_error(error: ApiError):
+def refused(error: ApiError):
     db.session.rollback()
-    return error_response(error.status, error.code, error.message, error.fields, error.headers)
+    return api_error(error.status, error.code, error.message, error.fields, error.headers)
 
 
 @bp.errorhandler(DomainError)
 def domain_error(error: DomainError):
     """A rule said no: nothing the request wrote is kept."""
     db.session.rollback()
-    return error_response(error.status, error.code, error.message, _flat(error.fields))
+    return api_error(error.status, error.code, error.message, _flat(error.fields))
 
 
 @bp.errorhandler(HTTPException)
@@ -73,9 +67,7 @@ def http_error(error: HTTPException):
     db.session.rollback()
     status = error.code or 500
     code, message = MESSAGES.get(status, ("error", lambda: error.description))
-    headers = dict(error.get_headers()) if status in (405, 429) else {}
-    headers.pop("Content-Type", None)
-    return error_response(status, code, message(), headers=headers)
+    return api_error(status, code, message(), headers=http_error_headers(error, status))
 
 
 def base_url() -> str:

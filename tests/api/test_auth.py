@@ -117,3 +117,17 @@ def test_a_token_from_the_create_token_command_works(client, runner, make_user):
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 200
     assert response.json["email"] == "cli@example.test"
+
+
+def test_errors_the_router_raises_have_the_same_shape(client):
+    """An unknown URL or a wrong method never reaches the API's own handlers (routing fails
+    first); the app's handler answers them in the same shape, with Allow on a 405."""
+    missing = client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404
+    error = missing.json["error"]
+    assert error["code"] == "not_found" and error["message"] and error["fields"] == {}
+    wrong = client.delete("/api/v1/events")
+    assert wrong.status_code == 405 and wrong.json["error"]["fields"] == {}
+    assert wrong.json["error"]["code"] == "method_not_allowed"
+    assert set(wrong.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert wrong.mimetype == "application/json"
