@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from liaison.errors import ValidationFailed
-from liaison.models import Organization, OrgKind
+from liaison.models import Organization, OrgKind, User
 
 
 def _check(
@@ -98,3 +98,10 @@ def _apply(
 def all_organizations() -> list[Organization]:
     """Every organization, by name: the choices of sign-up and admin forms."""
     return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+
+
+def member_count(org: Organization) -> int:
+    """How many users belong to `org`, counted in SQL (no user rows loaded)."""
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.organization_id == org.id)
+    )

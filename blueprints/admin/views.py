@@ -75,7 +75,10 @@ def edit_organization(org_id: int):
             db.session.commit()
             flash(_("Organization “%(name)s” saved.", name=org.name), "success")
             return redirect(url_for("admin.organizations"))
-    return render_template("admin/organization_form.html", form=form, org=org)
+    return render_template(
+        "admin/organization_form.html", form=form, org=org,
+        members=organizations.member_count(org),
+    )
 
 
 @bp.get("/users")

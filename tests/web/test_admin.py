@@ -197,3 +197,13 @@ def test_admin_cannot_demote_or_deactivate_self(client, admin):
 def test_unknown_user_or_org_is_404(client, admin):
     assert client.post("/admin/users/9999/role", data={"role": "admin"}).status_code == 404
     assert client.get("/admin/organizations/9999/edit").status_code == 404
+
+
+def test_the_edit_page_counts_members(client, admin, make_org, make_user):
+    office = make_org("Ningbo Customs District", kind=OrgKind.customs)
+    for _ in range(3):
+        make_user(org=office)
+    page = client.get(f"/admin/organizations/{office.id}/edit").get_data(as_text=True)
+    assert "3 users" in page
+    empty = make_org("Quiet Association", kind=OrgKind.association)
+    assert "0 users" in client.get(f"/admin/organizations/{empty.id}/edit").get_data(as_text=True)
