@@ -5,26 +5,21 @@ import os
 
 from flask import Flask
 
-from blueprints import (
-    account,
-    admin,
-    api,
-    auth,
-    calendar,
-    cli,
+import liaison
+from blueprints import api, calendar, cli, events, registration
+from blueprints.accounts import account, admin, auth
+from blueprints.core import (
     errors,
-    events,
     health,
     i18n,
     input_guard,
     pagecache,
-    registrations,
     security,
     templating,
 )
 from config import Config, config_from_env
 from extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-from liaison import database
+from liaison.core import database
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -37,6 +32,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
             "or use LIAISON_ENV=development for a local trial."
         )
     os.makedirs(app.instance_path, exist_ok=True)
+    liaison.load()
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -59,12 +55,12 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(events.bp)
-    app.register_blueprint(registrations.bp)
+    app.register_blueprint(registration.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(cli.bp)
     if app.config.get("BENCH_ROUTES"):  # bench/ only: the reference page of issue 9
-        from blueprints import benchref
+        from blueprints.core import benchref
 
         app.register_blueprint(benchref.bp)
     return app

@@ -15,7 +15,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase, registry
 
-from liaison.types import UTCDateTime
+from liaison.core.types import UTCDateTime
 
 # Stable constraint names, so Alembic batch migrations on SQLite can find them.
 NAMING = {

@@ -86,18 +86,9 @@ def seed(n_public: int, n_personal: int, n_attendees: int) -> Dataset:
     `n_personal` of them, one event with `n_attendees` confirmed registrations.
     Call inside an app context on an empty, created schema."""
     from extensions import db
-    from liaison.models import (
-        Event,
-        EventKind,
-        EventStatus,
-        EventTopic,
-        Organization,
-        OrgKind,
-        Registration,
-        RegistrationStatus,
-        Role,
-        User,
-    )
+    from liaison.accounts.models import Organization, OrgKind, Role, User
+    from liaison.events.models import Event, EventKind, EventStatus, EventTopic
+    from liaison.registration.models import Registration, RegistrationStatus
 
     host = Organization(name="Brand Protection Alliance", name_zh="品牌保护联盟",
                         kind=OrgKind.rights_holder)

@@ -91,7 +91,7 @@ def _timed(fn, repeat: int) -> float:
 def _measure(app, client, folder, label: str, path: str, rows, repeat: int) -> list[Result]:
     """Cold, warm and 304 timings of one feed against icalendar alone on the same events."""
     from extensions import db
-    from liaison import feedcache
+    from liaison.calendar import feedcache
 
     results = []
     def cold():
@@ -148,9 +148,9 @@ def _measure(app, client, folder, label: str, path: str, rows, repeat: int) -> l
 
 def run() -> list[Result]:
     from extensions import db
-    from liaison import feeds, feedtokens
-    from liaison.models import User
-    from liaison.types import utcnow
+    from liaison.accounts.models import User
+    from liaison.calendar import feeds, feedtokens
+    from liaison.core.types import utcnow
 
     folder = tempdir()
     url = f"sqlite:///{folder / 'feeds.sqlite'}"

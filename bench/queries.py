@@ -13,8 +13,8 @@ LARGE = (2000, 300, 500)
 def page_counts(sizes, folder, name: str) -> dict[str, int]:
     """{page: SQL statements} for one database of `sizes`."""
     from extensions import db
-    from liaison import feedcache, feedtokens
-    from liaison.models import User
+    from liaison.accounts.models import User
+    from liaison.calendar import feedcache, feedtokens
 
     url = f"sqlite:///{folder / (name + '.sqlite')}"
     create_database(url)

@@ -28,9 +28,10 @@ def prepare(url: str) -> tuple[int, list[str]]:
     from datetime import timedelta
 
     from extensions import db
-    from liaison.apitokens import issue_token
-    from liaison.models import Event, EventKind, EventStatus, Organization, OrgKind, Role, User
-    from liaison.types import utcnow
+    from liaison.accounts.apitokens import issue_token
+    from liaison.accounts.models import Organization, OrgKind, Role, User
+    from liaison.core.types import utcnow
+    from liaison.events.models import Event, EventKind, EventStatus
 
     create_database(url)
     app = make_app(url)

@@ -22,7 +22,7 @@ def prepare(folder):
     """The large data set in a SQLite file; returns (url, dataset, the reader's session
     cookie as `name=value`)."""
     from extensions import db
-    from liaison.models import User
+    from liaison.accounts.models import User
 
     url = f"sqlite:///{folder / 'pages.sqlite'}"
     create_database(url)

@@ -17,18 +17,10 @@ from sqlalchemy import text
 from app import create_app
 from config import TestConfig
 from extensions import db
-from liaison.models import (
-    Event,
-    EventKind,
-    EventStatus,
-    Organization,
-    OrgKind,
-    Registration,
-    RegistrationStatus,
-    Role,
-    User,
-)
-from liaison.passwords import hash_password
+from liaison.accounts.models import Organization, OrgKind, Role, User
+from liaison.accounts.passwords import hash_password
+from liaison.events.models import Event, EventKind, EventStatus
+from liaison.registration.models import Registration, RegistrationStatus
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -161,7 +153,7 @@ def make_event(make_org, make_user):
         topics=(),
         **fields,
     ) -> Event:
-        from liaison.models import EventTopic
+        from liaison.events.models import EventTopic
 
         organizer = organizer or make_user(role=Role.organizer)
         start = start or datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)

@@ -5,20 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison.apitokens import user_for_api_token
-from liaison.models import (
-    ApiToken,
-    Event,
-    EventKind,
-    EventStatus,
-    Organization,
-    OrgKind,
-    Registration,
-    RegistrationStatus,
-    Role,
-    User,
-)
-from liaison.passwords import verify_password
+from liaison.accounts.apitokens import user_for_api_token
+from liaison.accounts.models import ApiToken, Organization, OrgKind, Role, User
+from liaison.accounts.passwords import verify_password
+from liaison.events.models import Event, EventKind, EventStatus
+from liaison.registration.models import Registration, RegistrationStatus
 
 
 def count(model) -> int:

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from limits import parse
 
 from extensions import db, limiter
-from liaison import apitokens
-from liaison.models import User
+from liaison.accounts import apitokens
+from liaison.accounts.models import User
 
 
 class ApiError(Exception):

@@ -11,9 +11,11 @@ from blueprints.api.auth import ApiError
 from blueprints.api.parsing import json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
-from liaison import events, registrations
-from liaison.event_queries import filter_events, visible_events, with_details
-from liaison.models import Event, EventStatus, Registration, RegistrationStatus
+from liaison.events import lifecycle
+from liaison.events.models import Event, EventStatus
+from liaison.events.queries import filter_events, visible_events, with_details
+from liaison.registration import registrations
+from liaison.registration.models import Registration, RegistrationStatus
 
 EVENT_ID = "<int:event_id>"
 
@@ -33,7 +35,7 @@ def visible_event(event_id: int, user) -> Event:
 
 
 def require_manager(event: Event, user) -> None:
-    if not events.can_manage(event, user):
+    if not lifecycle.can_manage(event, user):
         raise ApiError(403, "forbidden", _("Only the organizers of this event can do this."))
 
 
@@ -55,7 +57,7 @@ def events_json(rows: list[Event], user) -> list[dict]:
         serializers.event_json(
             event,
             counts.get(event.id),
-            show_online_url=event.id in confirmed or events.can_manage(event, user),
+            show_online_url=event.id in confirmed or lifecycle.can_manage(event, user),
         )
         for event in rows
     ]
@@ -91,7 +93,7 @@ def create_event():
     body = json_body(schemas.EventCreate)
     values = body.model_dump()
     values["host_organization_id"] = values["host_organization_id"] or g.api_user.organization_id
-    event = events.create_event(events.EventInput(**values), by=g.api_user)
+    event = lifecycle.create_event(lifecycle.EventInput(**values), by=g.api_user)
     db.session.commit()
     location = url_for("api.get_event", event_id=event.id)
     return event_response(event, g.api_user, 201, {"Location": location})
@@ -111,14 +113,14 @@ def update_event(event_id: int):
     changes = json_body(schemas.EventPatch).model_dump(exclude_unset=True)
     status = changes.pop("status", None)
     if changes:
-        data = events.EventInput.from_event(event)
+        data = lifecycle.EventInput.from_event(event)
         for name, value in changes.items():
             setattr(data, name, value)
-        events.update_event(event, data, by=g.api_user)
+        lifecycle.update_event(event, data, by=g.api_user)
     if status == EventStatus.published and event.status != EventStatus.published:
-        events.publish_event(event, by=g.api_user)
+        lifecycle.publish_event(event, by=g.api_user)
     elif status == EventStatus.draft and event.status != EventStatus.draft:
-        events.unpublish_event(event, by=g.api_user)
+        lifecycle.unpublish_event(event, by=g.api_user)
     db.session.commit()
     return event_response(event, g.api_user)
 
@@ -128,6 +130,6 @@ def cancel_event(event_id: int):
     """Cancelling is final; registrants are told and calendars drop the event."""
     event = visible_event(event_id, g.api_user)
     require_manager(event, g.api_user)
-    events.cancel_event(event, by=g.api_user)
+    lifecycle.cancel_event(event, by=g.api_user)
     db.session.commit()
     return event_response(event, g.api_user)

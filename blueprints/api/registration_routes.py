@@ -10,8 +10,9 @@ from blueprints.api.event_routes import EVENT_ID, not_found, require_manager, vi
 from blueprints.api.parsing import query_args
 from blueprints.api.views import bp
 from extensions import db
-from liaison import checkin, events, registrations
-from liaison.models import Registration
+from liaison.events import lifecycle
+from liaison.registration import checkin, registrations
+from liaison.registration.models import Registration
 
 REGISTRATION_ID = "<int:registration_id>"
 
@@ -48,7 +49,8 @@ def own_or_managed(registration_id: int) -> Registration:
         raise not_found()
     registration = db.session.get(Registration, registration_id)
     if registration is None or not (
-        registration.user_id == g.api_user.id or events.can_manage(registration.event, g.api_user)
+        registration.user_id == g.api_user.id
+        or lifecycle.can_manage(registration.event, g.api_user)
     ):
         raise not_found()
     return registration

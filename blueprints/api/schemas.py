@@ -16,7 +16,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from liaison.events import (
+from liaison.accounts.models import OrgKind, Role
+from liaison.events.lifecycle import (
     DESCRIPTION_MAX,
     TITLE_MAX,
     TOPIC_MAX,
@@ -25,7 +26,8 @@ from liaison.events import (
     VENUE_MAX,
     iana_zones,
 )
-from liaison.models import EventKind, EventStatus, OrgKind, RegistrationStatus, Role
+from liaison.events.models import EventKind, EventStatus
+from liaison.registration.models import RegistrationStatus
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 MAX_PER_PAGE = 100

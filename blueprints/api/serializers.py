@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from liaison.models import Event, Organization, Registration, User
+from liaison.accounts.models import Organization, User
+from liaison.events.models import Event
+from liaison.registration.models import Registration
 
 
 def iso(value: datetime | None, zone=UTC) -> str | None:

@@ -9,11 +9,11 @@ from werkzeug.exceptions import HTTPException
 from blueprints.api import auth, schemas, serializers
 from blueprints.api.auth import ApiError
 from blueprints.api.parsing import query_args
-from blueprints.errors import MESSAGES, api_error, http_error_headers
+from blueprints.core.errors import MESSAGES, api_error, http_error_headers
 from extensions import csrf, db, limiter, login_manager
-from liaison import feedtokens
-from liaison.errors import DomainError
-from liaison.models import Organization
+from liaison.accounts.models import Organization
+from liaison.calendar import feedtokens
+from liaison.core.errors import DomainError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 from flask import current_app, url_for
 
-from liaison.ical import clean_text, describe, location_text
-from liaison.models import Event
+from liaison.calendar.ical import clean_text, describe, location_text
+from liaison.events.models import Event
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK = "https://outlook.office.com/calendar/0/deeplink/compose"

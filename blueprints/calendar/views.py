@@ -20,13 +20,15 @@ from flask_login import current_user, login_required
 
 from blueprints.calendar import stateless
 from blueprints.calendar.links import event_links
-from blueprints.i18n import CATALOGS
+from blueprints.core.i18n import CATALOGS
 from extensions import db, limiter
-from liaison import feedcache, feeds, feedtokens, ical, registrations
-from liaison.errors import DomainError
-from liaison.event_queries import visible_events
-from liaison.models import Event, RegistrationStatus
-from liaison.types import utcnow
+from liaison.calendar import feedcache, feeds, feedtokens, ical
+from liaison.core.errors import DomainError
+from liaison.core.types import utcnow
+from liaison.events.models import Event
+from liaison.events.queries import visible_events
+from liaison.registration import registrations
+from liaison.registration.models import RegistrationStatus
 
 bp = Blueprint("calendar", __name__)
 bp.record_once(lambda state: stateless.install(state.app))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from extensions import db
-from liaison.backup import BackupError, backup
+from liaison.core.backup import BackupError, backup
 
 from . import bp
 

@@ -9,21 +9,11 @@ from sqlalchemy import func, select
 
 from blueprints.cli import bp
 from extensions import db
-from liaison.models import (
-    Attendance,
-    Event,
-    EventKind,
-    EventStatus,
-    EventTopic,
-    Organization,
-    OrgKind,
-    Registration,
-    RegistrationStatus,
-    Role,
-    User,
-)
-from liaison.passwords import hash_password
-from liaison.types import utcnow
+from liaison.accounts.models import Organization, OrgKind, Role, User
+from liaison.accounts.passwords import hash_password
+from liaison.core.types import utcnow
+from liaison.events.models import Event, EventKind, EventStatus, EventTopic
+from liaison.registration.models import Attendance, Registration, RegistrationStatus
 
 DEMO_PASSWORD = "liaison-demo"
 

@@ -14,8 +14,9 @@ from flask.cli import AppGroup
 
 from blueprints.cli import bp
 from extensions import db
-from liaison import notifications, outbox
-from liaison.database import begin_immediate, is_sqlite
+from liaison.core.database import begin_immediate, is_sqlite
+from liaison.mail import outbox
+from liaison.notifications import reminders
 
 group = AppGroup("outbox", help="Deliver and inspect queued mail.")
 
@@ -78,7 +79,7 @@ def send_reminders():
     (once per registration: run it hourly)."""
     if is_sqlite(db.session):
         begin_immediate(db.session)  # one writer at a time: the reminded_at check holds
-    count = notifications.send_reminders()
+    count = reminders.send_reminders()
     db.session.commit()
     click.echo(f"queued {count} reminders")
     if current_app.config.get("MAIL_BACKEND") == "console":

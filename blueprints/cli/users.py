@@ -5,9 +5,9 @@ import click
 
 from blueprints.cli import bp
 from extensions import db
-from liaison import accounts, apitokens, organizations
-from liaison.errors import DomainError
-from liaison.models import OrgKind, Role
+from liaison.accounts import apitokens, organizations, users
+from liaison.accounts.models import OrgKind, Role
+from liaison.core.errors import DomainError
 
 
 def _fail(error: DomainError) -> None:
@@ -42,7 +42,7 @@ def create_org(name: str, kind: str, parent_id: int | None, name_zh: str | None,
 def create_user(email: str, name: str, org_id: int, role: str, password: str, name_zh: str | None):
     """Create a user in an existing organization."""
     try:
-        user = accounts.sign_up(
+        user = users.sign_up(
             email, name, password, org_id, role=Role(role), display_name_zh=name_zh
         )
     except DomainError as error:
@@ -56,7 +56,7 @@ def create_user(email: str, name: str, org_id: int, role: str, password: str, na
 @click.option("--name", default="", help="What the token is for.")
 def create_token(email: str, name: str):
     """Print a new API token for the user; it is stored only as a hash."""
-    user = accounts.user_by_email(email)
+    user = users.user_by_email(email)
     if user is None:
         raise click.ClickException(f"No user with the email {email!r}.")
     try:

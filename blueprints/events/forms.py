@@ -21,10 +21,15 @@ from wtforms import (
 )
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
-from liaison.errors import ValidationFailed
-from liaison.events import EventInput, iana_zones, validate
-from liaison.models import EventKind, OrgKind, SeriesFrequency
-from liaison.models.enums import EVENT_KIND_LABELS, ORG_KIND_PLURALS, SERIES_FREQUENCY_LABELS
+from liaison.accounts.models import ORG_KIND_PLURALS, OrgKind
+from liaison.core.errors import ValidationFailed
+from liaison.events.lifecycle import EventInput, iana_zones, validate
+from liaison.events.models import (
+    EVENT_KIND_LABELS,
+    SERIES_FREQUENCY_LABELS,
+    EventKind,
+    SeriesFrequency,
+)
 
 COMMON_ZONES = (
     "Asia/Shanghai",

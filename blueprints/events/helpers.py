@@ -7,8 +7,8 @@ from babel.dates import format_skeleton, get_day_names
 from flask_babel import format_date, format_time, get_locale
 from markupsafe import Markup, escape
 
-from blueprints.templating import display_zone, zone_name
-from liaison import direction as directions
+from blueprints.core.templating import display_zone, zone_name
+from liaison.events import direction as directions
 
 
 def local_date(value: datetime | date, zone: str | None = None, fmt: str = "full") -> str:

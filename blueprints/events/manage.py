@@ -9,10 +9,10 @@ from sqlalchemy import select
 from blueprints.events.forms import EventForm, NewEventForm
 from blueprints.events.views import bp
 from extensions import db
-from liaison import event_queries as queries
-from liaison import events
-from liaison.errors import DomainError, ValidationFailed
-from liaison.models import Event, Organization, Role, User
+from liaison.accounts.models import Organization, Role, User
+from liaison.core.errors import DomainError, ValidationFailed
+from liaison.events import lifecycle, queries
+from liaison.events.models import Event
 
 
 def _choices() -> dict:
@@ -37,7 +37,7 @@ def event_to_manage(event_id: int) -> Event:
     """404 when the viewer may not even see it (a draft, another audience), 403 when they see
     it but may not manage it. The registrations blueprint's organizer pages use it too."""
     event = db.first_or_404(queries.visible_events(current_user).where(Event.id == event_id))
-    if not events.can_manage(event, current_user):
+    if not lifecycle.can_manage(event, current_user):
         abort(403)
     return event
 
@@ -54,11 +54,11 @@ def new():
     if form.validate_on_submit():
         try:
             if form.repeat.data:
-                created = events.create_series(
+                created = lifecycle.create_series(
                     form.to_input(), form.repeat.data, form.repeat_count.data or 0, by=current_user
                 )
             else:
-                created = [events.create_event(form.to_input(), by=current_user)]
+                created = [lifecycle.create_event(form.to_input(), by=current_user)]
         except ValidationFailed as error:
             db.session.rollback()
             form.show_errors(error.fields)
@@ -85,14 +85,14 @@ def edit(event_id: int):
         return redirect(url_for("events.detail", event_id=event.id))
     form = EventForm(**_choices())
     if request.method == "GET":
-        form.fill_from(events.EventInput.from_event(event))
+        form.fill_from(lifecycle.EventInput.from_event(event))
     if form.validate_on_submit():
         following = event.series_id is not None and request.form.get("scope") == "following"
         try:
             if following:
-                events.update_series_from(event, form.to_input(), by=current_user)
+                lifecycle.update_series_from(event, form.to_input(), by=current_user)
             else:
-                events.update_event(event, form.to_input(), by=current_user)
+                lifecycle.update_event(event, form.to_input(), by=current_user)
         except ValidationFailed as error:
             db.session.rollback()
             form.show_errors(error.fields)
@@ -110,9 +110,11 @@ def edit(event_id: int):
 
 
 ACTIONS = {
-    "publish": (events.publish_event, lambda: _("Published. The audience can now see it.")),
-    "unpublish": (events.unpublish_event, lambda: _("Back to draft. Only organizers see it now.")),
-    "cancel": (events.cancel_event, lambda: _("Event cancelled. Registrants are being told.")),
+    "publish": (lifecycle.publish_event, lambda: _("Published. The audience can now see it.")),
+    "unpublish": (
+        lifecycle.unpublish_event, lambda: _("Back to draft. Only organizers see it now.")
+    ),
+    "cancel": (lifecycle.cancel_event, lambda: _("Event cancelled. Registrants are being told.")),
 }
 
 
@@ -123,7 +125,7 @@ def act(event_id: int, action: str):
     event = event_to_manage(event_id)
     operation, message = ACTIONS[action]
     if action == "cancel" and request.form.get("scope") == "following":
-        operation = events.cancel_series_from
+        operation = lifecycle.cancel_series_from
     try:
         operation(event, by=current_user)
     except DomainError as error:
@@ -140,7 +142,7 @@ def act(event_id: int, action: str):
 def duplicate(event_id: int):
     event = event_to_manage(event_id)
     try:
-        copy = events.duplicate_event(event, by=current_user)
+        copy = lifecycle.duplicate_event(event, by=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

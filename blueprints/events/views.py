@@ -9,23 +9,17 @@ from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from blueprints.core.pagecache import cached_for_visitors
 from blueprints.events import helpers
-from blueprints.pagecache import cached_for_visitors
 from extensions import db
-from liaison import direction as directions
-from liaison import event_queries as queries
-from liaison.events import can_manage
-from liaison.models import (
-    Event,
-    EventKind,
-    EventStatus,
-    EventTopic,
-    Organization,
-    Registration,
-    RegistrationStatus,
-)
-from liaison.seats import seat_counts
-from liaison.types import utcnow
+from liaison.accounts.models import Organization
+from liaison.core.types import utcnow
+from liaison.events import direction as directions
+from liaison.events import queries
+from liaison.events.lifecycle import can_manage
+from liaison.events.models import Event, EventKind, EventStatus, EventTopic
+from liaison.registration.models import Registration, RegistrationStatus
+from liaison.registration.seats import seat_counts
 
 bp = Blueprint("events", __name__)
 

@@ -11,7 +11,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-from liaison.models.generation import TRACKED, install
+from liaison.core.generation import TRACKED, install
 
 revision = "0002"
 down_revision = "0001"

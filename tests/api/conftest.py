@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from extensions import db
-from liaison.apitokens import issue_token
-from liaison.models import EventStatus, OrgKind, Role
+from liaison.accounts.apitokens import issue_token
+from liaison.accounts.models import OrgKind, Role
+from liaison.events.models import EventStatus
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from blueprints.api.schemas import MeOut, OrganizationPage
-from liaison import feedtokens
-from liaison.models import OrgKind
+from liaison.accounts.models import OrgKind
+from liaison.calendar import feedtokens
 
 
 def test_me_includes_the_personal_feed_url(client, api_as, make_user):

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from liaison.apitokens import revoke_token
-from liaison.models import ApiToken
+from liaison.accounts.apitokens import revoke_token
+from liaison.accounts.models import ApiToken
 
 
 def test_no_token_is_401_with_a_bearer_challenge(api_as):

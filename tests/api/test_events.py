@@ -7,7 +7,9 @@ import pytest
 
 from blueprints.api.schemas import EventOut, EventPage
 from extensions import db
-from liaison.models import EventKind, EventStatus, OrgKind, Registration, RegistrationStatus, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.events.models import EventKind, EventStatus
+from liaison.registration.models import Registration, RegistrationStatus
 
 EVENT_FIELDS = {
     "id", "kind", "title", "description", "topics", "host_organization_id", "audience", "start",

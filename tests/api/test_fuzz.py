@@ -15,8 +15,9 @@ from schemathesis.specs.openapi.checks import (
 from app import create_app
 from config import TestConfig
 from extensions import db
-from liaison import registrations
-from liaison.models import EventStatus, OrgKind, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.events.models import EventStatus
+from liaison.registration import registrations
 
 
 @pytest.fixture

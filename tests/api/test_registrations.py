@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from blueprints.api.schemas import RegistrationOut, RegistrationPage
 from extensions import db
-from liaison.models import EventStatus, Registration, RegistrationStatus, Role
+from liaison.accounts.models import Role
+from liaison.events.models import EventStatus
+from liaison.registration.models import Registration, RegistrationStatus
 
 REGISTRATION_FIELDS = {"id", "event_id", "user_id", "status", "created_at", "checked_in_at"}
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from extensions import db
-from liaison.apitokens import TOUCH_INTERVAL, issue_token
-from liaison.models import ApiToken
+from liaison.accounts.apitokens import TOUCH_INTERVAL, issue_token
+from liaison.accounts.models import ApiToken
 
 
 def _writes(client, raw: str) -> list[str]:

@@ -8,8 +8,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from extensions import db
-from liaison import notifications
-from liaison.models import OutboxMessage, Registration, RegistrationStatus
+from liaison.mail.models import OutboxMessage
+from liaison.notifications import notices
+from liaison.registration.models import Registration, RegistrationStatus
 
 
 def selects_while_telling(event, n_new: int, make_user) -> tuple[int, int]:
@@ -30,7 +31,7 @@ def selects_while_telling(event, n_new: int, make_user) -> tuple[int, int]:
 
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:
-        notifications.event_changed(event, {"start": (old_start, event.start_at)})
+        notices.event_changed(event, {"start": (old_start, event.start_at)})
         db.session.flush()
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)

@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from liaison import attendance, registrations
-from liaison.models import Attendance, Registration, RegistrationStatus, Role
+from liaison.accounts.models import Role
+from liaison.registration import lists, registrations
+from liaison.registration.models import Attendance, Registration, RegistrationStatus
 
 STATUSES = [RegistrationStatus.confirmed, RegistrationStatus.waitlisted,
             RegistrationStatus.pending, RegistrationStatus.declined,
@@ -91,7 +92,7 @@ def test_my_registrations_query_count_does_not_grow(client, login, make_user, ma
     mine = db.session.scalars(sa.select(Registration).where(
         Registration.user_id == me.id, Registration.status == RegistrationStatus.waitlisted))
     expected = {r.id: registrations.waitlist_position(r) for r in mine}
-    assert expected and attendance.waitlist_places(me) == expected
+    assert expected and lists.waitlist_places(me) == expected
     assert set(expected.values()) == {2}
     page = client.get("/registrations/mine").get_data(as_text=True)
     assert re.search(r"position 2", page)

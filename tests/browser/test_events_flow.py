@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from liaison.models import OrgKind, Role
+from liaison.accounts.models import OrgKind, Role
 from tests.browser.conftest import log_in, log_out
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from extensions import db
-from liaison.models import Registration, RegistrationStatus, Role
+from liaison.accounts.models import Role
+from liaison.registration.models import Registration, RegistrationStatus
 from tests.browser.conftest import log_out
 
 

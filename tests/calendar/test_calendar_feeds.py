@@ -9,8 +9,10 @@ from icalendar import Calendar
 
 from config import TestConfig
 from extensions import db
-from liaison import feedtokens
-from liaison.models import EventStatus, OrgKind, Registration, RegistrationStatus, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.calendar import feedtokens
+from liaison.events.models import EventStatus
+from liaison.registration.models import Registration, RegistrationStatus
 from tests.calendar.icalcheck import parse_strict
 
 ONLINE = "https://meet.example.net/secret-room"
@@ -145,7 +147,7 @@ def test_personal_feed_shows_only_the_owners_events(app, client, people):
 
 def test_event_cancelled_while_registered_stays_as_cancelled_then_drops(app, client, people):
     me, _other, events = people
-    from liaison.events import cancel_event
+    from liaison.events.lifecycle import cancel_event
 
     event = events["confirmed"]
     cancel_event(event, by=event.organizers[0])
@@ -229,7 +231,7 @@ def test_a_new_users_url_works_without_a_commit_by_the_viewer(app, client, make_
 
 @pytest.mark.parametrize("personal", [False, True])
 def test_etag_304_then_200_after_a_change(app, client, make_user, make_event, personal):
-    from liaison.events import EventInput, update_event
+    from liaison.events.lifecycle import EventInput, update_event
 
     organizer = make_user(role=Role.organizer)
     event = make_event(organizer=organizer)

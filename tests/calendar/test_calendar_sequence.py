@@ -9,9 +9,9 @@ import pytest
 from flask import render_template_string
 
 from extensions import db
-from liaison import feedtokens, ical
-from liaison.events import EventInput, cancel_event, update_event
-from liaison.models import Role
+from liaison.accounts.models import Role
+from liaison.calendar import feedtokens, ical
+from liaison.events.lifecycle import EventInput, cancel_event, update_event
 from tests.calendar.icalcheck import parse_strict
 
 BASE = "http://liaison.test"

@@ -11,18 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from liaison import feedcache, feeds, feedtokens
-from liaison.models import (
-    Event,
-    EventTopic,
-    Organization,
-    Registration,
-    RegistrationStatus,
-    Role,
-    User,
-    event_organizer,
-)
-from liaison.types import utcnow
+from liaison.accounts.models import Organization, Role, User
+from liaison.calendar import feedcache, feeds, feedtokens
+from liaison.core.types import utcnow
+from liaison.events.models import Event, EventTopic, event_organizer
+from liaison.registration.models import Registration, RegistrationStatus
 
 
 @pytest.fixture(autouse=True)
@@ -171,7 +164,7 @@ def test_304_runs_at_most_two_queries_and_builds_nothing(app, client, world, mon
     def no_build(*_args, **_kwargs):
         raise AssertionError("a matching request must not build the feed")
 
-    monkeypatch.setattr("liaison.ical.build_calendar", no_build)
+    monkeypatch.setattr("liaison.calendar.ical.build_calendar", no_build)
     statements = []
 
     def count(_conn, _cursor, statement, *_args):
@@ -199,7 +192,7 @@ def test_bodies_are_shared_through_the_store(app, client, world, cache_dir, monk
     def no_build(*_args, **_kwargs):  # a rebuild would give the same bytes: forbid it
         raise AssertionError("the stored body must be served, not built again")
 
-    monkeypatch.setattr("liaison.ical.build_calendar", no_build)
+    monkeypatch.setattr("liaison.calendar.ical.build_calendar", no_build)
     stored = client.get("/calendar/public.ics")
     assert stored.data == body
 

@@ -8,8 +8,10 @@ import pytest
 from icalendar import Calendar
 
 from extensions import db
-from liaison import ical
-from liaison.models import EventStatus, OrgKind, RegistrationStatus
+from liaison.accounts.models import OrgKind
+from liaison.calendar import ical
+from liaison.events.models import EventStatus
+from liaison.registration.models import RegistrationStatus
 from tests.calendar.icalcheck import HOSTILE, hostile_fields, parse_strict, vevent_count
 
 BASE = "https://liaison.example.org"
@@ -173,7 +175,7 @@ def test_cancel_invite_outranks_the_last_request(event):
 
 
 def test_cancel_invite_for_a_cancelled_event_uses_its_raised_sequence(event):
-    from liaison.events import cancel_event
+    from liaison.events.lifecycle import cancel_event
 
     request_sequence = int(parse_strict(_invite(event, "REQUEST")).walk("VEVENT")[0]["SEQUENCE"])
     cancel_event(event, by=event.organizers[0])

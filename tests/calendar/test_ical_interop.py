@@ -11,8 +11,9 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from extensions import db
-from liaison import ical
-from liaison.models import EventStatus, OrgKind
+from liaison.accounts.models import OrgKind
+from liaison.calendar import ical
+from liaison.events.models import EventStatus
 from tests.calendar.icalcheck import HOSTILE, hostile_fields, parse_strict, split_per_uid
 
 BASE = "https://liaison.example.org"
@@ -30,7 +31,7 @@ SERIES = {
 @pytest.fixture
 def series(make_event, make_user):
     """Separate events, one per week, each at 10:00 wall time in its zone."""
-    from liaison.models import Role
+    from liaison.accounts.models import Role
 
     organizer = make_user(role=Role.organizer)
     made = {}

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import pytest
 from icalendar import Calendar
 
-from liaison.icaltz import transitions, vtimezone
+from liaison.calendar.icaltz import transitions, vtimezone
 
 ZONES = [
     "Europe/Berlin", "America/New_York", "Asia/Shanghai", "Australia/Sydney", "Europe/London",

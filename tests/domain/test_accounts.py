@@ -4,17 +4,17 @@ from __future__ import annotations
 import pytest
 
 from extensions import db
-from liaison import accounts, apitokens, organizations
-from liaison.errors import NotAllowed, ValidationFailed
-from liaison.models import OrgKind, Role, User
-from liaison.passwords import verify_password
+from liaison.accounts import apitokens, organizations, users
+from liaison.accounts.models import OrgKind, Role, User
+from liaison.accounts.passwords import verify_password
+from liaison.core.errors import NotAllowed, ValidationFailed
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("app")
 
 
 def test_sign_up_normalizes_email_and_hashes(make_org):
-    user = accounts.sign_up("  Li.Na@Example.ORG ", "Li Na", PASSWORD, make_org().id)
+    user = users.sign_up("  Li.Na@Example.ORG ", "Li Na", PASSWORD, make_org().id)
     assert user.email == "li.na@example.org"
     assert verify_password(user.password_hash, PASSWORD)
     assert user.role == Role.participant and user.timezone == "Asia/Shanghai"
@@ -23,13 +23,13 @@ def test_sign_up_normalizes_email_and_hashes(make_org):
 def test_sign_up_refuses_duplicate_email_case_insensitively(make_user, make_org):
     make_user(email="dup@example.org")
     with pytest.raises(ValidationFailed) as error:
-        accounts.sign_up("DUP@example.org", "Other", PASSWORD, make_org().id)
+        users.sign_up("DUP@example.org", "Other", PASSWORD, make_org().id)
     assert "email" in error.value.fields
 
 
 def test_sign_up_collects_every_field_problem():
     with pytest.raises(ValidationFailed) as error:
-        accounts.sign_up("nope", " ", "short", 12345, language="fr", timezone="Nowhere/City")
+        users.sign_up("nope", " ", "short", 12345, language="fr", timezone="Nowhere/City")
     assert set(error.value.fields) == {
         "email", "display_name", "password", "organization_id", "language", "timezone"
     }
@@ -37,15 +37,15 @@ def test_sign_up_collects_every_field_problem():
 
 def test_authenticate(make_user):
     user = make_user(email="a@example.org")
-    assert accounts.authenticate("A@example.org", PASSWORD).id == user.id
-    assert accounts.authenticate("a@example.org", "wrong password") is None
-    assert accounts.authenticate("unknown@example.org", PASSWORD) is None
-    assert accounts.authenticate("", PASSWORD) is None
+    assert users.authenticate("A@example.org", PASSWORD).id == user.id
+    assert users.authenticate("a@example.org", "wrong password") is None
+    assert users.authenticate("unknown@example.org", PASSWORD) is None
+    assert users.authenticate("", PASSWORD) is None
 
 
 def test_authenticate_refuses_inactive(make_user):
     make_user(email="off@example.org", active=False)
-    assert accounts.authenticate("off@example.org", PASSWORD) is None
+    assert users.authenticate("off@example.org", PASSWORD) is None
 
 
 def test_authenticate_rehashes_weak_hashes(app, make_user):
@@ -55,7 +55,7 @@ def test_authenticate_rehashes_weak_hashes(app, make_user):
     user = make_user(email="old@example.org")
     user.password_hash = weak
     db.session.commit()
-    accounts.authenticate("old@example.org", PASSWORD)
+    users.authenticate("old@example.org", PASSWORD)
     assert user.password_hash != weak
     assert verify_password(user.password_hash, PASSWORD)
 
@@ -63,30 +63,30 @@ def test_authenticate_rehashes_weak_hashes(app, make_user):
 def test_change_password_rotates_session_token(make_user):
     user = make_user()
     old_id = user.get_id()
-    accounts.change_password(user, PASSWORD, "another long passphrase")
+    users.change_password(user, PASSWORD, "another long passphrase")
     assert user.get_id() != old_id
-    assert accounts.user_for_session_id(old_id) is None
-    assert accounts.user_for_session_id(user.get_id()).id == user.id
+    assert users.user_for_session_id(old_id) is None
+    assert users.user_for_session_id(user.get_id()).id == user.id
     with pytest.raises(ValidationFailed) as error:
-        accounts.change_password(user, "not it", "yet another passphrase")
+        users.change_password(user, "not it", "yet another passphrase")
     assert "current_password" in error.value.fields
 
 
 @pytest.mark.parametrize("value", ["", "abc", "1", "1:", ":x", "x:y", "999:token"])
 def test_user_for_session_id_rejects_garbage(make_user, value):
     make_user()
-    assert accounts.user_for_session_id(value) is None
+    assert users.user_for_session_id(value) is None
 
 
 def test_admin_cannot_demote_or_deactivate_self(make_user):
     admin = make_user(role=Role.admin)
     with pytest.raises(NotAllowed):
-        accounts.set_role(admin, Role.participant, by=admin)
+        users.set_role(admin, Role.participant, by=admin)
     with pytest.raises(NotAllowed):
-        accounts.set_active(admin, False, by=admin)
+        users.set_active(admin, False, by=admin)
     other = make_user()
     token = other.session_token
-    accounts.set_active(other, False, by=admin)
+    users.set_active(other, False, by=admin)
     assert not other.active and other.session_token != token
 
 
@@ -133,6 +133,6 @@ def test_api_token_of_inactive_user_is_refused(make_user):
 def test_search_users_escapes_wildcards(make_user):
     make_user(email="a_b@example.org", display_name="Under Score")
     make_user(email="axb@example.org", display_name="Other")
-    found = db.session.scalars(accounts.search_users("a_b")).all()
+    found = db.session.scalars(users.search_users("a_b")).all()
     assert [u.email for u in found] == ["a_b@example.org"]
     assert isinstance(found[0], User)

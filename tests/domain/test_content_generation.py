@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import text
 
 from extensions import db
-from liaison.models import OutboxMessage, Registration, RegistrationStatus
-from liaison.models.generation import TRACKED, UNTRACKED
-from liaison.pagecache import current_token
+from liaison.core.generation import TRACKED, UNTRACKED
+from liaison.events.pagecache import current_token
+from liaison.mail.models import OutboxMessage
+from liaison.registration.models import Registration, RegistrationStatus
 
 
 def token_after(statement: str, **params) -> str:

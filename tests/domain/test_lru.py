@@ -1,7 +1,7 @@
 """The bounded LRU behind the feed memo and the page and card caches."""
 from __future__ import annotations
 
-from liaison.lru import BoundedLRU
+from liaison.core.lru import BoundedLRU
 
 
 def test_the_least_recently_used_entry_goes_first():

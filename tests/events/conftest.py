@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from liaison.events import EventInput
-from liaison.models import OrgKind, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.events.lifecycle import EventInput
 
 
 def next_month_at(hour: int, minute: int = 0, days: int = 30) -> datetime:

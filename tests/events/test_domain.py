@@ -6,9 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from extensions import db
-from liaison import events, notifications, registrations
-from liaison.errors import Conflict, NotAllowed, ValidationFailed
-from liaison.models import Event, EventStatus, OrgKind, Registration, RegistrationStatus, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
+from liaison.events import lifecycle
+from liaison.events.models import Event, EventStatus
+from liaison.notifications import notices
+from liaison.registration import registrations
+from liaison.registration.models import Registration, RegistrationStatus
 from tests.events.conftest import next_month_at
 
 
@@ -16,9 +20,9 @@ from tests.events.conftest import next_month_at
 def spy(monkeypatch):
     """Record what the notifications module is asked to tell registrants."""
     calls = []
-    monkeypatch.setattr(notifications, "event_changed",
+    monkeypatch.setattr(notices, "event_changed",
                         lambda event, changes: calls.append(("changed", event.id, changes)))
-    monkeypatch.setattr(notifications, "event_cancelled",
+    monkeypatch.setattr(notices, "event_cancelled",
                         lambda event: calls.append(("cancelled", event.id, None)))
     return calls
 
@@ -28,7 +32,7 @@ def fields_of(excinfo) -> dict:
 
 
 def test_create_makes_a_draft_in_utc_with_the_creator_as_organizer(event_input, organizer):
-    event = events.create_event(event_input(), by=organizer)
+    event = lifecycle.create_event(event_input(), by=organizer)
     db.session.commit()
     assert event.status == EventStatus.draft and event.sequence == 0
     assert event.organizers == [organizer] and event.created_by == organizer
@@ -41,7 +45,7 @@ def test_create_makes_a_draft_in_utc_with_the_creator_as_organizer(event_input, 
 
 def test_aware_start_is_taken_as_an_instant(event_input, organizer):
     start = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
-    event = events.create_event(
+    event = lifecycle.create_event(
         event_input(start=start, end=start + timedelta(hours=1), timezone="Europe/Brussels"),
         by=organizer,
     )
@@ -92,7 +96,7 @@ def test_each_rule_has_a_clear_message_and_writes_nothing(
     event_input, organizer, overrides, field, message
 ):
     with pytest.raises(ValidationFailed) as excinfo:
-        events.create_event(event_input(**overrides), by=organizer)
+        lifecycle.create_event(event_input(**overrides), by=organizer)
     assert fields_of(excinfo)[field] == message
     db.session.rollback()
     assert db.session.query(Event).count() == 0
@@ -100,7 +104,7 @@ def test_each_rule_has_a_clear_message_and_writes_nothing(
 
 def test_co_organizers_must_be_organizers(event_input, organizer, customs_officer):
     with pytest.raises(ValidationFailed) as excinfo:
-        events.create_event(event_input(co_organizer_ids=[customs_officer.id]), by=organizer)
+        lifecycle.create_event(event_input(co_organizer_ids=[customs_officer.id]), by=organizer)
     assert fields_of(excinfo)["co_organizer_ids"] == (
         "Co-organizers must be active organizers or administrators."
     )
@@ -108,12 +112,12 @@ def test_co_organizers_must_be_organizers(event_input, organizer, customs_office
 
 def test_several_problems_are_reported_together(event_input, organizer):
     with pytest.raises(ValidationFailed) as excinfo:
-        events.create_event(event_input(title="", capacity=0, timezone="nowhere"), by=organizer)
+        lifecycle.create_event(event_input(title="", capacity=0, timezone="nowhere"), by=organizer)
     assert {"title", "capacity", "timezone"} <= set(fields_of(excinfo))
 
 
 def test_topics_are_trimmed_deduplicated_and_empty_ones_dropped(event_input, organizer):
-    event = events.create_event(
+    event = lifecycle.create_event(
         event_input(topics="  Postal  channel , postal CHANNEL,, recordation ,  ,Recordation"),
         by=organizer,
     )
@@ -122,33 +126,33 @@ def test_topics_are_trimmed_deduplicated_and_empty_ones_dropped(event_input, org
 
 def test_participants_cannot_create(event_input, customs_officer):
     with pytest.raises(NotAllowed):
-        events.create_event(event_input(), by=customs_officer)
+        lifecycle.create_event(event_input(), by=customs_officer)
 
 
 def test_only_organizers_of_the_event_and_admins_manage_it(
     event_input, organizer, other_organizer, admin, customs_officer
 ):
-    event = events.create_event(event_input(co_organizer_ids=[other_organizer.id]), by=organizer)
-    assert events.can_manage(event, organizer)
-    assert events.can_manage(event, other_organizer)  # co-organizer
-    assert events.can_manage(event, admin)
-    assert not events.can_manage(event, customs_officer)
-    assert not events.can_manage(event, None)
-    lone = events.create_event(event_input(), by=organizer)
-    assert not events.can_manage(lone, other_organizer)
-    for action in (events.publish_event, events.cancel_event, events.duplicate_event):
+    event = lifecycle.create_event(event_input(co_organizer_ids=[other_organizer.id]), by=organizer)
+    assert lifecycle.can_manage(event, organizer)
+    assert lifecycle.can_manage(event, other_organizer)  # co-organizer
+    assert lifecycle.can_manage(event, admin)
+    assert not lifecycle.can_manage(event, customs_officer)
+    assert not lifecycle.can_manage(event, None)
+    lone = lifecycle.create_event(event_input(), by=organizer)
+    assert not lifecycle.can_manage(lone, other_organizer)
+    for action in (lifecycle.publish_event, lifecycle.cancel_event, lifecycle.duplicate_event):
         with pytest.raises(NotAllowed):
             action(lone, by=other_organizer)
     with pytest.raises(NotAllowed):
-        events.update_event(lone, event_input(title="Hijacked"), by=customs_officer)
+        lifecycle.update_event(lone, event_input(title="Hijacked"), by=customs_officer)
 
 
 def test_title_and_description_fixes_do_not_raise_the_sequence(event_input, organizer, spy):
-    event = events.create_event(event_input(), by=organizer)
-    events.publish_event(event, by=organizer)
+    event = lifecycle.create_event(event_input(), by=organizer)
+    lifecycle.publish_event(event, by=organizer)
     db.session.commit()
     sequence, stamp = event.sequence, event.updated_at
-    changes = events.update_event(
+    changes = lifecycle.update_event(
         event, event_input(title="Typo fixed", description="Better."), by=organizer
     )
     assert set(changes) == {"title", "description"}
@@ -170,87 +174,87 @@ def test_title_and_description_fixes_do_not_raise_the_sequence(event_input, orga
 def test_calendar_relevant_changes_raise_the_sequence_and_notify(
     event_input, organizer, spy, overrides, field
 ):
-    event = events.create_event(event_input(), by=organizer)
-    events.publish_event(event, by=organizer)
+    event = lifecycle.create_event(event_input(), by=organizer)
+    lifecycle.publish_event(event, by=organizer)
     db.session.commit()
     sequence = event.sequence
-    changes = events.update_event(event, event_input(**overrides), by=organizer)
+    changes = lifecycle.update_event(event, event_input(**overrides), by=organizer)
     assert field in changes
     assert event.sequence == sequence + 1
     assert spy == [("changed", event.id, changes)]
 
 
 def test_a_change_to_a_draft_raises_the_sequence_but_mails_nobody(event_input, organizer, spy):
-    event = events.create_event(event_input(), by=organizer)
-    events.update_event(event, event_input(venue="Elsewhere"), by=organizer)
+    event = lifecycle.create_event(event_input(), by=organizer)
+    lifecycle.update_event(event, event_input(venue="Elsewhere"), by=organizer)
     assert event.sequence == 1 and spy == []
 
 
 def test_saving_unchanged_values_changes_nothing(event_input, organizer):
-    event = events.create_event(event_input(), by=organizer)
+    event = lifecycle.create_event(event_input(), by=organizer)
     db.session.commit()
     stamp = event.updated_at
-    assert events.update_event(event, events.EventInput.from_event(event), by=organizer) == {}
+    assert lifecycle.update_event(event, lifecycle.EventInput.from_event(event), by=organizer) == {}
     assert event.sequence == 0 and event.updated_at == stamp
 
 
 def test_status_changes_raise_the_sequence(event_input, organizer, spy):
-    event = events.create_event(event_input(), by=organizer)
-    events.publish_event(event, by=organizer)
+    event = lifecycle.create_event(event_input(), by=organizer)
+    lifecycle.publish_event(event, by=organizer)
     assert event.status == EventStatus.published and event.sequence == 1
     with pytest.raises(Conflict):
-        events.publish_event(event, by=organizer)
-    events.unpublish_event(event, by=organizer)
+        lifecycle.publish_event(event, by=organizer)
+    lifecycle.unpublish_event(event, by=organizer)
     assert event.status == EventStatus.draft and event.sequence == 2
     assert spy[-1][0] == "changed"
     with pytest.raises(Conflict):
-        events.unpublish_event(event, by=organizer)
+        lifecycle.unpublish_event(event, by=organizer)
 
 
 def test_cancel_is_final_stamped_and_tells_registrants(event_input, organizer, spy):
-    event = events.create_event(event_input(), by=organizer)
-    events.publish_event(event, by=organizer)
-    events.cancel_event(event, by=organizer)
+    event = lifecycle.create_event(event_input(), by=organizer)
+    lifecycle.publish_event(event, by=organizer)
+    lifecycle.cancel_event(event, by=organizer)
     assert event.status == EventStatus.cancelled and event.cancelled_at is not None
     assert event.sequence == 2
     assert spy == [("cancelled", event.id, None)]
     with pytest.raises(Conflict):
-        events.update_event(event, event_input(title="Revived"), by=organizer)
+        lifecycle.update_event(event, event_input(title="Revived"), by=organizer)
     with pytest.raises(Conflict):
-        events.publish_event(event, by=organizer)
+        lifecycle.publish_event(event, by=organizer)
 
 
 def test_capacity_cannot_fall_below_the_confirmed_count(
     event_input, organizer, make_user, customs_org
 ):
-    event = events.create_event(event_input(capacity=5), by=organizer)
-    events.publish_event(event, by=organizer)
+    event = lifecycle.create_event(event_input(capacity=5), by=organizer)
+    lifecycle.publish_event(event, by=organizer)
     db.session.commit()
     for _ in range(3):
         registrations.register(event, make_user(org=customs_org))
     db.session.commit()
     with pytest.raises(ValidationFailed) as excinfo:
-        events.update_event(event, event_input(capacity=2), by=organizer)
+        lifecycle.update_event(event, event_input(capacity=2), by=organizer)
     assert fields_of(excinfo)["capacity"] == (
         "3 people are already confirmed; capacity can't be lower."
     )
     db.session.rollback()
     assert db.session.get(Event, event.id).capacity == 5
-    events.update_event(event, event_input(capacity=3), by=organizer)
+    lifecycle.update_event(event, event_input(capacity=3), by=organizer)
     assert event.capacity == 3
 
 
 def test_raising_capacity_promotes_from_the_waiting_list(
     event_input, organizer, make_user, customs_org
 ):
-    event = events.create_event(event_input(capacity=1), by=organizer)
-    events.publish_event(event, by=organizer)
+    event = lifecycle.create_event(event_input(capacity=1), by=organizer)
+    lifecycle.publish_event(event, by=organizer)
     db.session.commit()
     registrations.register(event, make_user(org=customs_org))
     waiting = registrations.register(event, make_user(org=customs_org))
     db.session.commit()
     assert waiting.status == RegistrationStatus.waitlisted
-    events.update_event(event, event_input(capacity=2), by=organizer)
+    lifecycle.update_event(event, event_input(capacity=2), by=organizer)
     db.session.commit()
     assert db.session.get(Registration, waiting.id).status == RegistrationStatus.confirmed
 
@@ -258,15 +262,15 @@ def test_raising_capacity_promotes_from_the_waiting_list(
 def test_duplicate_is_a_fresh_draft_with_the_same_details(
     event_input, organizer, other_organizer, make_user, customs_org
 ):
-    event = events.create_event(
+    event = lifecycle.create_event(
         event_input(co_organizer_ids=[other_organizer.id], capacity=20, topics=["a", "b"]),
         by=organizer,
     )
-    events.publish_event(event, by=organizer)
+    lifecycle.publish_event(event, by=organizer)
     db.session.commit()
     registrations.register(event, make_user(org=customs_org))
     db.session.commit()
-    copy = events.duplicate_event(event, by=other_organizer)
+    copy = lifecycle.duplicate_event(event, by=other_organizer)
     db.session.commit()
     assert copy.id != event.id and copy.status == EventStatus.draft and copy.sequence == 0
     assert (copy.title, copy.start_at, copy.timezone, copy.capacity) == (
@@ -278,9 +282,9 @@ def test_duplicate_is_a_fresh_draft_with_the_same_details(
 
 
 def test_admin_may_manage_any_event(event_input, organizer, admin, make_user):
-    event = events.create_event(event_input(), by=organizer)
-    events.publish_event(event, by=admin)
-    events.update_event(event, event_input(title="Edited by admin"), by=admin)
+    event = lifecycle.create_event(event_input(), by=organizer)
+    lifecycle.publish_event(event, by=admin)
+    lifecycle.update_event(event, event_input(title="Edited by admin"), by=admin)
     assert event.title == "Edited by admin"
     assert [u.id for u in event.organizers] == [organizer.id]  # the creator stays
     assert make_user(role=Role.organizer).can_organize

@@ -7,8 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from liaison import events, registrations
-from liaison.models import Event, EventKind, EventStatus, OrgKind, RegistrationStatus
+from liaison.accounts.models import OrgKind
+from liaison.events import lifecycle
+from liaison.events.models import Event, EventKind, EventStatus
+from liaison.registration import registrations
+from liaison.registration.models import RegistrationStatus
 
 
 def form_data(host_id: int, **overrides) -> dict:
@@ -86,7 +89,7 @@ def test_bad_input_re_renders_with_the_message_and_writes_nothing(
 
 
 def test_editing_keeps_local_times_and_applies_changes(client, login, organizer, event_input):
-    event = events.create_event(event_input(), by=organizer)
+    event = lifecycle.create_event(event_input(), by=organizer)
     db.session.commit()
     login(organizer)
     page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
@@ -107,8 +110,8 @@ def test_editing_keeps_local_times_and_applies_changes(client, login, organizer,
 def test_edit_capacity_below_confirmed_shows_the_message_next_to_capacity(
     client, login, organizer, event_input, make_user, customs_org
 ):
-    event = events.create_event(event_input(capacity=5), by=organizer)
-    events.publish_event(event, by=organizer)
+    event = lifecycle.create_event(event_input(capacity=5), by=organizer)
+    lifecycle.publish_event(event, by=organizer)
     db.session.commit()
     for _ in range(2):
         registrations.register(event, make_user(org=customs_org))
@@ -128,7 +131,7 @@ def test_edit_capacity_below_confirmed_shows_the_message_next_to_capacity(
 
 
 def test_series_edit_scope_following(client, login, organizer, event_input):
-    created = events.create_series(event_input(), "weekly", 3, by=organizer)
+    created = lifecycle.create_series(event_input(), "weekly", 3, by=organizer)
     db.session.commit()
     login(organizer)
     second = created[1]
@@ -149,7 +152,7 @@ def test_series_edit_scope_following(client, login, organizer, event_input):
 
 
 def test_publish_unpublish_cancel_and_duplicate_buttons(client, login, organizer, event_input):
-    event = events.create_event(event_input(), by=organizer)
+    event = lifecycle.create_event(event_input(), by=organizer)
     db.session.commit()
     login(organizer)
     client.post(f"/events/{event.id}/publish")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extensions import db
-from liaison.models import Event, EventStatus
+from liaison.events.models import Event, EventStatus
 
 GET_ROUTES = ["/events/{id}/edit"]
 POST_ROUTES = [

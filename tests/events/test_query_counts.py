@@ -10,16 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db
-from liaison.models import (
-    Event,
-    EventKind,
-    EventStatus,
-    EventTopic,
-    OrgKind,
-    Registration,
-    RegistrationStatus,
-    Role,
-)
+from liaison.accounts.models import OrgKind, Role
+from liaison.events.models import Event, EventKind, EventStatus, EventTopic
+from liaison.registration.models import Registration, RegistrationStatus
 
 MONTH_START = datetime(2031, 7, 1, 2, 0, tzinfo=UTC)
 

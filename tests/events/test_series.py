@@ -7,10 +7,10 @@ from datetime import date, datetime
 import pytest
 
 from extensions import db
-from liaison import events
-from liaison.errors import ValidationFailed
-from liaison.event_series import add_months
-from liaison.models import Event, EventStatus, SeriesFrequency
+from liaison.core.errors import ValidationFailed
+from liaison.events import lifecycle
+from liaison.events.models import Event, EventStatus, SeriesFrequency
+from liaison.events.series import add_months
 
 
 def local(event: Event) -> tuple[date, str]:
@@ -19,7 +19,7 @@ def local(event: Event) -> tuple[date, str]:
 
 def test_weekly_series_keeps_the_local_time_across_daylight_saving(event_input, organizer):
     # Brussels leaves winter time on 30 March 2031: 18:00 local is 17:00 UTC, then 16:00 UTC.
-    created = events.create_series(
+    created = lifecycle.create_series(
         event_input(start=datetime(2031, 3, 20, 18), end=datetime(2031, 3, 20, 20),
                     timezone="Europe/Brussels"),
         "weekly", 3, by=organizer,
@@ -36,7 +36,7 @@ def test_weekly_series_keeps_the_local_time_across_daylight_saving(event_input, 
 
 
 def test_biweekly_series_is_fourteen_days_apart(event_input, organizer):
-    created = events.create_series(
+    created = lifecycle.create_series(
         event_input(start=datetime(2031, 10, 28, 9), end=datetime(2031, 10, 28, 10),
                     timezone="America/New_York"),
         SeriesFrequency.biweekly, 3, by=organizer,
@@ -46,7 +46,7 @@ def test_biweekly_series_is_fourteen_days_apart(event_input, organizer):
 
 
 def test_monthly_series_keeps_the_day_and_clamps_short_months(event_input, organizer):
-    created = events.create_series(
+    created = lifecycle.create_series(
         event_input(start=datetime(2031, 1, 31, 14), end=datetime(2031, 1, 31, 16),
                     timezone="Europe/Brussels"),
         "monthly", 4, by=organizer,
@@ -62,7 +62,7 @@ def test_add_months_wraps_years_and_clamps_leap_days():
 
 
 def test_registration_window_moves_with_each_occurrence(event_input, organizer):
-    created = events.create_series(
+    created = lifecycle.create_series(
         event_input(start=datetime(2031, 5, 5, 10), end=datetime(2031, 5, 5, 12),
                     registration_opens=datetime(2031, 4, 28, 10),
                     registration_closes=datetime(2031, 5, 4, 10)),
@@ -84,7 +84,7 @@ def test_registration_window_moves_with_each_occurrence(event_input, organizer):
 )
 def test_series_shape_is_checked(event_input, organizer, frequency, count, field, message):
     with pytest.raises(ValidationFailed) as excinfo:
-        events.create_series(event_input(), frequency, count, by=organizer)
+        lifecycle.create_series(event_input(), frequency, count, by=organizer)
     assert excinfo.value.fields[field] == message
     db.session.rollback()
     assert db.session.query(Event).count() == 0
@@ -92,26 +92,26 @@ def test_series_shape_is_checked(event_input, organizer, frequency, count, field
 
 def test_a_bad_occurrence_input_creates_no_series(event_input, organizer):
     with pytest.raises(ValidationFailed):
-        events.create_series(event_input(title=""), "weekly", 3, by=organizer)
+        lifecycle.create_series(event_input(title=""), "weekly", 3, by=organizer)
     db.session.rollback()
     assert db.session.query(Event).count() == 0
 
 
 @pytest.fixture
 def series(event_input, organizer):
-    created = events.create_series(
+    created = lifecycle.create_series(
         event_input(start=datetime(2031, 6, 2, 10), end=datetime(2031, 6, 2, 12)),
         "weekly", 4, by=organizer,
     )
     for event in created:
-        events.publish_event(event, by=organizer)
+        lifecycle.publish_event(event, by=organizer)
     db.session.commit()
     return created
 
 
 def test_one_occurrence_can_be_edited_alone(series, event_input, organizer):
     second = series[1]
-    events.update_event(
+    lifecycle.update_event(
         second,
         event_input(start=datetime(2031, 6, 9, 14), end=datetime(2031, 6, 9, 16),
                     venue="Room 9"),
@@ -127,7 +127,7 @@ def test_one_occurrence_can_be_edited_alone(series, event_input, organizer):
 
 def test_this_and_following_occurrences_move_together(series, event_input, organizer):
     second = series[1]
-    results = events.update_series_from(
+    results = lifecycle.update_series_from(
         second,
         event_input(title="Renamed", start=datetime(2031, 6, 9, 15), end=datetime(2031, 6, 9, 17),
                     venue="Hall B"),
@@ -145,7 +145,7 @@ def test_this_and_following_occurrences_move_together(series, event_input, organ
 def test_moving_the_date_of_the_rest_of_a_series_shifts_each_by_the_same_days(
     series, event_input, organizer
 ):
-    events.update_series_from(
+    lifecycle.update_series_from(
         series[2],
         event_input(start=datetime(2031, 6, 17, 10), end=datetime(2031, 6, 17, 12)),
         by=organizer,
@@ -155,7 +155,7 @@ def test_moving_the_date_of_the_rest_of_a_series_shifts_each_by_the_same_days(
 
 
 def test_cancel_the_remaining_series(series, organizer):
-    cancelled = events.cancel_series_from(series[1], by=organizer)
+    cancelled = lifecycle.cancel_series_from(series[1], by=organizer)
     db.session.commit()
     assert [e.id for e in cancelled] == [e.id for e in series[1:]]
     assert [e.status for e in series] == [EventStatus.published] + [EventStatus.cancelled] * 3
@@ -163,7 +163,7 @@ def test_cancel_the_remaining_series(series, organizer):
 
 
 def test_cancel_one_occurrence_and_later_series_edits_skip_it(series, event_input, organizer):
-    events.cancel_event(series[2], by=organizer)
-    results = events.update_series_from(series[1], event_input(title="Still on"), by=organizer)
+    lifecycle.cancel_event(series[2], by=organizer)
+    results = lifecycle.update_series_from(series[1], event_input(title="Still on"), by=organizer)
     assert set(results) == {series[1].id, series[3].id}
     assert series[2].title != "Still on" and series[2].is_cancelled

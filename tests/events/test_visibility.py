@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from extensions import db
-from liaison.events import visible_events
-from liaison.models import EventStatus, OrgKind
+from liaison.accounts.models import OrgKind
+from liaison.events.lifecycle import visible_events
+from liaison.events.models import EventStatus
 
 
 @pytest.fixture

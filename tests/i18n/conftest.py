@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from liaison.models import OrgKind
+from liaison.accounts.models import OrgKind
 from tests.browser.conftest import browser, live_server, page  # noqa: F401  (the harness)
 
 # A known phrase of each language, taken from base.html, which every page extends.

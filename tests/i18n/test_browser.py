@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from extensions import db
-from liaison.models import EventKind, OrgKind, RegistrationStatus, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.events.models import EventKind
+from liaison.registration.models import RegistrationStatus
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser

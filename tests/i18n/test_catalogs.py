@@ -42,7 +42,9 @@ def test_extraction_finds_the_code_strings(template):
     """A guard against a broken babel.cfg silently extracting nothing: strings from Python
     modules, lazy form labels, page templates and mail templates are all there."""
     locations = {path for message in _ids(template) for path, _line in message.locations}
-    expected_files = ("templates/base.html", "templates/email/_layout.txt", "liaison/ical.py")
+    expected_files = (
+        "templates/base.html", "templates/email/_layout.txt", "liaison/calendar/ical.py"
+    )
     for expected in expected_files:
         assert expected in locations
     assert any(path.startswith("blueprints/") and path.endswith("forms.py") for path in locations)

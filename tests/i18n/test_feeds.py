@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 from icalendar import Calendar
 
 from extensions import db
-from liaison import feedtokens
-from liaison.models import OrgKind, RegistrationStatus
+from liaison.accounts.models import OrgKind
+from liaison.calendar import feedtokens
+from liaison.registration.models import RegistrationStatus
 
 
 def _feed(client, user):

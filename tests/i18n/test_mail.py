@@ -9,8 +9,11 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from extensions import db
-from liaison import notifications
-from liaison.models import EventKind, OrgKind, OutboxMessage, RegistrationStatus, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.events.models import EventKind
+from liaison.mail.models import OutboxMessage
+from liaison.notifications import notices, reminders
+from liaison.registration.models import RegistrationStatus
 
 # kind -> (status the registration has, English phrase, Chinese phrase, Chinese subject start)
 KINDS = {
@@ -68,13 +71,13 @@ def setting(app, make_user, make_event, make_org, customs):
 
 def trigger(kind, event, registration):
     if kind.startswith("registration_"):
-        notifications.registration_changed(registration, kind.removeprefix("registration_"))
+        notices.registration_changed(registration, kind.removeprefix("registration_"))
     elif kind == "event_changed":
-        notifications.event_changed(event, {"venue": ("Room 0", "Room 1")})
+        notices.event_changed(event, {"venue": ("Room 0", "Room 1")})
     elif kind == "event_cancelled":
-        notifications.event_cancelled(event)
+        notices.event_cancelled(event)
     else:
-        assert notifications.send_reminders() == 1
+        assert reminders.send_reminders() == 1
 
 
 def description(ical: str) -> str:
@@ -161,13 +164,13 @@ ACCOUNT_MAILS = {
 @pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("kind", sorted(ACCOUNT_MAILS))
 def test_each_account_mail_in_the_recipients_language(app, make_user, kind, language):
-    from liaison import account_links
+    from liaison.accounts import links
 
     en_subject, zh_subject, en, zh = ACCOUNT_MAILS[kind]
     user = make_user(language=language, display_name="Wang Fang", display_name_zh="王芳")
     purpose = {"confirm_email": "confirm", "password_reset": "reset"}.get(kind)
-    link = account_links.link_for(user, purpose) if purpose else None
-    row = account_links.queue_mail(kind, user, link=link)
+    link = links.link_for(user, purpose) if purpose else None
+    row = links.queue_mail(kind, user, link=link)
     db.session.commit()
     if language == "zh":
         assert row.subject == zh_subject

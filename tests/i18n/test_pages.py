@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from extensions import db
-from liaison.models import OrgKind, RegistrationStatus, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.registration.models import RegistrationStatus
 from tests.i18n.conftest import EN_ACCEPT, ZH_ACCEPT
 
 START = datetime(2026, 12, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai

@@ -9,8 +9,10 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from extensions import db
-from liaison import events, registrations
-from liaison.models import OutboxMessage, Role
+from liaison.accounts.models import Role
+from liaison.events import lifecycle
+from liaison.mail.models import OutboxMessage
+from liaison.registration import registrations
 
 
 def invites_for(user) -> list[tuple[str, int, str]]:
@@ -59,10 +61,10 @@ def test_event_change_after_a_comeback_still_rises(make_event, make_user):
     registrations.register(event, person)
     db.session.commit()
 
-    data = events.EventInput.from_event(event)
+    data = lifecycle.EventInput.from_event(event)
     data.start = event.start_at + timedelta(hours=1)
     data.end = event.end_at + timedelta(hours=1)
-    events.update_event(event, data, by=organizer)
+    lifecycle.update_event(event, data, by=organizer)
     db.session.commit()
 
     invites = invites_for(person)
@@ -76,9 +78,9 @@ def test_unpublish_withdraws_and_republish_restores(make_event, make_user):
     person = make_user()
     registrations.register(event, person)
     db.session.commit()
-    events.unpublish_event(event, by=organizer)
+    lifecycle.unpublish_event(event, by=organizer)
     db.session.commit()
-    events.publish_event(event, by=organizer)
+    lifecycle.publish_event(event, by=organizer)
     db.session.commit()
 
     invites = invites_for(person)

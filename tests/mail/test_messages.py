@@ -8,8 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison import events, ical, notifications, outbox, registrations
-from liaison.models import OutboxMessage, OutboxStatus, RegistrationStatus
+from liaison.calendar import ical
+from liaison.events import lifecycle
+from liaison.mail import outbox
+from liaison.mail.models import OutboxMessage, OutboxStatus
+from liaison.notifications import notices
+from liaison.registration import registrations
+from liaison.registration.models import RegistrationStatus
 from tests.mail.conftest import calendar_part, parse_invite, parts
 
 
@@ -77,11 +82,11 @@ def test_change_sends_update_with_same_uid_and_higher_sequence(
     registered(event, gone, RegistrationStatus.cancelled)
     old_start, old_sequence = event.start_at, event.sequence
 
-    data = events.EventInput.from_event(event)
+    data = lifecycle.EventInput.from_event(event)
     data.start = data.start + timedelta(hours=3)
     data.end = data.end + timedelta(hours=3)
     data.venue = "Room 9"
-    events.update_event(event, data, by=organizer)
+    lifecycle.update_event(event, data, by=organizer)
     db.session.commit()
     assert event.sequence > old_sequence
 
@@ -92,8 +97,8 @@ def test_change_sends_update_with_same_uid_and_higher_sequence(
     update = by_rcpt["c@x.test"]
     assert update["Subject"] == f"Changed: {event.title}"
     text = update.get_body(preferencelist=("plain",)).get_content()
-    berlin_old = notifications.format_when(old_start, "Europe/Berlin")
-    berlin_new = notifications.format_when(event.start_at, "Europe/Berlin")
+    berlin_old = notices.format_when(old_start, "Europe/Berlin")
+    berlin_new = notices.format_when(event.start_at, "Europe/Berlin")
     assert f"Starts: {berlin_old} → {berlin_new}" in text
     assert "Place: Room 1 → Room 9" in text
     assert "Europe/Berlin" in text
@@ -117,7 +122,7 @@ def test_event_cancelled_sends_cancel_to_confirmed(
     registered(event, confirmed, RegistrationStatus.confirmed)
     registered(event, pending, RegistrationStatus.pending)
 
-    events.cancel_event(event, by=event.organizers[0])
+    lifecycle.cancel_event(event, by=event.organizers[0])
     db.session.commit()
     deliver()
     by_rcpt = {r[0]: m for _f, r, m in smtp_server.inbox.received}
@@ -165,7 +170,7 @@ def test_user_text_cannot_add_headers_or_recipients(app, smtp_server, make_event
         email="real@x.test", display_name="Eve\r\nBcc: other@evil.test\nCc: c@evil.test"
     )
     registration = registered(event, user)
-    notifications.registration_changed(registration, "confirmed")
+    notices.registration_changed(registration, "confirmed")
     db.session.commit()
 
     deliver()
@@ -197,7 +202,7 @@ def test_console_backend_prints_instead_of_sending(app, runner, make_event, make
     app.config["MAIL_PORT"] = 1  # nothing listens there: sending would fail
     event = make_event(title="Postal channel basics")
     registration = registered(event, make_user(email="dev@x.test"))
-    notifications.registration_changed(registration, "confirmed")
+    notices.registration_changed(registration, "confirmed")
     db.session.commit()
 
     result = runner.invoke(args=["outbox", "send"])
@@ -250,8 +255,8 @@ def test_every_kind_renders_in_the_recipients_language(
     user = make_user(language=language, timezone="Asia/Shanghai", display_name="Wang")
     registration = registered(event, user)
     changes = {"venue": ("Room 0", "Room 1")} if kind == "event_changed" else {}
-    notifications._queue(kind, user, event, registration=registration,
-                         changes=notifications.describe_changes(changes, user, confirmed=True))
+    notices.queue_notice(kind, user, event, registration=registration,
+                         changes=notices.describe_changes(changes, user, confirmed=True))
     db.session.commit()
     row = db.session.scalars(select(OutboxMessage)).one()
     assert row.recipient == user.email
@@ -283,9 +288,9 @@ def test_language_is_the_recipients_not_the_requests(app, make_event, make_user,
     english = registered(event, make_user(language="en", timezone="America/New_York"))
     chinese = registered(event, make_user(language="zh", timezone="Asia/Shanghai"))
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
-        notifications.registration_changed(english, "approved")
+        notices.registration_changed(english, "approved")
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        notifications.registration_changed(chinese, "approved")
+        notices.registration_changed(chinese, "approved")
     db.session.commit()
     to_english, to_chinese = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
     assert "The organizers approved your registration" in to_english.body_text

@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison import notifications, outbox, registrations
-from liaison.models import OutboxMessage, OutboxStatus, Registration, RegistrationStatus
-from liaison.types import utcnow
+from liaison.core.types import utcnow
+from liaison.mail import outbox
+from liaison.mail.models import OutboxMessage, OutboxStatus
+from liaison.notifications import reminders
+from liaison.registration import registrations
+from liaison.registration.models import Registration, RegistrationStatus
 
 
 def count(model=OutboxMessage, *where) -> int:
@@ -142,10 +145,10 @@ def test_reminders_go_once_to_confirmed_places_of_tomorrows_events(
     registered(draft, make_user())
     registered(past, make_user())
 
-    assert notifications.send_reminders(now) == 1
+    assert reminders.send_reminders(now) == 1
     db.session.commit()
-    assert notifications.send_reminders(now) == 0  # idempotent
-    assert notifications.send_reminders(now + timedelta(hours=1)) == 0
+    assert reminders.send_reminders(now) == 0  # idempotent
+    assert reminders.send_reminders(now + timedelta(hours=1)) == 0
     db.session.commit()
     row = db.session.scalars(select(OutboxMessage)).one()
     assert (row.kind, row.recipient, row.registration_id) == ("reminder", "yes@x.test", yes.id)
@@ -155,7 +158,7 @@ def test_reminders_go_once_to_confirmed_places_of_tomorrows_events(
     assert yes.reminded_at == now and waiting.reminded_at is None
 
     # Ten hours on, the 30-hour event is inside the window: its reminder, and only it, goes.
-    assert notifications.send_reminders(now + timedelta(hours=10)) == 1
+    assert reminders.send_reminders(now + timedelta(hours=10)) == 1
     db.session.commit()
     assert count(OutboxMessage) == 2
 
@@ -171,9 +174,9 @@ def test_send_reminders_command_is_idempotent(app, runner, make_event, make_user
 def test_an_interrupted_worker_hands_back_what_it_did_not_try(app, smtp_server):
     """Ctrl-C while sending the 2nd of 5: the 1st is sent, the 2nd keeps its claim (it may
     have gone out, so only the lease frees it), the other 3 are queued again, no attempt spent."""
-    from liaison import mail
+    from liaison.mail import mime
 
-    class CtrlC(mail.SMTPTransport):
+    class CtrlC(mime.SMTPTransport):
         calls = 0
 
         def send(self, message, recipient):

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from liaison import outbox
-from liaison.models import OutboxMessage, OutboxStatus
+from liaison.mail import outbox
+from liaison.mail.models import OutboxMessage, OutboxStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 60

@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from extensions import db
-from liaison import mail, outbox
+from liaison.mail import mime, outbox
 from tests.mail.conftest import Inbox, free_port
 
 
@@ -57,7 +57,7 @@ def test_starttls_then_login_then_send(app, tls_server):
     outbox.queue(kind="test", recipient="a@x.test", subject="Over TLS", body_text="Hi")
     db.session.commit()
     trusted = ssl.create_default_context(cafile=str(cert))
-    report = outbox.deliver(transport=mail.SMTPTransport(app.config, ssl_context=trusted))
+    report = outbox.deliver(transport=mime.SMTPTransport(app.config, ssl_context=trusted))
     assert report.sent == 1, report.errors
     assert logins == [(b"mailer", b"s3cret")]
     ((_from, rcpt, message),) = inbox.received
@@ -81,7 +81,7 @@ def test_a_wrong_password_is_retried_not_lost(app, tls_server):
     outbox.queue(kind="test", recipient="a@x.test", subject="Over TLS", body_text="Hi")
     db.session.commit()
     trusted = ssl.create_default_context(cafile=str(cert))
-    report = outbox.deliver(transport=mail.SMTPTransport(app.config, ssl_context=trusted))
+    report = outbox.deliver(transport=mime.SMTPTransport(app.config, ssl_context=trusted))
     assert (report.sent, report.retry, report.failed) == (0, 1, 0)
     assert logins and logins[0] == (b"mailer", b"wrong")
     assert inbox.received == []

@@ -15,9 +15,9 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from config import TestConfig
 from extensions import db
-from liaison.backup import BackupError, backup, find_pg_dump
-from liaison.database import configure_engine
-from liaison.models import Organization, OrgKind
+from liaison.accounts.models import Organization, OrgKind
+from liaison.core.backup import BackupError, backup, find_pg_dump
+from liaison.core.database import configure_engine
 
 INSERT = text(
     "INSERT INTO organization (name, kind, created_at) "

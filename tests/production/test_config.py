@@ -12,8 +12,8 @@ from sqlalchemy import text
 from app import create_app
 from config import Config, DevelopmentConfig, config_from_env
 from extensions import db
-from liaison.models import Organization, OrgKind, Role, User
-from liaison.passwords import hash_password
+from liaison.accounts.models import Organization, OrgKind, Role, User
+from liaison.accounts.passwords import hash_password
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from extensions import db
-from liaison.models import OrgKind, Registration, RegistrationStatus, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.registration.models import Registration, RegistrationStatus
 
 
 @pytest.fixture
@@ -41,13 +42,13 @@ def _app_context(app):
 def news(monkeypatch):
     """Record what registrants are told, as (registration id, news), instead of queueing mail:
     the rules tests check who is told what; the mail tests check the mail itself."""
-    from liaison import notifications
+    from liaison.notifications import notices
 
     told: list[tuple[int, str]] = []
 
     def record(registration, what):
-        assert what in notifications.REGISTRATION_NEWS
+        assert what in notices.REGISTRATION_NEWS
         told.append((registration.id, what))
 
-    monkeypatch.setattr(notifications, "registration_changed", record)
+    monkeypatch.setattr(notices, "registration_changed", record)
     return told

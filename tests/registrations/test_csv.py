@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from blueprints.registrations.export import safe_cell
+from blueprints.registration.export import safe_cell
 from extensions import db
-from liaison import registrations as regs
+from liaison.registration import registrations as regs
 
 
 @pytest.fixture(autouse=True)

@@ -6,17 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from extensions import db
-from liaison import checkin
-from liaison import registrations as regs
-from liaison.errors import Conflict, DomainError, NotAllowed, ValidationFailed
-from liaison.models import (
-    Attendance,
-    EventStatus,
-    OrgKind,
-    Registration,
-    RegistrationStatus,
-    Role,
-)
+from liaison.accounts.models import OrgKind, Role
+from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from liaison.events.models import EventStatus
+from liaison.registration import checkin
+from liaison.registration import registrations as regs
+from liaison.registration.models import Attendance, Registration, RegistrationStatus
 
 S = RegistrationStatus
 
@@ -335,7 +330,7 @@ def test_check_in_records_attendance_and_undo_removes_it(make_event, participant
 
 
 def test_training_history_and_attendance_rate(make_event, participant, make_user):
-    from liaison import attendance
+    from liaison.registration import lists
 
     user = participant()
     first = make_event(capacity=5, hours=2)
@@ -345,10 +340,10 @@ def test_training_history_and_attendance_rate(make_event, participant, make_user
         register(event, participant())
         checkin.check_in(reg, by=event.organizers[0])
     db.session.commit()
-    history = attendance.training_history(user)
+    history = lists.training_history(user)
     assert [a.event_id for a in history] == [second.id, first.id]
-    assert attendance.training_hours(user) == 3.5
-    rate = attendance.attendance_rates([first.id])[first.id]
+    assert lists.training_hours(user) == 3.5
+    rate = lists.attendance_rates([first.id])[first.id]
     assert (rate.confirmed, rate.checked_in, rate.percent) == (2, 1, 50)
 
 

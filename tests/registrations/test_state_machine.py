@@ -24,20 +24,13 @@ from hypothesis.stateful import (
 )
 
 from extensions import db
-from liaison import notifications
-from liaison import registrations as regs
-from liaison.errors import Conflict, ValidationFailed
-from liaison.models import (
-    Event,
-    EventKind,
-    EventStatus,
-    Organization,
-    OrgKind,
-    Registration,
-    Role,
-    User,
-)
-from liaison.types import utcnow
+from liaison.accounts.models import Organization, OrgKind, Role, User
+from liaison.core.errors import Conflict, ValidationFailed
+from liaison.core.types import utcnow
+from liaison.events.models import Event, EventKind, EventStatus
+from liaison.notifications import notices
+from liaison.registration import registrations as regs
+from liaison.registration.models import Registration
 
 S = regs.RegistrationStatus
 USERS = 7
@@ -267,7 +260,7 @@ def test_registration_rules_hold_under_random_operations(app, monkeypatch):
             super().__init__()
             machines.append(self)
             monkeypatch.setattr(
-                notifications, "registration_changed",
+                notices, "registration_changed",
                 lambda reg, news: self.told.append((reg.id, news)),
             )
 

@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from extensions import db
-from liaison.models import Event, Registration, RegistrationStatus, Role, User
-from liaison.passwords import hash_password
+from liaison.accounts.models import Role, User
+from liaison.accounts.passwords import hash_password
+from liaison.events.models import Event
+from liaison.registration.models import Registration, RegistrationStatus
 
 pytestmark = pytest.mark.slow
 

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from extensions import db
-from liaison import checkin
-from liaison import registrations as regs
-from liaison.models import Attendance, OrgKind, Registration, RegistrationStatus, Role
+from liaison.accounts.models import OrgKind, Role
+from liaison.registration import checkin
+from liaison.registration import registrations as regs
+from liaison.registration.models import Attendance, Registration, RegistrationStatus
 
 S = RegistrationStatus
 
@@ -93,7 +94,7 @@ def test_event_outside_your_audience_is_a_404_and_writes_nothing(
 
 
 def test_draft_event_is_a_404_for_participants(client, login, make_event, participant):
-    from liaison.models import EventStatus
+    from liaison.events.models import EventStatus
 
     event = make_event(status=EventStatus.draft)
     login(participant())
@@ -241,7 +242,7 @@ def test_managing_an_event_you_cannot_see_is_a_404(
     client, login, make_event, make_org, participant, make_user, method, path, hidden
 ):
     """Not 403: that would tell someone outside the audience (or any draft) that it exists."""
-    from liaison.models import EventStatus
+    from liaison.events.models import EventStatus
 
     if hidden == "draft":
         event = make_event(capacity=5, requires_approval=True, status=EventStatus.draft)

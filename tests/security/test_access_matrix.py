@@ -11,20 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison import apitokens, feedtokens
-from liaison.models import (
-    ApiToken,
-    Event,
-    EventKind,
-    EventStatus,
-    Organization,
-    OrgKind,
-    Registration,
-    RegistrationStatus,
-    Role,
-    User,
-)
-from liaison.passwords import hash_password
+from liaison.accounts import apitokens
+from liaison.accounts.models import ApiToken, Organization, OrgKind, Role, User
+from liaison.accounts.passwords import hash_password
+from liaison.calendar import feedtokens
+from liaison.events.models import Event, EventKind, EventStatus
+from liaison.registration.models import Registration, RegistrationStatus
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
 UNLISTED_ENDPOINTS = {"static", "bootstrap.static"}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from blueprints.security import CONTENT_SECURITY_POLICY
-from liaison import feedtokens
+from blueprints.core.security import CONTENT_SECURITY_POLICY
+from liaison.calendar import feedtokens
 
 EXPECTED_CSP = {
     "default-src 'self'",

@@ -8,8 +8,9 @@ import socket
 import pytest
 
 from extensions import db, limiter
-from liaison import apitokens, feedtokens
-from liaison.models import OrgKind, Role
+from liaison.accounts import apitokens
+from liaison.accounts.models import OrgKind, Role
+from liaison.calendar import feedtokens
 
 LIMITED = pytest.mark.parametrize("app_settings", [{"RATELIMIT_ENABLED": True}], ids=["limits on"])
 OFFICE = {"REMOTE_ADDR": "203.0.113.50"}  # everyone below comes from the same address

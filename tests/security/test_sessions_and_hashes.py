@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from liaison.passwords import hash_password
+from liaison.accounts.passwords import hash_password
 from tests.conftest import PASSWORD, post_login
 
 

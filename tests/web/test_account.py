@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison.apitokens import user_for_api_token
-from liaison.models import ApiToken, User
+from liaison.accounts.apitokens import user_for_api_token
+from liaison.accounts.models import ApiToken, User
 
 
 @pytest.mark.parametrize("url", ["/account/", "/account/tokens", "/auth/password"])
@@ -105,7 +105,7 @@ def test_token_bad_name_writes_nothing(client, make_user, login):
 
 
 def test_cannot_revoke_someone_elses_token(client, make_user, login):
-    from liaison.apitokens import issue_token
+    from liaison.accounts.apitokens import issue_token
 
     owner = make_user()
     token, raw = issue_token(owner)

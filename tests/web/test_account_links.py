@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison import account_links, accounts
-from liaison.models import OutboxMessage, User
+from liaison.accounts import links, users
+from liaison.accounts.models import User
+from liaison.mail.models import OutboxMessage
 from tests.conftest import PASSWORD, post_login
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -48,7 +49,7 @@ def old_token(user: User, purpose: str, age: timedelta) -> str:
     real = time.time
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(itsdangerous.timed.time, "time", lambda: real() - age.total_seconds())
-        return account_links.make_token(user, purpose)
+        return links.make_token(user, purpose)
 
 
 def same_shape(page: str, email: str) -> str:
@@ -78,8 +79,8 @@ def test_new_and_existing_address_get_the_same_answer(app, make_user, make_org, 
     org = make_org()
     existing = make_user(email="taken@example.org", display_name="Owner")
     hashes = []
-    real_hash = accounts.hash_password
-    monkeypatch.setattr(accounts, "hash_password", lambda p: hashes.append(p) or real_hash(p))
+    real_hash = users.hash_password
+    monkeypatch.setattr(users, "hash_password", lambda p: hashes.append(p) or real_hash(p))
 
     answers = {}
     for email in ("new@example.org", "taken@example.org"):
@@ -102,7 +103,7 @@ def test_new_and_existing_address_get_the_same_answer(app, make_user, make_org, 
     assert "Check your inbox: we sent a link to confirm your address." in text
 
     assert user_count() == 2
-    new = accounts.user_by_email("new@example.org")
+    new = users.user_by_email("new@example.org")
     assert new.email_verified is False
     confirm, existing_mail = mails()
     assert (confirm.kind, confirm.recipient, confirm.user_id) == (
@@ -144,7 +145,7 @@ def test_mails_speak_the_recipients_language(client, make_user, make_org):
     client.post("/auth/signup", headers={"Accept-Language": "zh-CN"}, data={
         "email": "li@example.org", "display_name": "Li", "organization_id": make_org().id,
         "password": PASSWORD, "confirm": PASSWORD})
-    assert accounts.user_by_email("li@example.org").language == "zh"
+    assert users.user_by_email("li@example.org").language == "zh"
     client.post("/auth/forgot", data={"email": "wang@example.org"})
     existing, confirm, reset = mails()
     assert "注册 Liaison" in existing.subject
@@ -163,7 +164,7 @@ def test_confirmation_link_logs_in_once(app, client, make_org):
     response = client.get(path)
     assert response.status_code == 302
     assert logged_in(client)
-    user = accounts.user_by_email("new@example.org")
+    user = users.user_by_email("new@example.org")
     assert user.email_verified is True and user.last_login_at is not None
 
     again = app.test_client()
@@ -176,7 +177,7 @@ def test_confirmation_link_logs_in_once(app, client, make_org):
 @pytest.mark.parametrize("spoil", ["tamper", "garbage", "expire", "wrong purpose"])
 def test_bad_confirmation_links_say_why(app, client, make_org, spoil):
     signup(client, "new@example.org", make_org())
-    user = accounts.user_by_email("new@example.org")
+    user = users.user_by_email("new@example.org")
     path = link_path(mails("confirm_email")[0], "/auth/confirm/")
     token = path.rsplit("/", 1)[1]
     if spoil == "tamper":
@@ -184,9 +185,9 @@ def test_bad_confirmation_links_say_why(app, client, make_org, spoil):
     elif spoil == "garbage":
         token = "not.a.token"
     elif spoil == "expire":
-        token = old_token(user, "confirm", account_links.CONFIRM_MAX_AGE + timedelta(minutes=1))
+        token = old_token(user, "confirm", links.CONFIRM_MAX_AGE + timedelta(minutes=1))
     else:
-        token = account_links.make_token(user, "reset")
+        token = links.make_token(user, "reset")
     response = client.get(f"/auth/confirm/{token}")
     assert response.status_code == 400
     expected = "This link has expired." if spoil == "expire" else "This link is not valid."
@@ -194,13 +195,13 @@ def test_bad_confirmation_links_say_why(app, client, make_org, spoil):
     assert 'action="/auth/resend-confirmation"' in response.text
     assert not logged_in(client)
     db.session.expire_all()
-    assert accounts.user_by_email("new@example.org").email_verified is False
+    assert users.user_by_email("new@example.org").email_verified is False
 
 
 def test_a_link_not_quite_expired_still_works(client, make_org):
     signup(client, "new@example.org", make_org())
-    user = accounts.user_by_email("new@example.org")
-    token = old_token(user, "confirm", account_links.CONFIRM_MAX_AGE - timedelta(minutes=5))
+    user = users.user_by_email("new@example.org")
+    token = old_token(user, "confirm", links.CONFIRM_MAX_AGE - timedelta(minutes=5))
     assert client.get(f"/auth/confirm/{token}").status_code == 302
     assert logged_in(client)
 
@@ -298,7 +299,7 @@ def test_forgot_answers_alike_and_mails_only_active_accounts(app, make_user):
 
 def test_reset_link_expires_after_an_hour(client, make_user):
     user = make_user(email="late@example.org")
-    token = old_token(user, "reset", account_links.RESET_MAX_AGE + timedelta(seconds=30))
+    token = old_token(user, "reset", links.RESET_MAX_AGE + timedelta(seconds=30))
     response = client.get(f"/auth/reset/{token}")
     assert response.status_code == 400 and "This link has expired." in response.text
     response = client.post(f"/auth/reset/{token}",
@@ -309,8 +310,8 @@ def test_reset_link_expires_after_an_hour(client, make_user):
 
 def test_reset_link_dies_when_the_password_changes_another_way(client, make_user):
     user = make_user(email="changed@example.org")
-    token = account_links.make_token(user, "reset")
-    accounts.change_password(user, PASSWORD, NEW_PASSWORD)
+    token = links.make_token(user, "reset")
+    users.change_password(user, PASSWORD, NEW_PASSWORD)
     db.session.commit()
     response = client.get(f"/auth/reset/{token}")
     assert response.status_code == 400 and "already been used" in response.text
@@ -330,7 +331,7 @@ def test_reset_bad_input_shows_the_field_and_writes_nothing(client, make_user, d
                                                             message):
     user = make_user(email="careful@example.org")
     before = (user.password_hash, user.session_token)
-    token = account_links.make_token(user, "reset")
+    token = links.make_token(user, "reset")
     response = client.post(f"/auth/reset/{token}", data=data)
     assert response.status_code == 200
     assert re.search(rf'id="{field}-feedback">{re.escape(message)}<', response.text)
@@ -355,8 +356,7 @@ def test_simultaneous_signup_with_the_same_address_is_not_a_500(client, make_org
     from sqlalchemy import func, select
 
     from extensions import db
-    from liaison import accounts
-    from liaison.models import User
+    from liaison.accounts.models import User
 
     org = make_org()
     form = {
@@ -368,7 +368,7 @@ def test_simultaneous_signup_with_the_same_address_is_not_a_500(client, make_org
     }
     assert b"racer@example.com" in client.post("/auth/signup", data=form).data
     # The second request does not see the first one's row (as if it had not committed yet).
-    monkeypatch.setattr(accounts, "user_by_email", lambda email: None)
+    monkeypatch.setattr(users, "user_by_email", lambda email: None)
     response = client.post("/auth/signup", data=form)
     assert response.status_code == 200
     assert db.session.scalar(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison.models import Organization, OrgKind, Role, User
+from liaison.accounts.models import Organization, OrgKind, Role, User
 
 ADMIN_PAGES = [
     ("get", "/admin/"),

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison.models import OrgKind, OutboxMessage, User
+from liaison.accounts.models import OrgKind, User
+from liaison.mail.models import OutboxMessage
 from tests.conftest import PASSWORD, post_login
 
 

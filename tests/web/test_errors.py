@@ -6,7 +6,7 @@ from flask import abort
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison.models import Organization
+from liaison.accounts.models import Organization
 
 
 def _crash_routes(app):

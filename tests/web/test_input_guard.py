@@ -3,7 +3,7 @@ store them), on query strings and forms alike, and nothing is written."""
 from sqlalchemy import func, select
 
 from extensions import db
-from liaison.models import Organization
+from liaison.accounts.models import Organization
 
 
 def test_nul_in_a_search_is_a_400_not_a_500(client):

@@ -12,9 +12,9 @@ from flask import template_rendered
 from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
-from blueprints.pagecache import EXTENSION, FRAGMENTS, PLACEHOLDER
+from blueprints.core.pagecache import EXTENSION, FRAGMENTS, PLACEHOLDER
 from extensions import db
-from liaison.models import Registration, RegistrationStatus
+from liaison.registration.models import Registration, RegistrationStatus
 
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
 
@@ -142,7 +142,7 @@ def test_a_cancelled_event_leaves_the_list_and_its_page_says_so(client, event):
 
 
 def at(monkeypatch, moment: datetime) -> None:
-    for where in ("blueprints.events.views.utcnow", "blueprints.pagecache.utcnow"):
+    for where in ("blueprints.events.views.utcnow", "blueprints.core.pagecache.utcnow"):
         monkeypatch.setattr(where, lambda: moment)
 
 

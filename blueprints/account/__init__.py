@@ -1,3 +1,0 @@
-from blueprints.account.views import bp
-
-__all__ = ["bp"]

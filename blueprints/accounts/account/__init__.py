@@ -1,0 +1,3 @@
+from blueprints.accounts.account.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,100 @@
+"""The signed-in user's profile, language and API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, login_required
+
+from blueprints.accounts.account.forms import (
+    COMMON_ZONES,
+    ConfirmForm,
+    LanguageForm,
+    ProfileForm,
+    TokenForm,
+)
+from blueprints.core.forms import apply_errors
+from blueprints.core.redirects import home_url, safe_next
+from extensions import db
+from liaison.accounts import apitokens, users
+from liaison.accounts.models import ApiToken
+from liaison.core.errors import DomainError
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            users.update_profile(
+                user,
+                display_name=form.display_name.data,
+                display_name_zh=form.display_name_zh.data,
+                language=form.language.data,
+                timezone=form.timezone.data.strip(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            session["lang"] = user.language
+            refresh()  # the message below in the language just chosen
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("account.profile"))
+    return render_template("accounts/account/profile.html", form=form, zones=COMMON_ZONES)
+
+
+@bp.post("/language")
+def set_language():
+    """The header's language switch: remembered in the session, and on the account if any."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.language.data
+        if current_user.is_authenticated:
+            users.set_language(current_user._get_current_object(), form.language.data)
+            db.session.commit()
+    return redirect(safe_next(form.next.data) or home_url())
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = TokenForm()
+    raw = None
+    if form.validate_on_submit():
+        try:
+            _token, raw = apitokens.issue_token(
+                current_user._get_current_object(), form.name.data or ""
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    return render_template(
+        "accounts/account/tokens.html",
+        form=form,
+        raw=raw,
+        tokens=apitokens.tokens_of(current_user),
+        revoke_form=ConfirmForm(),
+    )
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = db.get_or_404(ApiToken, token_id)
+    if token.user_id != current_user.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        apitokens.revoke_token(token)
+        db.session.commit()
+        flash(_("The token is revoked; programs using it can no longer connect."), "success")
+    return redirect(url_for("account.tokens"))

@@ -1,0 +1,3 @@
+from blueprints.accounts.admin.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,67 @@
+"""Log-in, sign-up and password forms: shape only; the rules live in liaison.accounts."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from liaison.accounts.passwords import MIN_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Remember me on this computer"))
+
+
+class SignupForm(FlaskForm):
+    email = EmailField(_l("Work email"), validators=[DataRequired(), Email(), Length(max=254)])
+    display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    display_name_zh = StringField(
+        _l("Chinese name (optional)"), validators=[Optional(), Length(max=120)]
+    )
+    organization_id = SelectField(
+        _l("Organization"),
+        coerce=int,
+        validators=[DataRequired(message=_l("Choose your organization."))],
+        description=_l("Not listed? Ask an administrator to add your organization."),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("At least %(n)d characters.", n=MIN_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, typed twice: the reset link's form, and the base of PasswordForm."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l(
+            "At least %(n)d characters. Other sessions will be logged out.", n=MIN_LENGTH
+        ),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+
+
+class PasswordForm(ResetPasswordForm):
+    """Changing the password while logged in: the current one as well."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class EmailForm(FlaskForm):
+    """Forgot password, or send the confirmation link again: only an address."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])

@@ -1,0 +1,118 @@
+"""The links account mail carries: confirm an address, reset a forgotten password; and the
+forms that send them. Answers never tell whether an address has an account."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user
+
+from blueprints.accounts.auth.forms import EmailForm, ResetPasswordForm
+from blueprints.accounts.auth.views import bp, config_limit, submitted_email
+from blueprints.core.forms import apply_errors
+from blueprints.core.redirects import home_url
+from extensions import db, limiter
+from liaison.accounts import users
+from liaison.accounts.links import CONFIRM_MAX_AGE, RESET_MAX_AGE, LinkProblem
+from liaison.accounts.models import normalize_email
+from liaison.core.errors import DomainError
+
+_mail_limit = config_limit("PASSWORD_RESET_RATE_LIMIT")
+_mail_email_limit = config_limit("PASSWORD_RESET_EMAIL_RATE_LIMIT")
+_bad_link_limit = config_limit("API_TOKEN_FAILURE_LIMIT")  # as for guessed API tokens
+
+
+def _email_key() -> str:
+    return "email:" + submitted_email()
+
+
+def _bad_link(response) -> bool:
+    return response.status_code == 400
+
+
+def _link_problem(problem: LinkProblem, purpose: str):
+    db.session.rollback()
+    form = EmailForm()
+    return render_template(
+        "accounts/auth/link_problem.html", problem=problem, purpose=purpose, form=form
+    ), 400
+
+
+@bp.context_processor
+def _link_lifetimes() -> dict[str, int]:
+    return {
+        "confirm_hours": int(CONFIRM_MAX_AGE.total_seconds() // 3600),
+        "reset_minutes": int(RESET_MAX_AGE.total_seconds() // 60),
+    }
+
+
+# Mail-sending forms: per address, and per address typed in (nobody's mailbox gets flooded).
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_mail_limit, key_func=get_remote_address, methods=["POST"])
+@limiter.limit(_mail_email_limit, key_func=_email_key, methods=["POST"])
+def forgot_password():
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = EmailForm()
+    if form.validate_on_submit():
+        users.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template(
+            "accounts/auth/forgot.html", form=form, sent_to=normalize_email(form.email.data)
+        )
+    return render_template("accounts/auth/forgot.html", form=form, sent_to=None)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_bad_link_limit, key_func=get_remote_address, deduct_when=_bad_link)
+def reset_password(token: str):
+    try:
+        user = users.user_for_reset(token)
+    except LinkProblem as problem:
+        return _link_problem(problem, "reset")
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = users.reset_password(token, form.new_password.data)
+        except LinkProblem as problem:
+            return _link_problem(problem, "reset")
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your new password is set. Other sessions have been logged out."), "success")
+            return redirect(home_url())
+    return render_template("accounts/auth/reset.html", form=form, token=token, email=user.email)
+
+
+@bp.get("/confirm/<token>")
+@limiter.limit(_bad_link_limit, key_func=get_remote_address, deduct_when=_bad_link)
+def confirm_email(token: str):
+    try:
+        user = users.confirm_email(token)
+    except LinkProblem as problem:
+        return _link_problem(problem, "confirm")
+    db.session.commit()
+    login_user(user)
+    flash(_("Your email address is confirmed. Welcome to Liaison, %(name)s.", name=user.name),
+          "success")
+    return redirect(home_url())
+
+
+@bp.post("/resend-confirmation")
+@limiter.limit(_mail_limit, key_func=get_remote_address)
+@limiter.limit(_mail_email_limit, key_func=_email_key)
+def resend_confirmation():
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = EmailForm()
+    if form.validate_on_submit():
+        users.resend_confirmation(form.email.data)
+        db.session.commit()
+        email = normalize_email(form.email.data)
+        return render_template(
+            "accounts/auth/check_inbox.html", email=email, form=form, resent=True
+        )
+    return render_template("accounts/auth/check_inbox.html", email=None, form=form)

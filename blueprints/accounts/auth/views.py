@@ -1,0 +1,170 @@
+"""Log in, log out, sign up and change password; `?next=` only ever leads to this site.
+Confirmation and password-reset links live in blueprints.accounts.auth.links."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
+
+from blueprints.accounts.auth.forms import EmailForm, LoginForm, PasswordForm, SignupForm
+from blueprints.core.forms import apply_errors
+from blueprints.core.i18n import current_language
+from blueprints.core.redirects import home_url, safe_next
+from extensions import db, limiter, login_manager
+from liaison.accounts import users
+from liaison.accounts.models import normalize_email
+from liaison.accounts.organizations import all_organizations
+from liaison.core.errors import DomainError
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Log in to see this page.")
+login_manager.login_message_category = "info"
+login_manager.localize_callback = str  # the message is lazy: translate it per request
+
+
+@login_manager.user_loader
+def load_user(value: str):
+    return users.user_for_session_id(value)
+
+
+def config_limit(name: str) -> Callable[[], str]:
+    """The limit in the config setting `name`, read per request (so an app's config counts)."""
+    return lambda: current_app.config[name]
+
+
+def submitted_email() -> str:
+    return normalize_email(request.form.get("email", ""))[:254]
+
+
+def address_and_email() -> str:
+    """Guessing one account's password: the address and the email it is guessed for."""
+    return f"{get_remote_address()}|{submitted_email()}"
+
+
+def _login_failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+# Only failed log-ins count, so an office of many people behind one address logs in freely:
+# per address and email against guessing one password, per address against spraying many.
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(config_limit("LOGIN_RATE_LIMIT"), key_func=address_and_email,
+               methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(config_limit("LOGIN_ADDRESS_RATE_LIMIT"), key_func=get_remote_address,
+               methods=["POST"], deduct_when=_login_failed)
+def login():
+    next_url = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or home_url())
+    form = LoginForm()
+    unconfirmed = None
+    if form.validate_on_submit():
+        try:
+            user = users.authenticate(form.email.data, form.password.data)
+        except users.EmailNotConfirmed as error:
+            # Said only after the right password, which proves the account is theirs.
+            db.session.rollback()
+            form.email.errors.append(error.message)
+            unconfirmed = normalize_email(form.email.data)
+        else:
+            if user is None:
+                # One message for unknown email, wrong password and inactive account alike.
+                g.login_failed = True
+                form.password.errors.append(_("The email or password is wrong."))
+            else:
+                db.session.commit()
+                login_user(user, remember=form.remember.data)
+                flash(_("Welcome, %(name)s.", name=user.name), "success")
+                return redirect(next_url or home_url())
+    elif request.method == "POST":
+        g.login_failed = True
+    return render_template(
+        "accounts/auth/login.html", form=form, next_url=next_url, unconfirmed=unconfirmed
+    )
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+# Creating accounts is limited per address: nobody is logged in yet.
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(config_limit("SIGNUP_RATE_LIMIT"), key_func=get_remote_address, methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = SignupForm()
+    form.organization_id.choices = [SelectChoice("0", _("Choose your organization…"))] + [
+        SelectChoice(str(org.id), org.display_name) for org in all_organizations()
+    ]
+    if form.validate_on_submit():
+        try:
+            users.register(
+                form.email.data,
+                form.display_name.data,
+                form.password.data,
+                form.organization_id.data,
+                display_name_zh=form.display_name_zh.data,
+                language=current_language(),
+            )
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+            return render_template("accounts/auth/signup.html", form=form)
+        except IntegrityError:
+            # A simultaneous sign-up with the same address won the unique constraint; that
+            # account got its confirmation mail, so this one answers like any other.
+            db.session.rollback()
+        # The same page whether the address is new or already has an account (then its
+        # owner gets a mail instead): the form does not tell who has an account.
+        return render_template(
+            "accounts/auth/check_inbox.html", email=normalize_email(form.email.data),
+            form=EmailForm(email=normalize_email(form.email.data)),
+        )
+    return render_template("accounts/auth/signup.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.change_password(
+                current_user._get_current_object(),
+                form.current_password.data,
+                form.new_password.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            # The session token changed: log this browser in again so only the others end.
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            remembered = cookie in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash(_("Your password is changed. Other sessions have been logged out."), "success")
+            return redirect(url_for("account.profile"))
+    return render_template("accounts/auth/password.html", form=form)

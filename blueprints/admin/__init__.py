@@ -1,3 +1,0 @@
-from blueprints.admin.views import bp
-
-__all__ = ["bp"]

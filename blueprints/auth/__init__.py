@@ -1,4 +1,0 @@
-from blueprints.auth import links  # noqa: F401  (registers the link routes on bp)
-from blueprints.auth.views import bp
-
-__all__ = ["bp"]

@@ -1,0 +1,135 @@
+"""Participants: register and cancel from the event page, and "My registrations"."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from blueprints.core.redirects import safe_next
+from extensions import db
+from liaison.core.errors import DomainError
+from liaison.core.types import utcnow
+from liaison.events.models import Event
+from liaison.events.queries import visible_events
+from liaison.registration import lists, registrations
+from liaison.registration.models import Registration, RegistrationStatus
+
+bp = Blueprint("registrations", __name__)
+
+
+def status_message(registration: Registration) -> str:
+    """What a registrant is told right after registering, in words that match the page."""
+    status = registration.status
+    if status == RegistrationStatus.confirmed:
+        return _("You are confirmed. A calendar invitation is on its way by email.")
+    if status == RegistrationStatus.pending:
+        return _("Registration received, awaiting approval by the organizers. "
+                 "Approval does not reserve a seat.")
+    if status == RegistrationStatus.waitlisted:
+        position = registrations.waitlist_position(registration)
+        if registrations.org_cap_reached(registration):
+            return ngettext(
+                "Your organization's %(num)d seat is taken; you are on the waiting list "
+                "— position %(position)d.",
+                "Your organization's %(num)d seats are taken; you are on the waiting list "
+                "— position %(position)d.",
+                registration.event.org_cap, position=position)
+        return _("The event is full; you are on the waiting list — position %(position)d.",
+                 position=position)
+    return status.label
+
+
+@bp.app_template_global()
+def waitlist_position(registration: Registration) -> int | None:
+    return registrations.waitlist_position(registration)
+
+
+@bp.app_template_global()
+def org_cap_reached(registration: Registration) -> bool:
+    return registrations.org_cap_reached(registration)
+
+
+@bp.app_template_global()
+def registration_refusal(event: Event, user) -> str | None:
+    """Why this user can't register now (rule 1), or None: shown instead of the button."""
+    try:
+        registrations.check_can_register(event, user)
+    except DomainError as error:
+        return error.message
+    return None
+
+
+@bp.app_template_global()
+def registration_started(event: Event) -> bool:
+    return event.start_at <= utcnow()
+
+
+def visible_event(event_id: int) -> Event:
+    """The event if the current user may see it (the events pages' rule); 404 otherwise,
+    alike for missing, someone else's draft and an audience that excludes them."""
+    return db.first_or_404(visible_events(current_user).where(Event.id == event_id))
+
+
+def _event_page(event_id: int):
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/register")
+@login_required
+def register(event_id: int):
+    event = visible_event(event_id)
+    try:
+        registration = registrations.register(event, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(status_message(registration), "success")
+    return _event_page(event_id)
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+@login_required
+def cancel(registration_id: int):
+    """The registrant, or an organizer on their behalf; anyone else gets a 404."""
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.user_id != current_user.id and not registration.event.is_organized_by(
+        current_user
+    ):
+        abort(404)
+    event_id = registration.event_id
+    try:
+        registrations.cancel_registration(registration, by=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The registration is cancelled."), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("events.detail",
+                                                                   event_id=event_id))
+
+
+@bp.get("/registrations/mine")
+@login_required
+def mine():
+    """Upcoming and past registrations with their status, and the training history."""
+    now = utcnow()
+    rows = lists.my_registrations(current_user)
+    upcoming = [r for r in rows if r.event.end_at >= now]
+    past = [r for r in rows if r.event.end_at < now]
+    past.reverse()
+    places = lists.waitlist_places(current_user)  # one query, not one per row
+    positions = {r.id: places.get(r.id) for r in upcoming
+                 if r.status == RegistrationStatus.waitlisted}
+    return render_template(
+        "registration/mine.html",
+        upcoming=upcoming,
+        past=past,
+        positions=positions,
+        history=lists.training_history(current_user),
+        total_hours=lists.training_hours(current_user),
+        now=now,
+    )

@@ -1,0 +1,205 @@
+"""Who is who: organizations (rights holders, customs offices, enforcement, justice,
+associations), the people who log in for them, and their API tokens."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from extensions import db
+from liaison.core.types import utcnow
+
+
+class OrgKind(enum.StrEnum):
+    rights_holder = "rights_holder"
+    customs = "customs"
+    law_enforcement = "law_enforcement"
+    judiciary = "judiciary"
+    association = "association"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return str(ORG_KIND_LABELS[self])
+
+    @property
+    def plural_label(self) -> str:
+        return str(ORG_KIND_PLURALS[self])
+
+
+ORG_KIND_LABELS = {
+    OrgKind.rights_holder: _l("Rights holder"),
+    OrgKind.customs: _l("Customs"),
+    OrgKind.law_enforcement: _l("Law enforcement"),
+    OrgKind.judiciary: _l("Criminal justice"),
+    OrgKind.association: _l("Association"),
+    OrgKind.other: _l("Other"),
+}
+
+ORG_KIND_PLURALS = {
+    OrgKind.rights_holder: _l("Rights holders"),
+    OrgKind.customs: _l("Customs"),
+    OrgKind.law_enforcement: _l("Law enforcement"),
+    OrgKind.judiciary: _l("Criminal justice"),
+    OrgKind.association: _l("Associations"),
+    OrgKind.other: _l("Others"),
+}
+
+
+class Role(enum.StrEnum):
+    admin = "admin"
+    organizer = "organizer"
+    participant = "participant"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.admin: _l("Administrator"),
+    Role.organizer: _l("Organizer"),
+    Role.participant: _l("Participant"),
+}
+
+
+class Organization(db.Model):
+    """A body whose people train or are trained; a local office may sit under a parent."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_zh: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[OrgKind] = mapped_column(index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
+    city: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[Organization | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Organization]] = relationship(back_populates="parent")
+    members: Mapped[list[User]] = relationship(back_populates="organization")
+
+    @property
+    def display_name(self) -> str:
+        """The Chinese name when the page is in Chinese and one is known."""
+        return localized(self.name, self.name_zh)
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name!r} {self.kind}>"
+
+
+def localized(name: str, name_zh: str | None) -> str:
+    """Pick the Chinese form of a name for a Chinese page, the default form otherwise."""
+    if name_zh:
+        try:
+            locale = get_locale()
+        except RuntimeError:  # outside a request: no locale to honour
+            locale = None
+        if locale is not None and locale.language == "zh":
+            return name_zh
+    return name
+
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+LANGUAGES = ("en", "zh")
+
+
+class User(UserMixin, db.Model):
+    """An account; email is unique regardless of case because it is stored lower-cased."""
+
+    __table_args__ = (
+        CheckConstraint("language IN ('en', 'zh')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    display_name_zh: Mapped[str | None] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    role: Mapped[Role] = mapped_column(default=Role.participant, index=True)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
+    active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    # Changing it logs out every session and remember-me cookie made before (see get_id).
+    session_token: Mapped[str] = mapped_column(
+        String(32), default=lambda: secrets.token_hex(16)
+    )
+    # The feed token is derived from this salt and SECRET_KEY (liaison.feedtokens);
+    # only its SHA-256 is stored, for look-up.
+    calendar_token_salt: Mapped[str] = mapped_column(
+        String(32), default=lambda: secrets.token_hex(16)
+    )
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    # Accounts made by an administrator, the CLI or the demo are verified; a sign-up through the
+    # form is not until its owner follows the link in the confirmation mail.
+    email_verified: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+
+    organization: Mapped[Organization] = relationship(back_populates="members")
+
+    @validates("email")
+    def _normalize_email(self, _key: str, value: str) -> str:
+        return normalize_email(value)
+
+    # Flask-Login: an inactive account cannot log in or keep a session.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def can_organize(self) -> bool:
+        """Organizers and admins may create events."""
+        return self.role in (Role.admin, Role.organizer)
+
+    @property
+    def name(self) -> str:
+        """The Chinese display name on a Chinese page when one is known."""
+        return localized(self.display_name, self.display_name_zh)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+def locale_for(user: User) -> str:
+    """Mail goes out in the recipient's language: 'zh' → zh_Hans, anything else English."""
+    return "zh_Hans" if user.language == "zh" else "en"
+
+
+def normalize_email(value: str) -> str:
+    """Emails compare case-insensitively: keep one canonical, trimmed, lower-case form."""
+    return value.strip().lower()
+
+
+class ApiToken(db.Model):
+    """A bearer token for /api/v1; only its hash and a short prefix for recognition are kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

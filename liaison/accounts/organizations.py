@@ -1,0 +1,107 @@
+"""Organizations: unique names, a known kind, and a parent that never loops back."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from extensions import db
+from liaison.accounts.models import Organization, OrgKind, User
+from liaison.core.errors import ValidationFailed
+
+
+def _check(
+    org: Organization | None, name: str, kind: str, parent_id: int | None
+) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    if not name:
+        fields["name"] = _("Enter the organization's name.")
+    else:
+        clash = select(Organization.id).where(func.lower(Organization.name) == name.lower())
+        if org is not None and org.id is not None:
+            clash = clash.where(Organization.id != org.id)
+        if db.session.scalar(clash) is not None:
+            fields["name"] = _("An organization with this name already exists.")
+    if kind not in set(OrgKind):
+        fields["kind"] = _("Choose a kind from the list.")
+    if parent_id is not None:
+        parent = db.session.get(Organization, parent_id)
+        if parent is None:
+            fields["parent_id"] = _("Choose a parent organization from the list.")
+        elif org is not None and _would_loop(org, parent):
+            fields["parent_id"] = _("An organization cannot sit under itself or its own offices.")
+    return fields
+
+
+def _would_loop(org: Organization, parent: Organization) -> bool:
+    """True when `parent` is `org` or one of its descendants."""
+    seen: set[int] = set()
+    node: Organization | None = parent
+    while node is not None and node.id not in seen:
+        if node.id == org.id:
+            return True
+        seen.add(node.id)
+        node = node.parent
+    return node is not None  # an existing loop in the data: refuse rather than add to it
+
+
+def create_org(
+    name: str,
+    kind: OrgKind | str,
+    *,
+    name_zh: str | None = None,
+    parent_id: int | None = None,
+    city: str | None = None,
+) -> Organization:
+    """A new organization; its name is unique regardless of case."""
+    org = Organization()
+    _apply(org, name=name, kind=kind, name_zh=name_zh, parent_id=parent_id, city=city)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def update_org(
+    org: Organization,
+    *,
+    name: str,
+    kind: OrgKind | str,
+    name_zh: str | None = None,
+    parent_id: int | None = None,
+    city: str | None = None,
+) -> Organization:
+    """Rename or move an organization; the parent chain may not come back to it."""
+    _apply(org, name=name, kind=kind, name_zh=name_zh, parent_id=parent_id, city=city)
+    db.session.flush()
+    return org
+
+
+def _apply(
+    org: Organization,
+    *,
+    name: str,
+    kind: OrgKind | str,
+    name_zh: str | None,
+    parent_id: int | None,
+    city: str | None,
+) -> None:
+    """Check every field (`org.id` is None for a new one), then write the trimmed values."""
+    name = (name or "").strip()
+    if fields := _check(org, name, str(kind), parent_id):
+        raise ValidationFailed(_("Some fields need attention."), fields=fields)
+    org.name = name
+    org.name_zh = (name_zh or "").strip() or None
+    org.kind = OrgKind(kind)
+    org.parent = db.session.get(Organization, parent_id) if parent_id is not None else None
+    org.city = (city or "").strip() or None
+
+
+def all_organizations() -> list[Organization]:
+    """Every organization, by name: the choices of sign-up and admin forms."""
+    return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+
+
+def member_count(org: Organization) -> int:
+    """How many users belong to `org`, counted in SQL (no user rows loaded)."""
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.organization_id == org.id)
+    )

@@ -1,0 +1,331 @@
+"""Which events a calendar feed holds, and when that content last changed.
+
+Public feed: published events open to all (empty audience) that ended at most
+`PUBLIC_PAST_DAYS` ago, filterable by kind, topic and host organization.
+Personal feed: events the user has an active registration for (pending and waitlisted become
+TENTATIVE) or organizes, drafts excluded, ended at most `PERSONAL_PAST_DAYS` ago.
+Both keep a cancelled event as STATUS:CANCELLED for `grace_days` (FEED_CANCELLED_GRACE_DAYS)
+after its cancellation, then drop it: dropping removes it from every subscribed calendar.
+
+`last_modified` is deliberately conservative (the newest change to any event, to the user's
+registrations, or the latest moment an event aged out of the window), so a client that only
+sends If-Modified-Since never gets a wrong 304; the ETag (from the body) is the exact check.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    type_coerce,
+    union,
+)
+from sqlalchemy.orm import joinedload, subqueryload
+
+from extensions import db
+from liaison.accounts.models import Organization, User
+from liaison.calendar import feedcache
+from liaison.core.errors import ValidationFailed
+from liaison.core.types import UTCDateTime
+from liaison.events.models import Event, EventKind, EventStatus, EventTopic, event_organizer
+from liaison.events.queries import filter_events
+from liaison.registration.models import (
+    ACTIVE_REGISTRATION_STATUSES,
+    Registration,
+    RegistrationStatus,
+)
+
+PUBLIC_PAST_DAYS = 90
+PERSONAL_PAST_DAYS = 365
+TOPIC_MAX = 80
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    """The public feed's ?kind=&topic=&host= after checking."""
+
+    kind: EventKind | None = None
+    topic: str | None = None
+    host: Organization | None = None
+
+    def label(self) -> str:
+        parts = [str(self.kind.label)] if self.kind else []
+        if self.topic:
+            parts.append(self.topic)
+        if self.host:
+            parts.append(self.host.name)
+        return " · ".join(parts)
+
+
+@dataclass
+class Feed:
+    """What `ical.build_calendar` needs, plus the Last-Modified source."""
+
+    name: str
+    events: list[Event]
+    viewer_statuses: dict[int, RegistrationStatus] = field(default_factory=dict)
+    show_online_for: set[int] = field(default_factory=set)
+    last_modified: datetime | None = None
+
+
+def parse_public_filters(args: Mapping[str, str]) -> PublicFilters:
+    """Empty values mean "any"; anything else must name a kind, a topic or an organization."""
+    kind_raw = (args.get("kind") or "").strip()
+    topic = (args.get("topic") or "").strip()
+    host_raw = (args.get("host") or "").strip()
+    try:
+        kind = EventKind(kind_raw) if kind_raw else None
+    except ValueError:
+        raise ValidationFailed(
+            _("Unknown kind. Use one of: %(kinds)s.", kinds=", ".join(k.value for k in EventKind)),
+            fields={"kind": _("Unknown kind.")},
+        ) from None
+    if len(topic) > TOPIC_MAX or any(ord(c) < 32 for c in topic):
+        raise ValidationFailed(_("That is not a valid topic."), fields={"topic": _("Invalid.")})
+    host = None
+    if host_raw:
+        if not host_raw.isascii() or not host_raw.isdigit() or len(host_raw) > 12:
+            raise ValidationFailed(
+                _("The host must be an organization number."), fields={"host": _("Invalid.")}
+            )
+        host = db.session.get(Organization, int(host_raw))
+        if host is None:
+            raise ValidationFailed(
+                _("There is no organization with that number."), fields={"host": _("Unknown.")}
+            )
+    return PublicFilters(kind=kind, topic=topic or None, host=host)
+
+
+def _in_grace(now: datetime, grace_days: int):
+    """Published, or cancelled less than `grace_days` ago."""
+    return _cancelled_since(now - timedelta(days=grace_days))
+
+
+def _cancelled_since(cutoff):
+    """Published, or cancelled at or after `cutoff` (a value or a bind parameter)."""
+    cancelled_at = func.coalesce(Event.cancelled_at, Event.updated_at)
+    return or_(
+        Event.status == EventStatus.published,
+        and_(Event.status == EventStatus.cancelled, cancelled_at >= cutoff),
+    )
+
+
+def _details(stmt):
+    """Hosts joined in, topics in one more query however many events (selectinload would
+    send one query per 500 events)."""
+    return stmt.options(
+        joinedload(Event.host_organization, innerjoin=True), subqueryload(Event.topic_rows)
+    ).order_by(Event.start_at, Event.id)
+
+
+def _last_modified(now: datetime, grace_days: int, past_days: int, *extra) -> datetime | None:
+    """The newest change that could alter a feed: any event's update, an event leaving the
+    grace period or the window, plus `extra` instants (the user's registrations)."""
+    grace_cutoff = now - timedelta(days=grace_days)
+    past_cutoff = now - timedelta(days=past_days)
+    cancelled_at = func.coalesce(Event.cancelled_at, Event.updated_at)
+    row = db.session.execute(
+        select(
+            func.max(Event.updated_at),
+            func.max(
+                type_coerce(
+                    case((and_(Event.status == EventStatus.cancelled, cancelled_at < grace_cutoff),
+                          cancelled_at)),
+                    UTCDateTime(),
+                )
+            ),
+            func.max(type_coerce(case((Event.end_at < past_cutoff, Event.end_at)), UTCDateTime())),
+        )
+    ).one()
+    candidates = [row[0], *extra]
+    if row[1] is not None:
+        candidates.append(row[1] + timedelta(days=grace_days))
+    if row[2] is not None:
+        candidates.append(row[2] + timedelta(days=past_days))
+    found = [c for c in candidates if c is not None]
+    return min(max(found), now) if found else None
+
+
+def public_select(
+    filters: PublicFilters, *, now: datetime, grace_days: int, past_days: int = PUBLIC_PAST_DAYS
+):
+    """The public feed's events as a SELECT (no ordering, no eager loads)."""
+    stmt = select(Event).where(
+        Event.audience_csv == "",
+        Event.end_at >= now - timedelta(days=past_days),
+        _in_grace(now, grace_days),
+    )
+    return filter_events(
+        stmt,
+        kind=filters.kind.value if filters.kind else None,
+        topic=filters.topic,
+        host_id=filters.host.id if filters.host else None,
+    )
+
+
+def public_feed(
+    filters: PublicFilters,
+    *,
+    now: datetime,
+    grace_days: int,
+    past_days: int = PUBLIC_PAST_DAYS,
+) -> Feed:
+    """Published events open to all (cancelled ones during the grace period), filtered."""
+    stmt = public_select(filters, now=now, grace_days=grace_days, past_days=past_days)
+    events = list(db.session.scalars(_details(stmt)))
+    label = filters.label()
+    name = _("Liaison: public sessions")
+    return Feed(
+        name=f"{name} ({label})" if label else name,
+        events=events,
+        last_modified=_last_modified(now, grace_days, past_days),
+    )
+
+
+def personal_select(
+    user: User, *, now: datetime, grace_days: int, past_days: int = PERSONAL_PAST_DAYS
+):
+    """The personal feed's events as a SELECT (no ordering, no eager loads)."""
+    return _personal_select(
+        user.id, now - timedelta(days=past_days), now - timedelta(days=grace_days)
+    )
+
+
+def _personal_select(user_id, ended_after, cancelled_after):
+    """`personal_select` on values or bind parameters (see `personal_fingerprint`)."""
+    organizes = exists().where(
+        event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user_id
+    )
+    registered = exists().where(
+        Registration.event_id == Event.id,
+        Registration.user_id == user_id,
+        or_(
+            Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
+            # Cancelled together with (or after) the event: it was theirs when it was called off.
+            and_(
+                Event.status == EventStatus.cancelled,
+                Registration.status == RegistrationStatus.cancelled,
+                Registration.updated_at >= func.coalesce(Event.cancelled_at, Event.updated_at),
+            ),
+        ),
+    )
+    # The same rule, narrowed first to the user's own rows (an index look-up, not a scan).
+    theirs = union(
+        select(Registration.event_id).where(Registration.user_id == user_id),
+        select(event_organizer.c.event_id).where(event_organizer.c.user_id == user_id),
+    )
+    return select(Event).where(
+        Event.id.in_(theirs),
+        or_(organizes, registered),
+        Event.end_at >= ended_after,
+        _cancelled_since(cancelled_after),
+    )
+
+
+def personal_feed(
+    user: User,
+    *,
+    now: datetime,
+    grace_days: int,
+    past_days: int = PERSONAL_PAST_DAYS,
+) -> Feed:
+    """The user's registered (active) and organized events; an event cancelled while they
+    were registered stays, as cancelled, for the grace period. Never anyone else's."""
+    stmt = personal_select(user, now=now, grace_days=grace_days, past_days=past_days)
+    events = list(db.session.scalars(_details(stmt)))
+    rows = db.session.execute(
+        select(Registration.event_id, Registration.status, Registration.updated_at).where(
+            Registration.user_id == user.id
+        )
+    ).all()
+    statuses = {r.event_id: r.status for r in rows if r.status in ACTIVE_REGISTRATION_STATUSES}
+    organized = set(
+        db.session.scalars(
+            select(event_organizer.c.event_id).where(event_organizer.c.user_id == user.id)
+        )
+    )
+    online = {
+        e.id
+        for e in events
+        if not e.is_cancelled
+        and (e.id in organized or statuses.get(e.id) == RegistrationStatus.confirmed)
+    }
+    newest_registration = max((r.updated_at for r in rows), default=None)
+    return Feed(
+        name=_("Liaison: my sessions"),
+        events=events,
+        viewer_statuses={e.id: statuses[e.id] for e in events if e.id in statuses},
+        show_online_for=online,
+        last_modified=_last_modified(now, grace_days, past_days, newest_registration),
+    )
+
+
+_FP_REG = Registration.__table__.alias("fp_reg")
+_FP_ORGS = select(*Organization.__table__.c).order_by(Organization.id)
+
+
+def content_rows(stmt, user_id=None) -> list:
+    """Every value a feed body is built from, as row queries for `feedcache.fingerprint`:
+    each event in the feed with all its columns (and, for a personal feed, the owner's
+    registration and organizer flag), the topics of those events, and every organization
+    (hosts' names and kinds)."""
+    rows = stmt.with_only_columns(*Event.__table__.c)
+    if user_id is not None:
+        organizes = exists().where(
+            event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user_id
+        )
+        rows = rows.outerjoin(
+            _FP_REG, and_(_FP_REG.c.event_id == Event.id, _FP_REG.c.user_id == user_id)
+        ).add_columns(_FP_REG.c.status, _FP_REG.c.updated_at, organizes.label("fp_dynamic"))
+    topics = (
+        select(EventTopic.event_id, EventTopic.name)
+        .where(EventTopic.event_id.in_(stmt.with_only_columns(Event.id).order_by(None)))
+        .order_by(EventTopic.event_id, EventTopic.name)
+    )
+    return [rows.order_by(None).order_by(Event.id), topics, _FP_ORGS]
+
+
+def public_fingerprint(
+    filters: PublicFilters, *, now: datetime, grace_days: int, base_url: str
+) -> str:
+    """The public feed's cache key and ETag: one query (liaison.feedcache)."""
+    stmt = public_select(filters, now=now, grace_days=grace_days)
+    return feedcache.fingerprint(
+        content_rows(stmt), "public", str(get_locale()), filters.label(), base_url
+    )
+
+
+# Built once with bind parameters: a calendar program polls this, so the statement is
+# reused (and its SQL compiled once) instead of rebuilt per request.
+_PERSONAL_ROWS = content_rows(
+    _personal_select(
+        bindparam("fp_user_id", type_=Integer()),
+        bindparam("fp_ended_after", type_=UTCDateTime()),
+        bindparam("fp_cancelled_after", type_=UTCDateTime()),
+    ),
+    bindparam("fp_user_id", type_=Integer()),
+)
+
+
+def personal_fingerprint(user: User, *, now: datetime, grace_days: int, base_url: str) -> str:
+    """The personal feed's cache key and ETag: one query (liaison.feedcache), on exactly the
+    rows `personal_feed` shows (same rule, same `now`)."""
+    params = {
+        "fp_user_id": user.id,
+        "fp_ended_after": now - timedelta(days=PERSONAL_PAST_DAYS),
+        "fp_cancelled_after": now - timedelta(days=grace_days),
+    }
+    return feedcache.fingerprint(
+        _PERSONAL_ROWS, "personal", user.id, str(get_locale()), base_url, params=params
+    )

@@ -1,0 +1,216 @@
+"""Creating and changing events: the sequence rule, publishing, cancelling, copies.
+
+Input and its validation live in `inputs` (re-exported here), series in `series`, the
+visibility query in `queries`. Seats and notices belong to packages above this one, so changes
+reach them as signals (`signals`): capacity through the seat lock, news to the registrants.
+Everything only flushes: the caller commits.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from extensions import db
+from liaison.accounts.models import User
+from liaison.core.errors import Conflict, NotAllowed
+from liaison.core.signals import send_required
+from liaison.core.types import utcnow
+from liaison.events import signals
+from liaison.events.inputs import (  # noqa: F401  (re-exported: part of this interface)
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    TOPIC_MAX,
+    TOPICS_MAX,
+    URL_MAX,
+    VENUE_MAX,
+    EventInput,
+    iana_zones,
+    validate,
+)
+from liaison.events.models import Event, EventStatus, EventTopic
+from liaison.events.queries import visible_events  # noqa: F401  (part of this interface)
+
+# Changes that a calendar must see: they raise the sequence number (RFC 5545 SEQUENCE).
+CALENDAR_FIELDS = frozenset({"start", "end", "timezone", "venue", "online_url", "status"})
+
+
+def can_manage(event: Event, user) -> bool:
+    """Admins manage every event; organizers only those they created or co-organize."""
+    return event.is_organized_by(user)
+
+
+def _require_manage(event: Event, user) -> None:
+    if not can_manage(event, user):
+        raise NotAllowed(_("Only the organizers of this event can change it."))
+
+
+def _require_open(event: Event) -> None:
+    if event.is_cancelled:
+        raise Conflict(_("This event is cancelled and can no longer be changed."))
+
+
+def _current(event: Event) -> dict:
+    """The event's values keyed like `validate` returns them, for comparison."""
+    return {
+        "title": event.title,
+        "description": event.description,
+        "kind": event.kind,
+        "host_organization_id": event.host_organization_id,
+        "audience": sorted(event.audience),
+        "topics": list(event.topics),
+        "timezone": event.timezone,
+        "start": event.start_at,
+        "end": event.end_at,
+        "venue": event.venue,
+        "online_url": event.online_url,
+        "capacity": event.capacity,
+        "org_cap": event.org_cap,
+        "registration_opens": event.registration_opens_at,
+        "registration_closes": event.registration_closes_at,
+        "requires_approval": event.requires_approval,
+        "co_organizer_ids": sorted(u.id for u in event.organizers if u.id != event.created_by_id),
+    }
+
+
+def _assign(event: Event, values: dict, creator: User | None) -> None:
+    """Write clean values onto the event (capacity and org cap are the caller's business)."""
+    event.title = values["title"]
+    event.description = values["description"]
+    event.kind = values["kind"]
+    event.host_organization_id = values["host_organization_id"]
+    event.audience = values["audience"]
+    event.timezone = values["timezone"]
+    event.start_at, event.end_at = values["start"], values["end"]
+    event.venue, event.online_url = values["venue"], values["online_url"]
+    event.registration_opens_at = values["registration_opens"]
+    event.registration_closes_at = values["registration_closes"]
+    event.requires_approval = values["requires_approval"]
+    if [r.name for r in event.topic_rows] != values["topics"]:
+        # Replace rows whole: a case-only rename would otherwise clash on the primary key.
+        event.topic_rows = []
+        db.session.flush()
+        event.topic_rows = [EventTopic(name=t) for t in values["topics"]]
+    others = db.session.scalars(select(User).where(User.id.in_(values["co_organizer_ids"]))).all()
+    keep = [u for u in event.organizers if creator is not None and u.id == creator.id]
+    event.organizers = keep + [u for u in others if creator is None or u.id != creator.id]
+
+
+def _touch(event: Event, changed: set[str]) -> None:
+    """The sequence rule: calendar-relevant changes raise `sequence`; any change stamps it."""
+    if not changed:
+        return
+    if changed & CALENDAR_FIELDS:
+        event.sequence = (event.sequence or 0) + 1
+    event.updated_at = utcnow()
+
+
+def create_event(data: EventInput, *, by: User) -> Event:
+    """Organizers and admins create drafts; the creator becomes the first organizer."""
+    if not getattr(by, "can_organize", False):
+        raise NotAllowed(_("Only organizers and administrators can create events."))
+    values = validate(data)
+    event = Event(
+        status=EventStatus.draft,
+        sequence=0,
+        created_by=by,
+        capacity=values["capacity"],
+        org_cap=values["org_cap"],
+    )
+    event.organizers = [by]
+    db.session.add(event)
+    _assign(event, values, by)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple]:
+    """Apply an edit; returns field -> (old, new). Time, zone, place and status changes raise
+    the sequence; capacity and the organization cap go through the seat lock first
+    (`signals.seats_changing`: it refuses what no longer fits, and promotes)."""
+    _require_manage(event, by)
+    _require_open(event)
+    values = validate(data)
+    before = _current(event)
+    changes = {k: (before[k], v) for k, v in values.items() if before[k] != v}
+    seat_changes = {k: changes[k][1] for k in ("capacity", "org_cap") if k in changes}
+    if seat_changes:
+        # First, while nothing else is pending: the receiver takes the seat lock and may promote.
+        send_required(signals.seats_changing, event, **seat_changes)
+    creator = event.created_by
+    _assign(event, values, creator)
+    _touch(event, set(changes))
+    db.session.flush()
+    if event.is_published and set(changes) & CALENDAR_FIELDS:
+        signals.event_changed.send(event, changes=changes)
+    return changes
+
+
+def _set_status(event: Event, status: EventStatus) -> dict[str, tuple]:
+    old = event.status
+    event.status = status
+    _touch(event, {"status"})
+    db.session.flush()
+    return {"status": (old, status)}
+
+
+def publish_event(event: Event, *, by: User) -> dict[str, tuple]:
+    """A draft becomes visible to its audience and open for registration."""
+    _require_manage(event, by)
+    _require_open(event)
+    if event.is_published:
+        raise Conflict(_("This event is already published."))
+    changes = _set_status(event, EventStatus.published)
+    signals.event_published.send(event, changes=changes)
+    return changes
+
+
+def unpublish_event(event: Event, *, by: User) -> dict[str, tuple]:
+    """A published event goes back to draft: hidden from everyone but its organizers."""
+    _require_manage(event, by)
+    _require_open(event)
+    if not event.is_published:
+        raise Conflict(_("Only a published event can be taken back to draft."))
+    changes = _set_status(event, EventStatus.draft)
+    signals.event_changed.send(event, changes=changes)
+    return changes
+
+
+def cancel_event(event: Event, *, by: User) -> Event:
+    """Cancelling is final: status cancelled, stamped, sequence raised, registrants told."""
+    _require_manage(event, by)
+    _require_open(event)
+    was_published = event.is_published
+    event.cancelled_at = utcnow()
+    _set_status(event, EventStatus.cancelled)
+    if was_published:
+        signals.event_cancelled.send(event)
+    return event
+
+
+def duplicate_event(event: Event, *, by: User) -> Event:
+    """A new draft with the same details (not its registrations, series or status)."""
+    _require_manage(event, by)
+    data = EventInput.from_event(event)
+    data.co_organizer_ids = [u.id for u in event.organizers if u.id != by.id]
+    return create_event(data, by=by)
+
+
+def create_series(data: EventInput, frequency, count: int, *, by: User) -> list[Event]:
+    """Repeat an event weekly, every two weeks or monthly, `count` times in all (drafts)."""
+    from liaison.events import series  # it builds on this module's functions
+
+    return series.create_series(data, frequency, count, by=by)
+
+
+def update_series_from(event: Event, data: EventInput, *, by: User) -> dict[int, dict]:
+    """Apply an edit to this occurrence and every later one of its series."""
+    from liaison.events import series
+
+    return series.update_series_from(event, data, by=by)
+
+
+def cancel_series_from(event: Event, *, by: User) -> list[Event]:
+    """Cancel this occurrence and every later one of its series ("the remaining series")."""
+    from liaison.events import series
+
+    return series.cancel_series_from(event, by=by)

@@ -1,0 +1,223 @@
+"""Training sessions and exchange meetings, with their topics, organizers and series."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from liaison.accounts.models import OrgKind
+from liaison.core.types import utcnow
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import Organization, User
+    from liaison.registration.models import Registration
+
+class EventKind(enum.StrEnum):
+    training = "training"
+    exchange_meeting = "exchange_meeting"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_KIND_LABELS[self])
+
+
+EVENT_KIND_LABELS = {
+    EventKind.training: _l("Training"),
+    EventKind.exchange_meeting: _l("Exchange meeting"),
+}
+
+
+class EventStatus(enum.StrEnum):
+    draft = "draft"
+    published = "published"
+    cancelled = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_STATUS_LABELS[self])
+
+
+EVENT_STATUS_LABELS = {
+    EventStatus.draft: _l("Draft"),
+    EventStatus.published: _l("Published"),
+    EventStatus.cancelled: _l("Cancelled"),
+}
+
+
+class SeriesFrequency(enum.StrEnum):
+    weekly = "weekly"
+    biweekly = "biweekly"
+    monthly = "monthly"
+
+    @property
+    def label(self) -> str:
+        return str(SERIES_FREQUENCY_LABELS[self])
+
+
+SERIES_FREQUENCY_LABELS = {
+    SeriesFrequency.weekly: _l("Every week"),
+    SeriesFrequency.biweekly: _l("Every two weeks"),
+    SeriesFrequency.monthly: _l("Every month"),
+}
+
+
+# Every organizer of an event, the creator included: one table answers "who may manage it".
+event_organizer = Table(
+    "event_organizer",
+    db.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class EventSeries(db.Model):
+    """Occurrences created together by "repeat weekly / every two weeks / monthly, N times"."""
+
+    __table_args__ = (CheckConstraint("count >= 1", name="count_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    frequency: Mapped[SeriesFrequency]
+    count: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    events: Mapped[list[Event]] = relationship(
+        back_populates="series", order_by="Event.start_at"
+    )
+
+
+class EventTopic(db.Model):
+    """A free tag on an event ("postal channel"), kept as rows so filters run in SQL."""
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+
+    event: Mapped[Event] = relationship(back_populates="topic_rows")
+
+
+class Event(db.Model):
+    """One session or meeting; start and end are stored in UTC, shown in `timezone`."""
+
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
+        CheckConstraint("org_cap IS NULL OR org_cap >= 1", name="org_cap_positive"),
+        CheckConstraint("sequence >= 0", name="sequence_non_negative"),
+        Index("ix_event_status_start_at", "status", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[EventKind] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    host_organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id"), index=True
+    )
+    # Organization kinds that may register, as ",customs,judiciary," ("" = open to all),
+    # so "audience includes my kind" is one LIKE in SQL.
+    audience_csv: Mapped[str] = mapped_column(String(200), default="")
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    timezone: Mapped[str] = mapped_column(String(64))
+    venue: Mapped[str | None] = mapped_column(String(300))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    capacity: Mapped[int | None]
+    org_cap: Mapped[int | None]
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    status: Mapped[EventStatus] = mapped_column(default=EventStatus.draft)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_series.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[datetime | None]
+
+    host_organization: Mapped[Organization] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    organizers: Mapped[list[User]] = relationship(secondary=event_organizer)
+    series: Mapped[EventSeries | None] = relationship(back_populates="events")
+    topic_rows: Mapped[list[EventTopic]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventTopic.name"
+    )
+    registrations: Mapped[list[Registration]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def audience(self) -> list[OrgKind]:
+        """The organization kinds that may register; empty means everyone."""
+        return [OrgKind(k) for k in self.audience_csv.split(",") if k]
+
+    @audience.setter
+    def audience(self, kinds) -> None:
+        unique = sorted({OrgKind(k) for k in kinds})
+        self.audience_csv = "," + ",".join(unique) + "," if unique else ""
+
+    @property
+    def topics(self) -> list[str]:
+        return [row.name for row in self.topic_rows]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start_at.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end_at.astimezone(self.zone)
+
+    @property
+    def is_open_to_all(self) -> bool:
+        return not self.audience_csv
+
+    def admits_kind(self, kind: OrgKind) -> bool:
+        """Rule 1: the audience is empty or includes this organization kind."""
+        return not self.audience_csv or f",{kind}," in self.audience_csv
+
+    def is_organized_by(self, user) -> bool:
+        """Admins manage every event; others only those they organize."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        if user.is_admin:
+            return True
+        return any(o.id == user.id for o in self.organizers)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.published
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.cancelled
+
+    @property
+    def duration_hours(self) -> float:
+        return round((self.end_at - self.start_at).total_seconds() / 3600, 2)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r} {self.status}>"

@@ -1,0 +1,132 @@
+"""Which events a viewer may see, and the list filters, as composable SELECTs.
+
+Everything returns a `Select` so pages, feeds and the API paginate and eager-load it their way.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from extensions import db
+from liaison.accounts.models import Organization
+from liaison.core.database import contains_pattern
+from liaison.events.direction import parse_direction_key
+from liaison.events.models import Event, EventKind, EventStatus, EventTopic, event_organizer
+
+
+def _organized_by(user_id: int):
+    return exists().where(
+        event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user_id
+    )
+
+
+def visible_events(viewer) -> Select:
+    """Anonymous visitors see non-draft events open to all; signed-in users see non-draft
+    events open to all or to their organization's kind, plus every event they organize;
+    administrators see everything. Drafts are never shown to anyone else. Cancelled events stay
+    visible (their page says so; calendar entries link to it); lists of upcoming events show
+    published ones only (`upcoming`)."""
+    stmt = select(Event)
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return stmt.where(Event.status != EventStatus.draft, Event.audience_csv == "")
+    if viewer.is_admin:
+        return stmt
+    kind = viewer.organization.kind
+    in_audience = or_(Event.audience_csv == "", Event.audience_csv.contains(f",{kind},"))
+    return stmt.where(
+        or_(and_(Event.status != EventStatus.draft, in_audience), _organized_by(viewer.id))
+    )
+
+
+def organized_by(user) -> Select:
+    """Events the user created or co-organizes ("My events")."""
+    return select(Event).where(_organized_by(user.id))
+
+
+def with_details(stmt: Select) -> Select:
+    """Eager-load what cards and pages show, in a fixed number of queries whatever the count."""
+    return stmt.options(
+        selectinload(Event.host_organization),
+        selectinload(Event.topic_rows),
+        selectinload(Event.organizers),
+    )
+
+
+def for_cards(stmt: Select) -> Select:
+    """Eager-load what an event card shows (host and topics; not the organizers): the host
+    joined into the same statement, the topics in one more."""
+    return stmt.options(joinedload(Event.host_organization), selectinload(Event.topic_rows))
+
+
+def filter_events(
+    stmt: Select,
+    *,
+    kind: str | None = None,
+    direction: str | None = None,
+    topic: str | None = None,
+    host_id: int | None = None,
+    starts_from: datetime | None = None,
+    starts_before: datetime | None = None,
+    q: str | None = None,
+) -> Select:
+    """Narrow a SELECT of events; unknown values narrow to nothing rather than erroring."""
+    if kind:
+        try:
+            stmt = stmt.where(Event.kind == EventKind(kind))
+        except ValueError:
+            stmt = stmt.where(False)
+    if direction:
+        pair = parse_direction_key(direction)
+        if pair is None:
+            stmt = stmt.where(False)
+        else:
+            host_kind, audience_kind = pair
+            stmt = stmt.where(
+                Event.host_organization_id.in_(
+                    select(Organization.id).where(Organization.kind == host_kind)
+                )
+            )
+            if audience_kind is None:
+                stmt = stmt.where(Event.audience_csv == "")
+            else:
+                stmt = stmt.where(Event.audience_csv.contains(f",{audience_kind},"))
+    if topic:
+        stmt = stmt.where(
+            exists().where(
+                EventTopic.event_id == Event.id,
+                func.lower(EventTopic.name) == topic.strip().lower(),
+            )
+        )
+    if host_id:
+        stmt = stmt.where(Event.host_organization_id == host_id)
+    if starts_from:
+        stmt = stmt.where(Event.end_at >= starts_from)
+    if starts_before:
+        stmt = stmt.where(Event.start_at < starts_before)
+    if q and q.strip():
+        pattern = contains_pattern(q.strip().lower())
+        stmt = stmt.where(
+            or_(
+                func.lower(Event.title).like(pattern, escape="\\"),
+                func.lower(Event.description).like(pattern, escape="\\"),
+            )
+        )
+    return stmt
+
+
+def upcoming(stmt: Select, now: datetime) -> Select:
+    """Published events that have not ended yet, soonest first."""
+    return stmt.where(Event.status == EventStatus.published, Event.end_at >= now).order_by(
+        Event.start_at, Event.id
+    )
+
+
+def direction_rows(viewer, now: datetime) -> list[tuple]:
+    """(host kind, audience csv) of upcoming visible events: the direction filter's choices."""
+    visible = upcoming(visible_events(viewer), now).order_by(None).subquery()
+    rows = select(Organization.kind, visible.c.audience_csv).join(
+        visible, visible.c.host_organization_id == Organization.id
+    ).distinct()
+    return list(db.session.execute(rows).all())

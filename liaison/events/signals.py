@@ -1,0 +1,23 @@
+"""What happens to events, for the packages above `events` to act on (see liaison.core.signals).
+
+- `seats_changing` (sender: the event; `capacity=` and/or `org_cap=`, only those that change),
+  sent by `update_event` before anything else is written. Its one receiver,
+  `liaison.registration.receivers`, applies them under the seat lock: it refuses a capacity
+  below the confirmed count and promotes from the waiting list when seats free up.
+- `event_published` (sender: the event; `changes=` {"status": (old, new)}), sent when a draft
+  is published. `liaison.notifications` tells the registrants it had before it was taken back
+  to draft (a first publication has none), putting it back in their calendars.
+- `event_changed` (sender: the event; `changes=` field -> (old, new)), sent when a published
+  event's time, place or status changes, or when it is taken back to draft.
+  `liaison.notifications` tells the registrants, with updated invites.
+- `event_cancelled` (sender: the event), sent when a published event is cancelled.
+  `liaison.notifications` tells every active registrant, with a CANCEL invite.
+"""
+from __future__ import annotations
+
+from liaison.core.signals import namespace
+
+seats_changing = namespace.signal("event-seats-changing")
+event_published = namespace.signal("event-published")
+event_changed = namespace.signal("event-changed")
+event_cancelled = namespace.signal("event-cancelled")

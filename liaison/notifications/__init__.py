@@ -1,0 +1,7 @@
+"""What registrants are told: confirmations, waiting-list news, changes, cancellations and
+reminders, each rendered in the recipient's language with an invite where a calendar must
+change, queued in the outbox in the transaction of the change. Listens to the events' and
+registrations' signals (`receivers`).
+
+May import: core, mail, accounts, events, registration, calendar."""
+from liaison.notifications import receivers  # noqa: F401  (connects the receivers: liaison.load)

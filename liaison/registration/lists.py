@@ -1,0 +1,141 @@
+"""Who is on an event's lists and who came: attendee queries, training history, attendance rates."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from extensions import db
+from liaison.accounts.models import Organization, User
+from liaison.core.database import contains_pattern
+from liaison.events.models import Event
+from liaison.registration.models import Attendance, Registration, RegistrationStatus
+from liaison.registration.seats import seat_counts
+
+LIST_ORDER = {
+    RegistrationStatus.confirmed: 0,
+    RegistrationStatus.pending: 1,
+    RegistrationStatus.waitlisted: 2,
+    RegistrationStatus.declined: 3,
+    RegistrationStatus.cancelled: 4,
+}
+
+
+def attendees_query(
+    event: Event, status: RegistrationStatus | None = None, search: str = ""
+) -> Select:
+    """An event's registrations (with user and organization), optionally one status and a
+    name/email/organization search, in queue order."""
+    query = (
+        select(Registration)
+        .join(User, User.id == Registration.user_id)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.created_at, Registration.id)
+        # The joined rows fill reg.user and reg.user.organization: no query per row.
+        .options(contains_eager(Registration.user).contains_eager(User.organization))
+    )
+    if status is not None:
+        query = query.where(Registration.status == status)
+    search = search.strip()
+    if search:
+        like = contains_pattern(search)
+        query = query.where(
+            or_(
+                User.display_name.ilike(like, escape="\\"),
+                User.display_name_zh.ilike(like, escape="\\"),
+                User.email.ilike(like, escape="\\"),
+                Organization.name.ilike(like, escape="\\"),
+                Organization.name_zh.ilike(like, escape="\\"),
+            )
+        )
+    return query
+
+
+def attendees(event: Event, status: RegistrationStatus | None = None,
+              search: str = "") -> list[Registration]:
+    """The list an organizer works from: confirmed, pending, waiting, then the rest."""
+    rows = db.session.scalars(attendees_query(event, status, search)).all()
+    return sorted(rows, key=lambda r: LIST_ORDER[r.status])
+
+
+@dataclass(frozen=True)
+class AttendanceRate:
+    """Checked-in share of the confirmed registrations of one event."""
+
+    confirmed: int
+    checked_in: int
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self.confirmed else self.checked_in / self.confirmed
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(self.rate * 100)
+
+
+def attendance_rates(event_ids) -> dict[int, AttendanceRate]:
+    """Per event: checked in out of confirmed (one query for all of them)."""
+    return {
+        event_id: AttendanceRate(c.confirmed, c.checked_in)
+        for event_id, c in seat_counts(event_ids).items()
+    }
+
+
+def training_history(user: User) -> list[Attendance]:
+    """The events a user attended, latest first, each with the hours it counts for."""
+    return list(
+        db.session.scalars(
+            select(Attendance)
+            .join(Event, Event.id == Attendance.event_id)
+            .where(Attendance.user_id == user.id)
+            .order_by(Event.start_at.desc())
+            .options(contains_eager(Attendance.event))
+        )
+    )
+
+
+def training_hours(user: User) -> float:
+    """All the hours of training a user attended."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Attendance.hours), 0)).where(Attendance.user_id == user.id)
+    )
+    return round(float(total or 0), 2)
+
+
+def my_registrations(user: User) -> list[Registration]:
+    """A user's registrations with their events, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Registration.user_id == user.id)
+            .order_by(Event.start_at)
+            .options(contains_eager(Registration.event))
+        )
+    )
+
+
+def waitlist_places(user: User) -> dict[int, int]:
+    """Registration id -> place in its event's waiting list, for every list the user waits
+    on, in one query (a window function), as `registrations.waitlist_position` counts it."""
+    waiting = Registration.status == RegistrationStatus.waitlisted
+    theirs = select(Registration.event_id).where(Registration.user_id == user.id, waiting)
+    ranked = (
+        select(
+            Registration.id,
+            Registration.user_id,
+            func.row_number()
+            .over(partition_by=Registration.event_id,
+                  order_by=(Registration.created_at, Registration.id))
+            .label("place"),
+        )
+        .where(waiting, Registration.event_id.in_(theirs))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.id, ranked.c.place).where(ranked.c.user_id == user.id)
+    ).all()
+    return {reg_id: int(place) for reg_id, place in rows}

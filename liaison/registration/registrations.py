@@ -1,0 +1,350 @@
+"""Registration rules 1–6 of SPEC: register, cancel, approve, decline, move, capacity
+(check-in is in `checkin`).
+
+Every function that changes who holds a seat starts with `seats.lock_seats(event)` (lock,
+recount), acts on the counts it returns, ends with `_promote` (nobody waits while a seat they
+fit is free) and flushes; the caller commits.
+
+Decision (organization cap): SPEC rule 4 says a reached organization cap waitlists, it does not
+refuse. So `register` never raises `org_cap_reached`; it waitlists, and `org_cap_reached(reg)`
+lets pages say "Your organization's N seats are taken; you are on the waiting list".
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+
+from extensions import db
+from liaison.accounts.models import User
+from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from liaison.core.types import utcnow
+from liaison.events.models import Event, EventStatus
+from liaison.registration import signals
+from liaison.registration.models import Registration, RegistrationStatus
+from liaison.registration.seats import SeatCounts, Seats, count_seats, lock_seats, seat_counts
+
+__all__ = [
+    "MOVABLE",
+    "SeatCounts",
+    "approve",
+    "cancel_registration",
+    "change_capacity",
+    "change_org_cap",
+    "decline",
+    "move",
+    "org_cap_reached",
+    "register",
+    "registration_for",
+    "seat_counts",
+    "waitlist_position",
+    "waitlist_positions",
+]
+
+S = RegistrationStatus
+MOVABLE = (S.confirmed, S.waitlisted, S.pending)
+
+
+def registration_for(event: Event, user: User) -> Registration | None:
+    """The user's registration row for the event, whatever its status."""
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.user_id == user.id
+        )
+    )
+
+
+def check_can_register(event: Event, user: User, *, now: datetime | None = None) -> None:
+    """Rule 1: published, inside the registration window, not started, in the audience."""
+    now = now or utcnow()
+    if event.status == EventStatus.cancelled:
+        raise DomainError(_("This event has been cancelled."), code="event_cancelled")
+    if event.status != EventStatus.published:
+        raise DomainError(
+            _("This event is not published yet, so nobody can register."),
+            code="event_not_published",
+        )
+    if event.start_at <= now:
+        raise DomainError(
+            _("This event has already started; registration is closed."), code="event_started"
+        )
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise DomainError(
+            _(
+                "Registration opens on %(when)s.",
+                when=format_datetime(event.registration_opens_at, "medium"),
+            ),
+            code="registration_not_open",
+        )
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        raise DomainError(
+            _(
+                "Registration closed on %(when)s.",
+                when=format_datetime(event.registration_closes_at, "medium"),
+            ),
+            code="registration_closed",
+        )
+    if not event.admits_kind(user.organization.kind):
+        raise DomainError(
+            _(
+                "This event is open only to: %(kinds)s. Your organization is not in the audience.",
+                kinds=", ".join(kind.plural_label for kind in event.audience),
+            ),
+            code="not_in_audience",
+        )
+
+
+def register(event: Event, user: User) -> Registration:
+    """Rules 1–4: refuse with the reason, return an active registration as it is, otherwise
+    pending (approval needed), confirmed (a seat fits) or waitlisted, at the back of the queue."""
+    check_can_register(event, user)  # refuse early, before waiting for the lock
+    seats = lock_seats(event)
+    check_can_register(event, user)  # the event may have changed while we waited
+    registration = registration_for(event, user)
+    if registration is not None and registration.is_active:
+        return registration  # rule 2: registering twice is harmless
+    if registration is None:
+        registration = Registration(event=event, user=user, status=S.pending)
+        db.session.add(registration)
+    now = utcnow()
+    registration.created_at = now  # the place in the queue: a re-registration goes to the back
+    registration.updated_at = now
+    registration.checked_in_at = None
+    if event.requires_approval:
+        registration.status = S.pending
+        news = "received"
+    elif seats.fits(user.organization_id):
+        registration.status = S.confirmed
+        seats.take(user.organization_id)
+        news = "confirmed"
+    else:
+        registration.status = S.waitlisted
+        news = "waitlisted"
+    db.session.flush()
+    signals.registration_changed.send(registration, news=news)
+    return registration
+
+
+def cancel_registration(registration: Registration, *, by: User) -> Registration:
+    """The registrant (before the event starts) or an organizer cancels; a freed seat goes to
+    the first waitlisted registration that fits (rule 5)."""
+    event = registration.event
+    organizer = event.is_organized_by(by)
+    if registration.user_id != by.id and not organizer:
+        raise NotAllowed(_("You can only cancel your own registration."))
+    seats = lock_seats(event)
+    db.session.refresh(registration)
+    if registration.status == S.cancelled:
+        return registration
+    if not registration.is_active:
+        raise Conflict(_("This registration was declined; there is nothing to cancel."))
+    if not organizer and event.start_at <= utcnow():
+        raise DomainError(
+            _("The event has already started, so the registration can no longer be cancelled. "
+              "Please contact the organizers."),
+            code="event_started",
+        )
+    _leave(seats, registration, S.cancelled)
+    signals.registration_changed.send(registration, news="cancelled")
+    _promote(seats)
+    db.session.flush()
+    return registration
+
+
+def approve(registration: Registration, *, by: User) -> Registration:
+    """Rule 3: an organizer's approval confirms when a seat fits, otherwise waitlists."""
+    event = managed_event(registration, by)
+    seats = lock_seats(event)
+    db.session.refresh(registration)
+    if registration.status in (S.confirmed, S.waitlisted):
+        return registration  # already approved
+    if registration.status != S.pending:
+        raise Conflict(
+            _("Only registrations awaiting approval can be approved; this one is %(status)s.",
+              status=registration.status.label.lower())
+        )
+    if seats.fits(registration.user.organization_id):
+        _set(registration, S.confirmed)
+        seats.take(registration.user.organization_id)
+        signals.registration_changed.send(registration, news="approved")
+    else:
+        _set(registration, S.waitlisted)
+        signals.registration_changed.send(registration, news="waitlisted")
+    db.session.flush()
+    return registration
+
+
+def decline(registration: Registration, *, by: User) -> Registration:
+    """An organizer declines; a confirmed seat freed this way is passed on (rule 5)."""
+    event = managed_event(registration, by)
+    seats = lock_seats(event)
+    db.session.refresh(registration)
+    if registration.status == S.declined:
+        return registration
+    if registration.status == S.cancelled:
+        raise Conflict(_("This registration was cancelled; there is nothing to decline."))
+    _leave(seats, registration, S.declined)
+    signals.registration_changed.send(registration, news="declined")
+    _promote(seats)
+    db.session.flush()
+    return registration
+
+
+def move(registration: Registration, status: RegistrationStatus, *, by: User) -> Registration:
+    """An organizer moves a registration between confirmed, waitlisted and pending; confirming
+    still needs a free seat the organization fits, and moving to the waiting list goes to its
+    back."""
+    event = managed_event(registration, by)
+    status = RegistrationStatus(status)
+    if status not in MOVABLE:
+        raise ValidationFailed(_("Choose confirmed, waiting list or awaiting approval."),
+                               fields={"status": _("Not a list a registration can move to.")})
+    seats = lock_seats(event)
+    db.session.refresh(registration)
+    if registration.status not in MOVABLE:
+        raise Conflict(_("Cancelled and declined registrations cannot be moved."))
+    if registration.status == status:
+        return registration
+    org_id = registration.user.organization_id
+    if status == S.confirmed:
+        if seats.free == 0:
+            raise Conflict(_("The event is full: %(capacity)d of %(capacity)d seats are taken.",
+                             capacity=event.capacity), code="event_full")
+        if seats.org_full(org_id):
+            raise Conflict(_("This organization already holds its %(cap)d seats.",
+                             cap=event.org_cap), code="org_cap_reached")
+        _set(registration, S.confirmed)
+        seats.take(org_id)
+        signals.registration_changed.send(registration, news="confirmed")
+    else:
+        was_confirmed = registration.status == S.confirmed
+        _set(registration, status)
+        if was_confirmed:
+            seats.release(org_id)
+        if status == S.waitlisted:
+            registration.created_at = utcnow()
+        news = "waitlisted" if status == S.waitlisted else "received"
+        signals.registration_changed.send(registration, news=news)
+    _promote(seats)
+    db.session.flush()
+    return registration
+
+
+def change_capacity(event: Event, capacity: int | None) -> list[Registration]:
+    """Capacity can't fall below the confirmed count; raising it promotes from the waiting list.
+    Returns the promoted registrations."""
+    if capacity is not None and capacity < 1:
+        raise ValidationFailed(_("Capacity must be at least 1."),
+                               fields={"capacity": _("Capacity must be at least 1.")})
+    seats = lock_seats(event)
+    if capacity is not None and capacity < seats.confirmed:
+        message = _("%(confirmed)d people are already confirmed; capacity can't be lower.",
+                    confirmed=seats.confirmed)
+        raise ValidationFailed(message, fields={"capacity": message})
+    event.capacity = capacity
+    promoted = _promote(seats)
+    db.session.flush()
+    return promoted
+
+
+def change_org_cap(event: Event, org_cap: int | None) -> list[Registration]:
+    """The cap per organization can't fall below what an organization already holds;
+    raising or removing it promotes. Returns the promoted registrations."""
+    if org_cap is not None and org_cap < 1:
+        raise ValidationFailed(_("The cap per organization must be at least 1."),
+                               fields={"org_cap": _("Must be at least 1.")})
+    seats = lock_seats(event)
+    most = max(seats.by_org.values(), default=0)
+    if org_cap is not None and org_cap < most:
+        message = _("One organization already holds %(most)d confirmed seats; the cap can't "
+                    "be lower.", most=most)
+        raise ValidationFailed(message, fields={"org_cap": message})
+    event.org_cap = org_cap
+    promoted = _promote(seats)
+    db.session.flush()
+    return promoted
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in the queue (ordered by created_at, then id); None when not waiting."""
+    if registration.status != S.waitlisted:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == S.waitlisted,
+            or_(
+                Registration.created_at < registration.created_at,
+                and_(Registration.created_at == registration.created_at,
+                     Registration.id < registration.id),
+            ),
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+def waitlist_positions(event: Event) -> dict[int, int]:
+    """Registration id -> place in the event's waiting list, for lists of attendees."""
+    ids = db.session.scalars(
+        select(Registration.id)
+        .where(Registration.event_id == event.id, Registration.status == S.waitlisted)
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    return {reg_id: place for place, reg_id in enumerate(ids, start=1)}
+
+
+def org_cap_reached(registration: Registration) -> bool:
+    """Waiting because the organization holds all its seats, not for lack of seats."""
+    event = registration.event
+    if registration.status != S.waitlisted or event.org_cap is None:
+        return False
+    return count_seats(event).org_full(registration.user.organization_id)
+
+
+# -- internals ---------------------------------------------------------------------------
+
+
+def managed_event(registration: Registration, by: User) -> Event:
+    """The registration's event, if `by` may manage it; NotAllowed otherwise."""
+    event = registration.event
+    if not event.is_organized_by(by):
+        raise NotAllowed(_("Only the organizers of this event can do this."))
+    return event
+
+
+def _set(registration: Registration, status: RegistrationStatus) -> None:
+    registration.status = status
+    registration.updated_at = utcnow()
+
+
+def _leave(seats: Seats, registration: Registration, status: RegistrationStatus) -> None:
+    if registration.status == S.confirmed:
+        seats.release(registration.user.organization_id)
+    _set(registration, status)
+
+
+def _promote(seats: Seats) -> list[Registration]:
+    """Rule 5: confirm waitlisted registrations in queue order, skipping organizations at their
+    cap, until no seat is free."""
+    promoted: list[Registration] = []
+    if seats.free == 0:
+        return promoted
+    db.session.flush()
+    waiting = db.session.execute(
+        select(Registration, User.organization_id)
+        .join(User, User.id == Registration.user_id)
+        .where(Registration.event_id == seats.event.id, Registration.status == S.waitlisted)
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    for registration, org_id in waiting:
+        if seats.free == 0:
+            break
+        if seats.org_full(org_id):
+            continue
+        _set(registration, S.confirmed)
+        seats.take(org_id)
+        promoted.append(registration)
+        signals.registration_changed.send(registration, news="promoted")
+    return promoted
