@@ -25,6 +25,7 @@ from extensions import db, limiter
 from liaison.calendar import feedcache, feeds, feedtokens, ical
 from liaison.core.errors import DomainError
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.events.queries import visible_events
 from liaison.registration import registrations
@@ -98,7 +99,7 @@ def download(event_id: int):
         registration = registrations.registration_for(event, viewer)
         if registration is not None:
             status, changed = registration.status, max(changed, registration.updated_at)
-        if event.is_organized_by(viewer) or status == RegistrationStatus.confirmed:
+        if can_manage(event, viewer) or status == RegistrationStatus.confirmed:
             online = {event.id}
     body = ical.build_calendar(
         [event],

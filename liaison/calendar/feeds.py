@@ -250,11 +250,12 @@ def personal_feed(
         )
     ).all()
     statuses = {r.event_id: r.status for r in rows if r.status in ACTIVE_REGISTRATION_STATUSES}
+    # The online link as an organizer only while their role organizes (lifecycle.can_manage).
     organized = set(
         db.session.scalars(
             select(event_organizer.c.event_id).where(event_organizer.c.user_id == user.id)
         )
-    )
+    ) if user.can_organize else set()
     online = {
         e.id
         for e in events
@@ -327,5 +328,6 @@ def personal_fingerprint(user: User, *, now: datetime, grace_days: int, base_url
         "fp_cancelled_after": now - timedelta(days=grace_days),
     }
     return feedcache.fingerprint(
-        _PERSONAL_ROWS, "personal", user.id, str(get_locale()), base_url, params=params
+        _PERSONAL_ROWS, "personal", user.id, user.can_organize, str(get_locale()), base_url,
+        params=params,
     )
