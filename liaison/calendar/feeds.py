@@ -36,6 +36,7 @@ from sqlalchemy.orm import joinedload, subqueryload
 from extensions import db
 from liaison.accounts.models import Organization, User
 from liaison.calendar import feedcache
+from liaison.core.database import MAX_ID
 from liaison.core.errors import ValidationFailed
 from liaison.core.types import UTCDateTime
 from liaison.events.models import Event, EventKind, EventStatus, EventTopic, event_organizer
@@ -99,7 +100,8 @@ def parse_public_filters(args: Mapping[str, str]) -> PublicFilters:
             raise ValidationFailed(
                 _("The host must be an organization number."), fields={"host": _("Invalid.")}
             )
-        host = db.session.get(Organization, int(host_raw))
+        number = int(host_raw)
+        host = db.session.get(Organization, number) if number <= MAX_ID else None
         if host is None:
             raise ValidationFailed(
                 _("There is no organization with that number."), fields={"host": _("Unknown.")}
