@@ -66,6 +66,9 @@ class Config:
     # per email typed in, so nobody's mailbox can be flooded.
     PASSWORD_RESET_RATE_LIMIT = "5 per minute"
     PASSWORD_RESET_EMAIL_RATE_LIMIT = "5 per hour"
+    # Forgot password, sign-up and "send the link again" answer a POST no sooner than this
+    # (seconds), known address or not: their answer time tells nothing (blueprints/accounts).
+    ACCOUNT_MAIL_MIN_SECONDS = float(os.environ.get("ACCOUNT_MAIL_MIN_SECONDS") or 0.25)
     FORCE_HTTPS = _bool("FORCE_HTTPS")
     # Number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0 = none):
     # the client address for rate limits and the https scheme for HSTS come from them.
@@ -93,6 +96,10 @@ class Config:
     # "basic": a session seen from another address/browser is marked not fresh (re-enter the
     # password for sensitive actions). "strong" would log out people whose address changes.
     SESSION_PROTECTION = "basic"
+
+    # Request bodies: 1 MiB (a long event description in Chinese, form-encoded, is ~200 KB);
+    # routes that take files raise it for themselves (security.allows_large_body).
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 1024 * 1024)
 
     PER_PAGE = 20
     FEED_CANCELLED_GRACE_DAYS = 30
@@ -131,6 +138,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_HASH_FAST = True  # argon2 at its minimum cost keeps the suite quick
+    ACCOUNT_MAIL_MIN_SECONDS = 0.0  # tests/security/test_timing.py sets it to measure it
 
 
 def config_from_env() -> type[Config]:

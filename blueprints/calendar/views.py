@@ -35,7 +35,7 @@ bp = Blueprint("calendar", __name__)
 bp.record_once(lambda state: stateless.install(state.app))
 
 PUBLIC_CACHE = "public, max-age=300"
-PRIVATE_CACHE = "private, max-age=0, must-revalidate"
+PRIVATE_CACHE = "private, no-cache"  # SPEC: revalidate with the ETag every time
 GUESS_LIMIT = "30 per minute"
 
 

@@ -105,6 +105,7 @@ def register(event: Event, user: User) -> Registration:
     check_can_register(event, user)  # the event may have changed while we waited
     registration = registration_for(event, user)
     if registration is not None and registration.is_active:
+        registration.placed_now = False
         return registration  # rule 2: registering twice is harmless
     if registration is None:
         registration = Registration(event=event, user=user, status=S.pending)
@@ -123,6 +124,7 @@ def register(event: Event, user: User) -> Registration:
     else:
         registration.status = S.waitlisted
         news = "waitlisted"
+    registration.placed_now = True
     db.session.flush()
     signals.registration_changed.send(registration, news=news)
     return registration
