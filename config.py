@@ -96,6 +96,9 @@ class Config:
     # "basic": a session seen from another address/browser is marked not fresh (re-enter the
     # password for sensitive actions). "strong" would log out people whose address changes.
     SESSION_PROTECTION = "basic"
+    # Creating an API token asks for the password again when this session last gave it longer
+    # ago than this (seconds), or never (restored from a remember-me cookie).
+    REAUTH_AFTER_SECONDS = _int("REAUTH_AFTER_SECONDS", 300)
 
     # Request bodies: 1 MiB (a long event description in Chinese, form-encoded, is ~200 KB);
     # routes that take files raise it for themselves (security.allows_large_body).

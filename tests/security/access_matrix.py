@@ -91,6 +91,8 @@ CASES: list[Case] = [
     Case("POST", "/auth/signup", "/auth/signup", ANON_ONLY_PAGE, {"email": "not-an-email"}),
     # Links from account mail: a forged token is a 400 page whoever follows it.
     Case("GET", "/auth/confirm/<token>", "/auth/confirm/forged", expect(400)),
+    Case("POST", "/auth/confirm/<token>", "/auth/confirm/forged", expect(400),
+         {"new_password": "x"}),
     Case("POST", "/auth/resend-confirmation", "/auth/resend-confirmation", ANON_ONLY_PAGE,
          {"email": "not-an-email"}),
     Case("GET", "/auth/forgot", "/auth/forgot", ANON_ONLY_PAGE),
