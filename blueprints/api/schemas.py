@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from liaison.accounts.models import OrgKind, Role
+from liaison.accounts.models import Membership, OrgKind, Role
 from liaison.events.lifecycle import (
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -252,6 +252,11 @@ class MeOut(BaseModel):
     display_name: str
     organization_id: int
     role: Role
+    membership: Membership = Field(
+        description="Whether the organization has verified the caller; until then only "
+                    "events open to all are visible."
+    )
+    focal_point: bool = Field(description="Acts for the organization and its offices.")
     language: str
     timezone: str
     calendar_url: str = Field(description="The caller's personal calendar feed.")

@@ -71,6 +71,8 @@ def me_json(user: User, calendar_url: str) -> dict:
         "display_name": user.display_name,
         "organization_id": user.organization_id,
         "role": str(user.role),
+        "membership": str(user.membership),
+        "focal_point": bool(user.focal_point),
         "language": user.language,
         "timezone": user.timezone,
         "calendar_url": calendar_url,

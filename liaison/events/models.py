@@ -199,6 +199,14 @@ class Event(db.Model):
         """Rule 1: the audience is empty or includes this organization kind."""
         return not self.audience_csv or f",{kind}," in self.audience_csv
 
+    def admits(self, user) -> bool:
+        """Rule 1 with membership: open to all, or the user's *verified* organization kind is
+        in the audience (a pending or rejected member belongs to no kind: User.audience_kind)."""
+        if not self.audience_csv:
+            return True
+        kind = user.audience_kind
+        return kind is not None and self.admits_kind(kind)
+
     def is_organized_by(self, user) -> bool:
         """Admins manage every event; others only those they organize."""
         if user is None or not getattr(user, "is_authenticated", False):
