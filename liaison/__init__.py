@@ -14,6 +14,7 @@ CAPABILITIES = (
     "registration",
     "calendar",
     "notifications",
+    "integration",
 )
 
 

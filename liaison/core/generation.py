@@ -51,6 +51,7 @@ UNTRACKED = {
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",
+    "job": "the worker's schedule; each run would renew the token",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"
