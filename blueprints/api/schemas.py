@@ -26,7 +26,7 @@ from liaison.events.lifecycle import (
     VENUE_MAX,
     iana_zones,
 )
-from liaison.events.models import EventKind, EventStatus
+from liaison.events.models import Classification, EventKind, EventStatus
 from liaison.registration.models import RegistrationStatus
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -138,6 +138,11 @@ class EventCreate(Body):
     registration_closes: Instant | None = None
     requires_approval: bool = False
     co_organizer_ids: Ids = []
+    classification: Classification = Field(
+        default=Classification.public,
+        description="public, participants (content for registrants and organizers only) or "
+                    "restricted (also left out of lists and feeds).",
+    )
 
 
 class EventPatch(Body):
@@ -161,6 +166,7 @@ class EventPatch(Body):
     registration_closes: Instant | None = None
     requires_approval: bool = None
     co_organizer_ids: Ids = None
+    classification: Classification = None
     status: Literal["draft", "published"] = None
 
 
@@ -226,6 +232,9 @@ class EventOut(BaseModel):
     sequence: int
     confirmed_count: int
     waitlist_count: int
+    classification: Classification = Field(
+        description="The description is empty for callers the classification keeps it from."
+    )
 
 
 class RegistrationOut(BaseModel):

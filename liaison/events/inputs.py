@@ -17,7 +17,7 @@ from sqlalchemy import select
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, User
 from liaison.core.errors import ValidationFailed
-from liaison.events.models import Event, EventKind
+from liaison.events.models import Classification, Event, EventKind
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -49,6 +49,7 @@ class EventInput:
     registration_closes: datetime | None = None
     requires_approval: bool = False
     co_organizer_ids: list[int] = field(default_factory=list)
+    classification: Classification | str = Classification.public
 
     @classmethod
     def from_event(cls, event: Event) -> EventInput:
@@ -72,6 +73,7 @@ class EventInput:
             registration_closes=_local(event.registration_closes_at, zone),
             requires_approval=event.requires_approval,
             co_organizer_ids=[u.id for u in event.organizers if u.id != event.created_by_id],
+            classification=event.classification,
         )
 
 
@@ -219,6 +221,11 @@ def validate(data: EventInput) -> dict:
                 "Co-organizers must be active organizers or administrators."
             )
     values["co_organizer_ids"] = ids
+
+    try:
+        values["classification"] = Classification(data.classification or "public")
+    except ValueError:
+        errors["classification"] = _("Choose public, participants only or restricted.")
 
     if errors:
         raise ValidationFailed(_("Some fields need your attention."), fields=errors)
