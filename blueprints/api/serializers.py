@@ -37,6 +37,7 @@ def event_json(event: Event, counts=None, *, show_online_url: bool = False) -> d
         "requires_approval": bool(event.requires_approval),
         "status": str(event.status),
         "sequence": event.sequence,
+        "credit_hours": event.credit_hours,
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
     }
@@ -50,6 +51,8 @@ def registration_json(registration: Registration) -> dict:
         "status": str(registration.status),
         "created_at": iso(registration.created_at),
         "checked_in_at": iso(registration.checked_in_at),
+        "attendance": str(registration.attendance) if registration.attendance else None,
+        "attended_minutes": registration.attended_minutes,
     }
 
 

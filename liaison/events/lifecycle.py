@@ -69,6 +69,7 @@ def _current(event: Event) -> dict:
         "registration_closes": event.registration_closes_at,
         "requires_approval": event.requires_approval,
         "co_organizer_ids": sorted(u.id for u in event.organizers if u.id != event.created_by_id),
+        "credit_hours": event.credit_hours,
     }
 
 
@@ -85,6 +86,7 @@ def _assign(event: Event, values: dict, creator: User | None) -> None:
     event.registration_opens_at = values["registration_opens"]
     event.registration_closes_at = values["registration_closes"]
     event.requires_approval = values["requires_approval"]
+    event.credit_hours = values["credit_hours"]
     if [r.name for r in event.topic_rows] != values["topics"]:
         # Replace rows whole: a case-only rename would otherwise clash on the primary key.
         event.topic_rows = []

@@ -226,9 +226,10 @@ class Event(db.Model):
 
     @property
     def spans_days(self) -> bool:
-        """Starts and ends on different local dates (a two-day workshop): its duration is no
-        measure of training time, so `credit_hours` must be given."""
-        return self.local_start.date() != (self.local_end - timedelta(microseconds=1)).date()
+        """Lasts more than a day (09:00 to 17:00 the next day: a two-day workshop): its duration
+        is no measure of training time, so `credit_hours` must be given. An evening session
+        past midnight is one session."""
+        return self.end_at - self.start_at > timedelta(days=1)
 
     @property
     def credited_hours(self) -> float:

@@ -75,6 +75,10 @@ def check_outcome(event: Event, data: OutcomeInput) -> dict[str, str]:
 def set_outcome(registration: Registration, data: OutcomeInput, *, by: User,
                 now: datetime | None = None) -> Registration:
     """An organizer records one confirmed registration's outcome while attendance is open."""
+    _require_organizer(registration.event, by)
+    problem = check_outcome(registration.event, data)
+    if problem:
+        raise ValidationFailed(next(iter(problem.values())), fields=problem)
     return set_outcomes(registration.event, {registration.id: data}, by=by, now=now)[0]
 
 
