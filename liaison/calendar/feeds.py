@@ -36,6 +36,7 @@ from sqlalchemy.orm import joinedload, subqueryload
 from extensions import db
 from liaison.accounts.models import Organization, User
 from liaison.calendar import feedcache
+from liaison.core.database import MAX_ID
 from liaison.core.errors import ValidationFailed
 from liaison.core.types import UTCDateTime
 from liaison.events.models import (
@@ -106,7 +107,8 @@ def parse_public_filters(args: Mapping[str, str]) -> PublicFilters:
             raise ValidationFailed(
                 _("The host must be an organization number."), fields={"host": _("Invalid.")}
             )
-        host = db.session.get(Organization, int(host_raw))
+        number = int(host_raw)
+        host = db.session.get(Organization, number) if number <= MAX_ID else None
         if host is None:
             raise ValidationFailed(
                 _("There is no organization with that number."), fields={"host": _("Unknown.")}
@@ -258,11 +260,12 @@ def personal_feed(
         )
     ).all()
     statuses = {r.event_id: r.status for r in rows if r.status in ACTIVE_REGISTRATION_STATUSES}
+    # The online link as an organizer only while their role organizes (lifecycle.can_manage).
     organized = set(
         db.session.scalars(
             select(event_organizer.c.event_id).where(event_organizer.c.user_id == user.id)
         )
-    )
+    ) if user.can_organize else set()
     online = {
         e.id
         for e in events
@@ -335,5 +338,6 @@ def personal_fingerprint(user: User, *, now: datetime, grace_days: int, base_url
         "fp_cancelled_after": now - timedelta(days=grace_days),
     }
     return feedcache.fingerprint(
-        _PERSONAL_ROWS, "personal", user.id, str(get_locale()), base_url, params=params
+        _PERSONAL_ROWS, "personal", user.id, user.can_organize, str(get_locale()), base_url,
+        params=params,
     )

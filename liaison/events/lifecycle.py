@@ -39,8 +39,15 @@ CALENDAR_FIELDS = frozenset(
 
 
 def can_manage(event: Event, user) -> bool:
-    """Admins manage every event; organizers only those they created or co-organize."""
-    return event.is_organized_by(user)
+    """THE rule for managing an event, asked by pages, CSV, API, check-in and registrations:
+    administrators manage every event; anyone else must be one of its organizers *and* still
+    hold a role that organizes. An organizer demoted to participant stays on the event's list
+    (it records who ran it) but manages nothing. (Focal points who co-organize join here.)"""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return user.can_organize and event.has_organizer(user)
 
 
 def _require_manage(event: Event, user) -> None:
@@ -137,7 +144,7 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
     (`signals.seats_changing`: it refuses what no longer fits, and promotes)."""
     _require_manage(event, by)
     _require_open(event)
-    values = validate(data)
+    values = validate(data, current_organizer_ids=[u.id for u in event.organizers])
     before = _current(event)
     changes = {k: (before[k], v) for k, v in values.items() if before[k] != v}
     seat_changes = {k: changes[k][1] for k in ("capacity", "org_cap") if k in changes}

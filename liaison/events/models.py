@@ -252,13 +252,10 @@ class Event(db.Model):
         kind = user.audience_kind
         return kind is not None and self.admits_kind(kind)
 
-    def is_organized_by(self, user) -> bool:
-        """Admins manage every event; others only those they organize."""
-        if user is None or not getattr(user, "is_authenticated", False):
-            return False
-        if user.is_admin:
-            return True
-        return any(o.id == user.id for o in self.organizers)
+    def has_organizer(self, user) -> bool:
+        """The user is on the event's list of organizers (created or co-organizes it). A fact,
+        not a permission: who may manage the event is `lifecycle.can_manage`."""
+        return user is not None and any(o.id == user.id for o in self.organizers)
 
     @property
     def is_published(self) -> bool:

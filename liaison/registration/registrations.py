@@ -21,6 +21,7 @@ from extensions import db
 from liaison.accounts.models import User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventStatus
 from liaison.registration import signals
 from liaison.registration.models import Registration, RegistrationStatus
@@ -115,6 +116,7 @@ def register(event: Event, user: User) -> Registration:
     check_can_register(event, user)  # the event may have changed while we waited
     registration = registration_for(event, user)
     if registration is not None and registration.is_active:
+        registration.placed_now = False
         return registration  # rule 2: registering twice is harmless
     if registration is None:
         registration = Registration(event=event, user=user, status=S.pending)
@@ -133,6 +135,7 @@ def register(event: Event, user: User) -> Registration:
     else:
         registration.status = S.waitlisted
         news = "waitlisted"
+    registration.placed_now = True
     db.session.flush()
     signals.registration_changed.send(registration, news=news)
     return registration
@@ -142,7 +145,7 @@ def cancel_registration(registration: Registration, *, by: User) -> Registration
     """The registrant (before the event starts) or an organizer cancels; a freed seat goes to
     the first waitlisted registration that fits (rule 5)."""
     event = registration.event
-    organizer = event.is_organized_by(by)
+    organizer = can_manage(event, by)
     if registration.user_id != by.id and not organizer:
         raise NotAllowed(_("You can only cancel your own registration."))
     seats = lock_seats(event)
@@ -321,7 +324,7 @@ def org_cap_reached(registration: Registration) -> bool:
 def managed_event(registration: Registration, by: User) -> Event:
     """The registration's event, if `by` may manage it; NotAllowed otherwise."""
     event = registration.event
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event can do this."))
     return event
 

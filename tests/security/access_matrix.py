@@ -8,6 +8,11 @@ another role's answer):
   other_org    organizer of another event (customs, so the event is visible to them)
   organizer    the event's organizer
   admin        administrator
+  demoted      a customs user who co-organizes the event but whose role an admin has since set
+               to participant: answered like `participant` everywhere (issue 15, finding 2)
+
+A role added later (orgs: a pending member, a focal point of another organization) goes in
+`LIKE` with the role it resembles; rows then name it only where its answer differs.
 
 Answers: an HTTP status (200, 201, 401, 403, 404, 409, 422), "redirect" (3xx somewhere other
 than the log-in page) or "login" (3xx to /auth/login?next=<the page>).
@@ -22,14 +27,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "outsider", "participant", "other_org", "organizer", "admin")
+BASE_ROLES = ("anonymous", "outsider", "participant", "other_org", "organizer", "admin")
+# Roles answered like another role unless a row overrides them.
+LIKE = {"demoted": "participant"}
+ROLES = BASE_ROLES + tuple(LIKE)
 LOGIN, REDIRECT = "login", "redirect"
 
 
 def expect(default, **overrides) -> dict[str, object]:
     unknown = set(overrides) - set(ROLES)
     assert not unknown, unknown
-    return {role: overrides.get(role, default) for role in ROLES}
+    answers = {role: overrides.get(role, default) for role in BASE_ROLES}
+    for role, like in LIKE.items():
+        answers[role] = overrides.get(role, answers[like])
+    return answers
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,8 @@ def build_world():
         "other_org": _user("other.organizer@customs.test", Role.organizer, customs),
         "organizer": _user("organizer@association.test", Role.organizer, host),
         "admin": _user("admin@association.test", Role.admin, host),
+        # Co-organizes every target event below, then an admin makes them a participant.
+        "demoted": _user("demoted.organizer@customs.test", Role.organizer, customs),
     }
     _event(cast["other_org"], customs, EventStatus.published, "Their own event")
     db.session.flush()
@@ -104,6 +106,8 @@ def build_world():
     for role in ROLES:
         event = _event(cast["organizer"], host, EventStatus.published, f"Training for {role}")
         draft = _event(cast["organizer"], host, EventStatus.draft, f"Draft for {role}")
+        event.organizers.append(cast["demoted"])
+        draft.organizers.append(cast["demoted"])
         attendee = _user(f"attendee.{role}@customs.test", Role.participant, customs)
         waiting = _user(f"waiting.{role}@customs.test", Role.participant, customs)
         confirmed = Registration(event=event, user=attendee, status=RegistrationStatus.confirmed)
@@ -121,6 +125,7 @@ def build_world():
             "org": customs.id,
             "feed": feedtokens.calendar_token(attendee),
         }
+    cast["demoted"].role = Role.participant
     db.session.commit()
     return actors, targets
 
