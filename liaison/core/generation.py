@@ -46,6 +46,7 @@ TRACKED = (
     "event_organizer",
     "registration",
     "attendance",
+    "account_decision",
 )
 UNTRACKED = {
     "content_generation": "the token itself",

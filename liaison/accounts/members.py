@@ -1,0 +1,155 @@
+"""Membership decisions: verify, reject, move to another organization, and the log that keeps
+each decision about an account (who, when, what).
+
+A focal point of the member's organization, or of an office above it, or an administrator
+decides (`membership.may_act_for`); nobody decides about themselves. A membership that stops
+being verified, and any move to another organization, goes out as
+`signals.membership_changed`: the registrations the audience no longer admits are cancelled
+(liaison.registration.audience). Flushes, never commits.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+
+from extensions import db
+from liaison.accounts import signals
+from liaison.accounts.membership import may_act_for
+from liaison.accounts.models import AccountDecision, Decision, Membership, Organization, User
+from liaison.core.errors import Conflict, NotAllowed
+
+
+def record(
+    user: User,
+    decision: Decision,
+    *,
+    by: User | None,
+    old: str | None = None,
+    new: str | None = None,
+) -> AccountDecision:
+    """Log one decision about `user` (by None: the system decided, e.g. by email domain)."""
+    entry = AccountDecision(
+        user=user,
+        actor=by,
+        organization_id=user.organization_id,
+        decision=decision,
+        old_value=(old or None) and old[:200],
+        new_value=(new or None) and new[:200],
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _require_may_decide(user: User, by: User) -> None:
+    if by.id == user.id:
+        raise NotAllowed(_("You cannot decide about your own membership."))
+    if user.is_admin and not by.is_admin:
+        raise NotAllowed(_("Only administrators can decide about an administrator."))
+    if not may_act_for(by, user.organization_id):
+        raise NotAllowed(
+            _("Only a focal point of %(org)s (or of an office above it) or an administrator "
+              "can do this.", org=user.organization.display_name)
+        )
+
+
+def verify(user: User, *, by: User) -> User:
+    """The organization vouches for the member: they see and join what its kind may."""
+    _require_may_decide(user, by)
+    if user.membership != Membership.verified:
+        old = user.membership
+        user.membership = Membership.verified
+        record(user, Decision.verified, by=by, old=old.value, new=Membership.verified.value)
+        db.session.flush()
+    return user
+
+
+def reject(user: User, *, by: User) -> User:
+    """The organization does not vouch for the member: they keep their account but belong to
+    no organization kind, and lose the registrations audiences no longer admit."""
+    _require_may_decide(user, by)
+    if user.membership == Membership.rejected:
+        return user
+    old = user.membership
+    user.membership = Membership.rejected
+    record(user, Decision.rejected, by=by, old=old.value, new=Membership.rejected.value)
+    db.session.flush()
+    if old == Membership.verified:
+        signals.membership_changed.send(user, by=by)
+    return user
+
+
+def verify_by_domain(user: User) -> bool:
+    """A pending member whose *confirmed* address is at one of the organization's email
+    domains (or a subdomain) is verified at once; True when that happened."""
+    if (
+        user.membership != Membership.pending
+        or not user.email_verified
+        or not user.organization.matches_email(user.email)
+    ):
+        return False
+    user.membership = Membership.verified
+    record(user, Decision.verified_by_domain, by=None, old=Membership.pending.value,
+           new=Membership.verified.value)
+    db.session.flush()
+    return True
+
+
+def change_organization(user: User, organization: Organization, *, by: User) -> User:
+    """Move a member to another organization. An administrator's move keeps the membership as
+    it is; anyone else's (the member, a focal point of both organizations) makes it pending
+    until the new organization vouches for them, and a focal point stops being one."""
+    if organization.id == user.organization_id:
+        return user
+    if not by.is_admin:
+        if by.id != user.id and not (
+            may_act_for(by, user.organization_id) and may_act_for(by, organization.id)
+        ):
+            raise NotAllowed(
+                _("Only administrators and focal points of both organizations can move a "
+                  "member.")
+            )
+        if user.is_admin and by.id != user.id:
+            raise NotAllowed(_("Only administrators can decide about an administrator."))
+    old_name = user.organization.name
+    user.organization = organization
+    record(user, Decision.organization_changed, by=by, old=old_name, new=organization.name)
+    if not by.is_admin:
+        if user.membership != Membership.pending:
+            record(user, Decision.pending_again, by=by, old=user.membership.value,
+                   new=Membership.pending.value)
+        user.membership = Membership.pending
+        if user.focal_point:
+            user.focal_point = False
+            record(user, Decision.focal_point_revoked, by=by)
+    db.session.flush()
+    verify_by_domain(user)
+    signals.membership_changed.send(user, by=by)
+    return user
+
+
+def set_focal_point(user: User, value: bool, *, by: User) -> User:
+    """Administrators name and remove focal points."""
+    if not by.is_admin:
+        raise NotAllowed(_("Only administrators can name focal points."))
+    value = bool(value)
+    if user.focal_point != value:
+        if value and user.membership != Membership.verified:
+            raise Conflict(_("Verify the membership first: only verified members can be focal "
+                             "points."))
+        user.focal_point = value
+        decision = Decision.focal_point_granted if value else Decision.focal_point_revoked
+        record(user, decision, by=by)
+        db.session.flush()
+    return user
+
+
+def decisions(*, user: User | None = None, organization_ids: Select | None = None) -> Select:
+    """The log, newest first: about one user, or about the members of some organizations."""
+    stmt = select(AccountDecision).order_by(
+        AccountDecision.created_at.desc(), AccountDecision.id.desc()
+    )
+    if user is not None:
+        stmt = stmt.where(AccountDecision.user_id == user.id)
+    if organization_ids is not None:
+        stmt = stmt.where(AccountDecision.organization_id.in_(organization_ids))
+    return stmt
