@@ -45,13 +45,15 @@ TRACKED = (
     "event_topic",
     "event_organizer",
     "registration",
-    "attendance",
-    "account_decision",
 )
 UNTRACKED = {
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",
+    "job": "the worker's schedule; each run would renew the token",
+    "attendance_log": "shown only to an event's organizers, never on a cached page",
+    "certificate": "shown only to signed-in users and on /verify, which is never cached",
+    "account_decision": "shown only to admins and focal points, never on a cached page",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

@@ -122,7 +122,7 @@ def register(event: Event, user: User) -> Registration:
     now = utcnow()
     registration.created_at = now  # the place in the queue: a re-registration goes to the back
     registration.updated_at = now
-    registration.checked_in_at = None
+    registration.clear_attendance()
     if event.requires_approval:
         registration.status = S.pending
         news = "received"
@@ -234,6 +234,7 @@ def move(registration: Registration, status: RegistrationStatus, *, by: User) ->
     else:
         was_confirmed = registration.status == S.confirmed
         _set(registration, status)
+        registration.clear_attendance()  # outcomes are for the confirmed only
         if was_confirmed:
             seats.release(org_id)
         if status == S.waitlisted:
@@ -343,9 +344,11 @@ def _set(registration: Registration, status: RegistrationStatus) -> None:
 
 
 def _leave(seats: Seats, registration: Registration, status: RegistrationStatus) -> None:
+    """Leaving the lists takes the outcome with it: attendance follows the registration."""
     if registration.status == S.confirmed:
         seats.release(registration.user.organization_id)
     _set(registration, status)
+    registration.clear_attendance()
 
 
 def _promote(seats: Seats) -> list[Registration]:

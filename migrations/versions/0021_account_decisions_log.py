@@ -5,7 +5,7 @@ logged before. A tracked table (its rows show on pages), so its content-generati
 installed at the end.
 
 Revision ID: 0021
-Revises: 0020
+Revises: 0080
 """
 import sqlalchemy as sa
 from alembic import op
@@ -16,7 +16,7 @@ from liaison.core.generation import install
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = '0020'
+down_revision = '0080'
 branch_labels = None
 depends_on = None
 

@@ -50,12 +50,6 @@ CHANGES = {
     "event_organizer": ["DELETE FROM event_organizer"],
     "registration": ["UPDATE registration SET reminded_at = NULL", "DELETE FROM registration"],
     "attendance": [],  # inserted below: it needs the ids
-    "account_decision": [
-        "INSERT INTO account_decision (user_id, decision, created_at) "
-        "SELECT id, 'verified', created_at FROM \"user\"",
-        "UPDATE account_decision SET new_value = 'verified'",
-        "DELETE FROM account_decision",
-    ],
 }
 
 
