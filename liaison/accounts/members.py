@@ -10,13 +10,20 @@ being verified, and any move to another organization, goes out as
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, or_, select
 
 from extensions import db
 from liaison.accounts import signals
-from liaison.accounts.membership import may_act_for
+from liaison.accounts.membership import acted_for_ids, may_act_for
 from liaison.accounts.models import AccountDecision, Decision, Membership, Organization, User
+from liaison.core.database import contains_pattern
 from liaison.core.errors import Conflict, NotAllowed
+from liaison.core.types import utcnow
+
+
+def _set_membership(user: User, membership: Membership) -> None:
+    user.membership = membership
+    user.membership_since = utcnow()
 
 
 def record(
@@ -57,7 +64,7 @@ def verify(user: User, *, by: User) -> User:
     _require_may_decide(user, by)
     if user.membership != Membership.verified:
         old = user.membership
-        user.membership = Membership.verified
+        _set_membership(user, Membership.verified)
         record(user, Decision.verified, by=by, old=old.value, new=Membership.verified.value)
         db.session.flush()
     return user
@@ -70,7 +77,7 @@ def reject(user: User, *, by: User) -> User:
     if user.membership == Membership.rejected:
         return user
     old = user.membership
-    user.membership = Membership.rejected
+    _set_membership(user, Membership.rejected)
     record(user, Decision.rejected, by=by, old=old.value, new=Membership.rejected.value)
     db.session.flush()
     if old == Membership.verified:
@@ -87,7 +94,7 @@ def verify_by_domain(user: User) -> bool:
         or not user.organization.matches_email(user.email)
     ):
         return False
-    user.membership = Membership.verified
+    _set_membership(user, Membership.verified)
     record(user, Decision.verified_by_domain, by=None, old=Membership.pending.value,
            new=Membership.verified.value)
     db.session.flush()
@@ -117,7 +124,7 @@ def change_organization(user: User, organization: Organization, *, by: User) -> 
         if user.membership != Membership.pending:
             record(user, Decision.pending_again, by=by, old=user.membership.value,
                    new=Membership.pending.value)
-        user.membership = Membership.pending
+        _set_membership(user, Membership.pending)
         if user.focal_point:
             user.focal_point = False
             record(user, Decision.focal_point_revoked, by=by)
@@ -153,3 +160,61 @@ def decisions(*, user: User | None = None, organization_ids: Select | None = Non
     if organization_ids is not None:
         stmt = stmt.where(AccountDecision.organization_id.in_(organization_ids))
     return stmt
+
+
+def manageable(by: User) -> Select:
+    """SELECT of the ids of the organizations whose members `by` decides about: every one for
+    an administrator, their own and the offices below for a focal point, none otherwise."""
+    if by.is_admin:
+        return select(Organization.id)
+    return acted_for_ids(by)
+
+
+def member_list(
+    by: User,
+    *,
+    membership: Membership | None = None,
+    organization_id: int | None = None,
+    q: str = "",
+) -> Select:
+    """The members `by` may decide about, waiting ones first, then by name; narrowed to one
+    membership state, one organization (with its offices' members: no) and a search on name,
+    Chinese name or email."""
+    stmt = (
+        select(User)
+        .where(User.organization_id.in_(manageable(by)))
+        .order_by(
+            case((User.membership == Membership.pending, 0), else_=1),
+            User.display_name,
+            User.id,
+        )
+    )
+    if membership is not None:
+        stmt = stmt.where(User.membership == membership)
+    if organization_id is not None:
+        stmt = stmt.where(User.organization_id == organization_id)
+    q = (q or "").strip().lower()
+    if q:
+        like = contains_pattern(q)
+        stmt = stmt.where(
+            or_(
+                func.lower(User.display_name).like(like, escape="\\"),
+                func.lower(func.coalesce(User.display_name_zh, "")).like(like, escape="\\"),
+                User.email.like(like, escape="\\"),
+            )
+        )
+    return stmt
+
+
+def waiting_count(by: User) -> int:
+    """How many members with a confirmed address wait for `by` (or another who may decide)."""
+    if not (by.is_admin or by.acts_as_focal_point):
+        return 0
+    return db.session.scalar(
+        select(func.count(User.id)).where(
+            User.organization_id.in_(manageable(by)),
+            User.membership == Membership.pending,
+            User.email_verified.is_(True),
+            User.active.is_(True),
+        )
+    )

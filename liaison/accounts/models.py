@@ -191,6 +191,13 @@ class User(UserMixin, db.Model):
     # Acts for the organization and its descendant offices: verifies members, nominates,
     # fills reserved seats, approves its people first (liaison.accounts.membership).
     focal_point: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # When the membership last changed (a sign-up: when it was made); the focal points' digest
+    # tells them of members waiting since their last one.
+    membership_since: Mapped[datetime | None]
+    # The last "members are waiting" digest to this focal point, and the last "registrations
+    # await your approval" digest to this organizer: at most one of each a day.
+    members_digest_at: Mapped[datetime | None]
+    approvals_digest_at: Mapped[datetime | None]
 
     organization: Mapped[Organization] = relationship(back_populates="members")
 

@@ -1,8 +1,8 @@
 """account decisions log
 
 The log of membership and role decisions (who, when, what). It starts empty: nothing was
-logged before. A tracked table (its rows show on pages), so its content-generation triggers are
-installed at the end.
+logged before. Untracked (only admins and focal points read it, never on a cached page);
+`install` at the end is a no-op for it and keeps the other tables' triggers in place.
 
 Revision ID: 0021
 Revises: 0080

@@ -101,6 +101,12 @@ CASES: list[Case] = [
          expect(404, anonymous=LOGIN), name="(someone else's token)"),
     Case("POST", "/account/calendar-token/rotate", "/account/calendar-token/rotate",
          SIGNED_IN_REDIRECT),
+    Case("POST", "/account/organization", "/account/organization", SIGNED_IN_REDIRECT,
+         {"organization": "0"}, name="(no such organization)"),
+    # Members: focal points and admins
+    Case("GET", "/members/", "/members/", ADMIN_PAGE),
+    Case("POST", "/members/<int:user_id>/<any(verify, reject):action>",
+         "/members/{victim}/verify", ADMIN_ACTION, name="verify"),
     # Administration
     Case("GET", "/admin/", "/admin/", expect(403, anonymous=LOGIN, admin=REDIRECT)),
     Case("GET", "/admin/organizations", "/admin/organizations", ADMIN_PAGE),
