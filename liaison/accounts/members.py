@@ -9,15 +9,24 @@ being verified, and any move to another organization, goes out as
 """
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, or_, select
 
 from extensions import db
-from liaison.accounts import signals
+from liaison.accounts import links, signals
 from liaison.accounts.membership import acted_for_ids, may_act_for
-from liaison.accounts.models import AccountDecision, Decision, Membership, Organization, User
+from liaison.accounts.models import (
+    AccountDecision,
+    Decision,
+    Membership,
+    Organization,
+    User,
+    normalize_email,
+)
 from liaison.core.database import contains_pattern
-from liaison.core.errors import Conflict, NotAllowed
+from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
 
 
@@ -148,6 +157,38 @@ def set_focal_point(user: User, value: bool, *, by: User) -> User:
         record(user, decision, by=by)
         db.session.flush()
     return user
+
+
+def change_email(user: User, email: str, *, by: User) -> User:
+    """Administrators correct an address (unique regardless of case); the old one stops
+    working for log-in and links at once."""
+    if not by.is_admin:
+        raise NotAllowed(_("Only administrators can change someone's email address."))
+    new = normalize_email(email or "")
+    if "@" not in new or len(new) > 254 or any(c.isspace() for c in new):
+        message = _("Enter a valid email address.")
+        raise ValidationFailed(message, fields={"email": message})
+    if new == user.email:
+        return user
+    if db.session.scalar(select(User.id).where(User.email == new, User.id != user.id)):
+        message = _("Another account already uses this address.")
+        raise ValidationFailed(message, fields={"email": message})
+    record(user, Decision.email_changed, by=by, old=user.email, new=new)
+    user.email = new
+    user.session_token = secrets.token_hex(16)  # links and sessions made for the old address
+    db.session.flush()
+    return user
+
+
+def send_password_reset(user: User, *, by: User) -> None:
+    """Administrators send the owner a reset link (never see or set the password)."""
+    if not by.is_admin:
+        raise NotAllowed(_("Only administrators can do this."))
+    if not user.active:
+        raise Conflict(_("Reactivate the account first."))
+    links.queue_mail("password_reset", user, link=links.link_for(user, "reset"))
+    record(user, Decision.password_reset_sent, by=by)
+    db.session.flush()
 
 
 def decisions(*, user: User | None = None, organization_ids: Select | None = None) -> Select:
