@@ -141,7 +141,8 @@ def create_event(data: EventInput, *, by: User) -> Event:
 def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple]:
     """Apply an edit; returns field -> (old, new). Time, zone, place and status changes raise
     the sequence; capacity and the organization cap go through the seat lock first
-    (`signals.seats_changing`: it refuses what no longer fits, and promotes)."""
+    (`signals.seats_changing`: it refuses what no longer fits, and promotes); a new audience
+    cancels the registrations it no longer admits (`signals.audience_changed`)."""
     _require_manage(event, by)
     _require_open(event)
     values = validate(data, current_organizer_ids=[u.id for u in event.organizers])
@@ -155,6 +156,10 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
     _assign(event, values, creator)
     _touch(event, set(changes))
     db.session.flush()
+    if "audience" in changes:
+        # Those it no longer admits lose their places (and are told) before anyone hears of
+        # the other changes: they are no longer registrants of this event.
+        send_required(signals.audience_changed, event)
     if event.is_published and set(changes) & CALENDAR_FIELDS:
         signals.event_changed.send(event, changes=changes)
     return changes

@@ -4,6 +4,9 @@
   sent by `update_event` before anything else is written. Its one receiver,
   `liaison.registration.receivers`, applies them under the seat lock: it refuses a capacity
   below the confirmed count and promotes from the waiting list when seats free up.
+- `audience_changed` (sender: the event), sent by `update_event` after a new audience is
+  written and flushed. Its receiver in `liaison.registration` cancels the registrations the
+  audience no longer admits and tells those people (SPEC rule 1 holds after the fact too).
 - `event_published` (sender: the event; `changes=` {"status": (old, new)}), sent when a draft
   is published. `liaison.notifications` tells the registrants it had before it was taken back
   to draft (a first publication has none), putting it back in their calendars.
@@ -18,6 +21,7 @@ from __future__ import annotations
 from liaison.core.signals import namespace
 
 seats_changing = namespace.signal("event-seats-changing")
+audience_changed = namespace.signal("event-audience-changed")
 event_published = namespace.signal("event-published")
 event_changed = namespace.signal("event-changed")
 event_cancelled = namespace.signal("event-cancelled")

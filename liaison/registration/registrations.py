@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from extensions import db
-from liaison.accounts.models import User
+from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
 from liaison.events.lifecycle import can_manage
@@ -179,6 +179,7 @@ def approve(registration: Registration, *, by: User) -> Registration:
             _("Only registrations awaiting approval can be approved; this one is %(status)s.",
               status=registration.status.label.lower())
         )
+    _require_admitted(registration)
     if seats.fits(registration.user.organization_id):
         _set(registration, S.confirmed)
         seats.take(registration.user.organization_id)
@@ -223,6 +224,7 @@ def move(registration: Registration, status: RegistrationStatus, *, by: User) ->
         return registration
     org_id = registration.user.organization_id
     if status == S.confirmed:
+        _require_admitted(registration)
         if seats.free == 0:
             raise Conflict(_("The event is full: %(capacity)d of %(capacity)d seats are taken.",
                              capacity=event.capacity), code="event_full")
@@ -329,6 +331,16 @@ def managed_event(registration: Registration, by: User) -> Event:
     return event
 
 
+def _require_admitted(registration: Registration) -> None:
+    """Rule 1 again before a seat is given: the audience may have changed since."""
+    if not registration.event.admits(registration.user):
+        raise Conflict(
+            _("%(name)s is no longer in this event's audience, so cannot have a seat.",
+              name=registration.user.name),
+            code="not_in_audience",
+        )
+
+
 def _set(registration: Registration, status: RegistrationStatus) -> None:
     registration.status = status
     registration.updated_at = utcnow()
@@ -344,21 +356,25 @@ def _leave(seats: Seats, registration: Registration, status: RegistrationStatus)
 
 def _promote(seats: Seats) -> list[Registration]:
     """Rule 5: confirm waitlisted registrations in queue order, skipping organizations at their
-    cap, until no seat is free."""
+    cap and people the audience no longer admits (rule 1, checked again now), until no seat
+    is free."""
     promoted: list[Registration] = []
     if seats.free == 0:
         return promoted
     db.session.flush()
+    event = seats.event
     waiting = db.session.execute(
-        select(Registration, User.organization_id)
+        select(Registration, User, Organization)
         .join(User, User.id == Registration.user_id)
-        .where(Registration.event_id == seats.event.id, Registration.status == S.waitlisted)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(Registration.event_id == event.id, Registration.status == S.waitlisted)
         .order_by(Registration.created_at, Registration.id)
     ).all()
-    for registration, org_id in waiting:
+    for registration, user, _org in waiting:
         if seats.free == 0:
             break
-        if seats.org_full(org_id):
+        org_id = user.organization_id
+        if seats.org_full(org_id) or not event.admits(user):
             continue
         _set(registration, S.confirmed)
         seats.take(org_id)
