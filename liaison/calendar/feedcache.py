@@ -39,7 +39,7 @@ _memory = BoundedLRU(_MEMORY_SLOTS)  # fingerprint -> (body, Last-Modified)
 _DOMAIN = Path(__file__).resolve().parents[1]
 _SOURCES = ("calendar/ical.py", "calendar/icaltz.py", "calendar/feeds.py", "calendar/feedcache.py",
             "events/direction.py", "events/models.py", "accounts/models.py",
-            "registration/models.py", "core/types.py")
+            "registration/models.py", "core/types.py", "core/i18n.py")
 
 
 def _build_id() -> str:

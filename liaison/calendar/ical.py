@@ -88,15 +88,17 @@ def _audience(event: Event) -> str:
 
 
 def describe(event: Event, base_url: str, *, show_online: bool) -> str:
-    """The plain-text DESCRIPTION: direction, audience, host, topics, text, link(s)."""
+    """The plain-text DESCRIPTION: direction, audience, host, topics, text, link(s), in the
+    current locale's language (the title and text too, with the other language's as fallback)."""
     lines = [
         _("Direction: %(direction)s", direction=_direction(event)),
         _("Audience: %(audience)s", audience=_audience(event)),
         _("Host: %(host)s", host=clean_text(event.host_organization.display_name)),
     ]
-    if event.topics:
-        lines.append(_("Topics: %(topics)s", topics=", ".join(clean_text(t) for t in event.topics)))
-    text = clean_text(event.description, multiline=True).strip()
+    if event.topic_rows:
+        labels = ", ".join(clean_text(t.label) for t in event.topic_terms)
+        lines.append(_("Topics: %(topics)s", topics=labels))
+    text = clean_text(event.display_description, multiline=True).strip()
     if text:
         lines += ["", text]
     lines.append("")
@@ -107,7 +109,7 @@ def describe(event: Event, base_url: str, *, show_online: bool) -> str:
 
 
 def _summary(event: Event) -> str:
-    title = clean_text(event.title)
+    title = clean_text(event.display_title)
     return f"{_('[Cancelled]')} {title}" if event.is_cancelled else title
 
 

@@ -43,6 +43,8 @@ TRACKED = (
     "event_series",
     "event",
     "event_topic",
+    "topic",
+    "topic_name",
     "event_organizer",
     "registration",
     "attendance",
@@ -69,11 +71,11 @@ $$
 """
 
 
-def _sqlite_statements() -> list[str]:
+def _sqlite_statements(tables: list[str]) -> list[str]:
     statements = [
         f"INSERT OR IGNORE INTO content_generation (id, token) VALUES (1, {_SQLITE_TOKEN})"
     ]
-    for table in TRACKED:
+    for table in tables:
         for op in ("INSERT", "UPDATE", "DELETE"):
             name = f"liaison_generation_{table}_{op.lower()}"
             statements += [
@@ -84,13 +86,13 @@ def _sqlite_statements() -> list[str]:
     return statements
 
 
-def _postgresql_statements() -> list[str]:
+def _postgresql_statements(tables: list[str]) -> list[str]:
     statements = [
         _PG_FUNCTION,
         "INSERT INTO content_generation (id, token) "
         "VALUES (1, replace(gen_random_uuid()::text, '-', '')) ON CONFLICT (id) DO NOTHING",
     ]
-    for table in TRACKED:
+    for table in tables:
         statements += [
             f'DROP TRIGGER IF EXISTS liaison_generation ON "{table}"',
             f'CREATE CONSTRAINT TRIGGER liaison_generation AFTER INSERT OR UPDATE OR DELETE '
@@ -106,12 +108,15 @@ def _postgresql_statements() -> list[str]:
 def install(connection: Connection) -> None:
     """Create the row and the triggers (again: safe to repeat). Called after `create_all` and by
     the migration that introduced them; a later change to the triggers gets a migration that
-    calls this again."""
+    calls this again. Tracked tables that do not exist yet are skipped: an early migration
+    installs what exists then, and the migration that adds a table calls this again."""
     dialect = connection.dialect.name
+    inspector = sa.inspect(connection)
+    tables = [t for t in TRACKED if inspector.has_table(t)]
     if dialect == "sqlite":
-        statements = _sqlite_statements()
+        statements = _sqlite_statements(tables)
     elif dialect == "postgresql":
-        statements = _postgresql_statements()
+        statements = _postgresql_statements(tables)
     else:
         raise RuntimeError(f"no content-generation triggers for the {dialect} database")
     for statement in statements:

@@ -171,6 +171,7 @@ CASES: list[Case] = [
     Case("POST", "/api/v1/me/calendar-token", "/api/v1/me/calendar-token", API_SIGNED_IN),
     Case("GET", "/api/v1/organizations", "/api/v1/organizations", API_SIGNED_IN),
     Case("GET", "/api/v1/events", "/api/v1/events", API_SIGNED_IN),
+    Case("GET", "/api/v1/topics", "/api/v1/topics", API_SIGNED_IN),
     Case("POST", "/api/v1/events", "/api/v1/events",
          expect(422, anonymous=401, outsider=403, participant=403), {},
          name="(empty body)"),
