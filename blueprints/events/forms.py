@@ -2,6 +2,7 @@
 checks the rules and its messages land next to the fields."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -253,3 +254,34 @@ class NewEventForm(EventForm):
             "A series has between 2 and 52 occurrences."))],
         description=_l("Including the first one."),
     )
+
+
+class TopicForm(FlaskForm):
+    """A vocabulary entry's labels and other names (administrators)."""
+
+    label_en = StringField(_l("English label"), validators=[InputRequired(), Length(max=80)])
+    label_zh = StringField(
+        _l("Chinese label"), validators=[Optional(), Length(max=80)],
+        description=_l("Chinese readers see it; without one they see the English label."),
+        render_kw={"lang": "zh-Hans"},
+    )
+    aliases = TextAreaField(
+        _l("Other names"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("One per line, in either language: spellings people type that should "
+                       "find this topic. Former labels are kept here automatically."),
+        render_kw={"rows": 3},
+    )
+
+    def alias_list(self) -> list[str]:
+        return [line for line in re.split(r"[\n,，、]", self.aliases.data or "") if line.strip()]
+
+
+class MergeTopicForm(FlaskForm):
+    into = SelectField(_l("Merge into"), validators=[InputRequired()])
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.into.choices = [SelectChoice("", _l("Choose a topic…"))] + [
+            SelectChoice(t.slug, f"{t.label} ({t.slug})") for t in targets
+        ]

@@ -36,6 +36,14 @@ def _report(form: EventForm) -> None:
     flash(_("Some fields need your attention."), "error")
 
 
+def _flash_proposed(events: list[Event]) -> None:
+    """Say which typed topics the vocabulary lacked: the administrators review them."""
+    proposed = sorted({t.label for e in events for t in e.topic_terms if t.is_proposed})
+    if proposed:
+        flash(_("New topics go to the administrators for review: %(topics)s.",
+                topics=", ".join(proposed)), "info")
+
+
 def event_to_manage(event_id: int) -> Event:
     """404 when the viewer may not even see it (a draft, another audience), 403 when they see
     it but may not manage it. The registrations blueprint's organizer pages use it too."""
@@ -73,6 +81,7 @@ def new():
                         n=len(created)), "success")
             else:
                 flash(_("Draft saved. Publish it when it is ready."), "success")
+            _flash_proposed(created[:1])
             return redirect(url_for("events.detail", event_id=created[0].id))
     elif form.is_submitted():
         _report(form)
@@ -106,6 +115,7 @@ def edit(event_id: int):
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")
+            _flash_proposed([event])
             return redirect(url_for("events.detail", event_id=event_id))
     elif form.is_submitted():
         _report(form)

@@ -293,13 +293,15 @@ def rename_topic(topic: Topic, label_en: str, label_zh: str | None, aliases: Ite
 
 
 def accept_topic(topic: Topic, *, by, label_en: str | None = None,
-                 label_zh: str | None = None) -> Topic:
-    """A proposed topic joins the vocabulary, optionally with better labels."""
+                 label_zh: str | None = None, aliases: Iterable[str] | None = None) -> Topic:
+    """A proposed topic joins the vocabulary, optionally with better labels and aliases (the
+    label it was proposed with stays a name of it)."""
     _require_admin(by)
     if topic.status != TopicStatus.proposed:
         raise Conflict(_("Only a proposed topic can be accepted."))
-    rename_topic(topic, label_en or topic.label_en, label_zh if label_zh is not None
-                 else topic.label_zh, topic.aliases, by=by)
+    rename_topic(topic, label_en or topic.label_en,
+                 label_zh if label_zh is not None else topic.label_zh,
+                 topic.aliases if aliases is None else aliases, by=by)
     topic.status = TopicStatus.accepted
     db.session.flush()
     return topic

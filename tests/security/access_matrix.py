@@ -16,7 +16,7 @@ Targets (per role): `event` published, audience = customs, registration open, no
 requiring approval; `draft` the same but a draft; `confirmed` a confirmed registration of a
 third person on `event`; `pending` a pending one; `token` the third person's API token;
 `victim` that third person (admin user actions); `org` a customs organization; `feed` the third
-person's feed token.
+person's feed token; `topic` a topic of the vocabulary.
 """
 from __future__ import annotations
 
@@ -116,6 +116,15 @@ CASES: list[Case] = [
          ADMIN_ACTION, {"active": "0"}),
     Case("POST", "/admin/users/<int:user_id>/role", "/admin/users/{victim}/role",
          ADMIN_ACTION, {"role": "organizer"}),
+    # The topic vocabulary (administrators)
+    Case("GET", "/admin/topics", "/admin/topics", ADMIN_PAGE),
+    Case("GET", "/admin/topics/new", "/admin/topics/new", ADMIN_PAGE),
+    Case("POST", "/admin/topics/new", "/admin/topics/new", ADMIN_PAGE, {"label_en": ""}),
+    Case("GET", "/admin/topics/<slug>/edit", "/admin/topics/{topic}/edit", ADMIN_PAGE),
+    Case("POST", "/admin/topics/<slug>/edit", "/admin/topics/{topic}/edit", ADMIN_PAGE,
+         {"label_en": ""}),
+    Case("POST", "/admin/topics/<slug>/merge", "/admin/topics/{topic}/merge", ADMIN_ACTION,
+         {"into": "no-such-topic"}),
     # Events
     Case("GET", "/events/<int:event_id>", "/events/{event}", VISIBLE),
     Case("GET", "/events/<int:event_id>", "/events/{draft}", DRAFT_VISIBLE, name="(draft)"),
