@@ -97,26 +97,27 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite: a batch migration rebuilds a table (copy, drop, rename); with foreign keys
+        # on, dropping `event` would cascade-delete every row that refers to it. The pragma
+        # only works outside a transaction, so it goes to the driver before Alembic's BEGIN;
+        # the references are checked once the migrations are done.
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            # Batch operations recreate a table (copy, DROP the old one, rename). With foreign
-            # keys on, SQLite's DROP TABLE deletes every row first and ON DELETE CASCADE would
-            # empty the child tables (dropping `event` would take every registration with
-            # it). The pragma only takes effect outside a transaction, so it is set on the
-            # driver's connection before the migration's transaction begins.
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        try:
-            with context.begin_transaction():
-                context.run_migrations()
-        finally:
-            if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+        with context.begin_transaction():
+            context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.rollback()
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -47,12 +47,14 @@ TRACKED = (
     "topic_name",
     "event_organizer",
     "registration",
-    "attendance",
 )
 UNTRACKED = {
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",
+    "job": "the worker's schedule; each run would renew the token",
+    "attendance_log": "shown only to an event's organizers, never on a cached page",
+    "certificate": "shown only to signed-in users and on /verify, which is never cached",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"
@@ -106,13 +108,13 @@ def _postgresql_statements(tables: list[str]) -> list[str]:
 
 
 def install(connection: Connection) -> None:
-    """Create the row and the triggers (again: safe to repeat). Called after `create_all` and by
-    the migration that introduced them; a later change to the triggers gets a migration that
-    calls this again. Tracked tables that do not exist yet are skipped: an early migration
-    installs what exists then, and the migration that adds a table calls this again."""
+    """Create the row and the triggers (again: safe to repeat) on the tracked tables that exist.
+    Called after `create_all` and by the migration that introduced them; a later migration
+    that creates a tracked table, or rebuilds one (SQLite's batch mode copies a table to add
+    some columns, and the copy has no triggers), calls this again at its end."""
     dialect = connection.dialect.name
-    inspector = sa.inspect(connection)
-    tables = [t for t in TRACKED if inspector.has_table(t)]
+    existing = set(sa.inspect(connection).get_table_names())
+    tables = [table for table in TRACKED if table in existing]
     if dialect == "sqlite":
         statements = _sqlite_statements(tables)
     elif dialect == "postgresql":
