@@ -15,7 +15,7 @@ from liaison.accounts.models import User
 from liaison.core.errors import Conflict, NotAllowed
 from liaison.core.signals import send_required
 from liaison.core.types import utcnow
-from liaison.events import signals
+from liaison.events import signals, topics
 from liaison.events.inputs import (  # noqa: F401  (re-exported: part of this interface)
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -64,7 +64,9 @@ def _current(event: Event) -> dict:
     """The event's values keyed like `validate` returns them, for comparison."""
     return {
         "title": event.title,
+        "title_zh": event.title_zh,
         "description": event.description,
+        "description_zh": event.description_zh,
         "kind": event.kind,
         "host_organization_id": event.host_organization_id,
         "audience": sorted(event.audience),
@@ -85,10 +87,11 @@ def _current(event: Event) -> dict:
     }
 
 
-def _assign(event: Event, values: dict, creator: User | None) -> None:
-    """Write clean values onto the event (capacity and org cap are the caller's business)."""
-    event.title = values["title"]
-    event.description = values["description"]
+def _assign(event: Event, values: dict, creator: User | None, by: User | None = None) -> None:
+    """Write clean values onto the event (capacity and org cap are the caller's business);
+    typed topics that name nothing become proposals by `by`."""
+    event.title, event.title_zh = values["title"], values["title_zh"]
+    event.description, event.description_zh = values["description"], values["description_zh"]
     event.kind = values["kind"]
     event.host_organization_id = values["host_organization_id"]
     event.audience = values["audience"]
@@ -100,11 +103,10 @@ def _assign(event: Event, values: dict, creator: User | None) -> None:
     event.requires_approval = values["requires_approval"]
     event.classification = values["classification"]
     event.credit_hours = values["credit_hours"]
-    if [r.name for r in event.topic_rows] != values["topics"]:
-        # Replace rows whole: a case-only rename would otherwise clash on the primary key.
-        event.topic_rows = []
-        db.session.flush()
-        event.topic_rows = [EventTopic(name=t) for t in values["topics"]]
+    slugs = topics.slugs_for(values["topics"], by=by or creator)
+    if event.topics != slugs:
+        keep = {r.topic_slug: r for r in event.topic_rows if r.topic_slug in slugs}
+        event.topic_rows = [keep.get(s) or EventTopic(topic_slug=s) for s in slugs]
     others = db.session.scalars(select(User).where(User.id.in_(values["co_organizer_ids"]))).all()
     keep = [u for u in event.organizers if creator is not None and u.id == creator.id]
     event.organizers = keep + [u for u in others if creator is None or u.id != creator.id]
@@ -133,7 +135,7 @@ def create_event(data: EventInput, *, by: User) -> Event:
     )
     event.organizers = [by]
     db.session.add(event)
-    _assign(event, values, by)
+    _assign(event, values, by, by)
     db.session.flush()
     return event
 
@@ -153,7 +155,7 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
         # First, while nothing else is pending: the receiver takes the seat lock and may promote.
         send_required(signals.seats_changing, event, **seat_changes)
     creator = event.created_by
-    _assign(event, values, creator)
+    _assign(event, values, creator, by)
     _touch(event, set(changes))
     db.session.flush()
     if "audience" in changes:

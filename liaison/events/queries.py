@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from extensions import db
 from liaison.accounts.models import Organization
 from liaison.core.database import contains_pattern
+from liaison.events import topics
 from liaison.events.direction import parse_direction_key
 from liaison.events.models import (
     Classification,
@@ -136,11 +137,12 @@ def filter_events(
                 stmt = stmt.where(Event.audience_csv == "")
             else:
                 stmt = stmt.where(Event.audience_csv.contains(f",{audience_kind},"))
-    if topic:
+    if topic and topic.strip():
+        # A slug, or any name of a topic in either language (old free tags included).
         stmt = stmt.where(
             exists().where(
                 EventTopic.event_id == Event.id,
-                func.lower(EventTopic.name) == topic.strip().lower(),
+                EventTopic.topic_slug.in_(topics.names_select(topic)),
             )
         )
     if host_id:
@@ -156,9 +158,13 @@ def filter_events(
         stmt = stmt.where(
             or_(
                 func.lower(Event.title).like(pattern, escape="\\"),
+                func.lower(Event.title_zh).like(pattern, escape="\\"),
                 and_(
                     Event.classification == Classification.public,
-                    func.lower(Event.description).like(pattern, escape="\\"),
+                    or_(
+                        func.lower(Event.description).like(pattern, escape="\\"),
+                        func.lower(Event.description_zh).like(pattern, escape="\\"),
+                    ),
                 ),
             )
         )

@@ -21,7 +21,7 @@ Targets (per role): `event` published, audience = customs, registration open, no
 requiring approval; `draft` the same but a draft; `confirmed` a confirmed registration of a
 third person on `event`; `pending` a pending one; `token` the third person's API token;
 `victim` that third person (admin user actions); `org` a customs organization; `feed` the third
-person's feed token.
+person's feed token; `topic` a topic of the vocabulary.
 """
 from __future__ import annotations
 
@@ -153,6 +153,15 @@ CASES: list[Case] = [
     Case("GET", "/auth/invite/<token>", "/auth/invite/forged", expect(400)),
     Case("POST", "/auth/invite/<token>", "/auth/invite/forged", expect(400),
          {"new_password": ""}),
+    # The topic vocabulary (administrators)
+    Case("GET", "/admin/topics", "/admin/topics", ADMIN_PAGE),
+    Case("GET", "/admin/topics/new", "/admin/topics/new", ADMIN_PAGE),
+    Case("POST", "/admin/topics/new", "/admin/topics/new", ADMIN_PAGE, {"label_en": ""}),
+    Case("GET", "/admin/topics/<slug>/edit", "/admin/topics/{topic}/edit", ADMIN_PAGE),
+    Case("POST", "/admin/topics/<slug>/edit", "/admin/topics/{topic}/edit", ADMIN_PAGE,
+         {"label_en": ""}),
+    Case("POST", "/admin/topics/<slug>/merge", "/admin/topics/{topic}/merge", ADMIN_ACTION,
+         {"into": "no-such-topic"}),
     # Events
     Case("GET", "/events/<int:event_id>", "/events/{event}", VISIBLE),
     Case("GET", "/events/<int:event_id>", "/events/{draft}", DRAFT_VISIBLE, name="(draft)"),
@@ -208,6 +217,7 @@ CASES: list[Case] = [
     Case("POST", "/api/v1/me/calendar-token", "/api/v1/me/calendar-token", API_SIGNED_IN),
     Case("GET", "/api/v1/organizations", "/api/v1/organizations", API_SIGNED_IN),
     Case("GET", "/api/v1/events", "/api/v1/events", API_SIGNED_IN),
+    Case("GET", "/api/v1/topics", "/api/v1/topics", API_SIGNED_IN),
     Case("POST", "/api/v1/events", "/api/v1/events",
          expect(422, anonymous=401, outsider=403, participant=403), {},
          name="(empty body)"),
