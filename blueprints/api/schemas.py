@@ -12,11 +12,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    RootModel,
     StringConstraints,
 )
 from pydantic_core import PydanticCustomError
 
-from liaison.accounts.models import OrgKind, Role
+from liaison.accounts.models import Membership, OrgKind, Role
 from liaison.events.lifecycle import (
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -26,8 +27,8 @@ from liaison.events.lifecycle import (
     VENUE_MAX,
     iana_zones,
 )
-from liaison.events.models import EventKind, EventStatus
-from liaison.registration.models import RegistrationStatus
+from liaison.events.models import Classification, EventKind, EventStatus
+from liaison.registration.models import AttendanceOutcome, RegistrationStatus
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 MAX_PER_PAGE = 100
@@ -95,6 +96,7 @@ def _text(max_length: int, min_length: int = 0):
 
 
 Title = _text(TITLE_MAX, 1)
+TitleZh = _text(TITLE_MAX)
 Description = _text(DESCRIPTION_MAX)
 Topic = _text(TOPIC_MAX, 1)
 Venue = _text(VENUE_MAX)
@@ -106,6 +108,7 @@ Seats = Annotated[int, Field(ge=1, le=100_000)]
 Topics = Annotated[list[Topic], Field(max_length=TOPICS_MAX), AfterValidator(_unique)]
 Audience = Annotated[list[OrgKind], Field(max_length=6), AfterValidator(_unique)]
 Ids = Annotated[list[Id], Field(max_length=50), AfterValidator(_unique)]
+CreditHours = Annotated[float, Field(gt=0, le=10_000)]
 
 
 class Body(BaseModel):
@@ -119,8 +122,16 @@ class EventCreate(Body):
 
     kind: EventKind
     title: Title
+    title_zh: TitleZh | None = Field(default=None, description="The title in Chinese.")
     description: Description = ""
-    topics: Topics = []
+    description_zh: Description | None = Field(
+        default=None, description="The description in Chinese."
+    )
+    topics: Topics = Field(
+        default=[],
+        description="Topic slugs (GET /topics); a label or alias in either language is "
+        "matched to its slug, and a name the vocabulary lacks is proposed to administrators.",
+    )
     host_organization_id: Id | None = Field(
         default=None, description="Defaults to the caller's organization."
     )
@@ -138,6 +149,14 @@ class EventCreate(Body):
     registration_closes: Instant | None = None
     requires_approval: bool = False
     co_organizer_ids: Ids = []
+    classification: Classification = Field(
+        default=Classification.public,
+        description="public, participants (content for registrants and organizers only) or "
+                    "restricted (also left out of lists and feeds).",
+    )
+    credit_hours: CreditHours | None = Field(
+        default=None, description="Hours a full attendance credits; default the duration, "
+        "required when the event lasts more than a day.")
 
 
 class EventPatch(Body):
@@ -146,7 +165,9 @@ class EventPatch(Body):
 
     kind: EventKind = None
     title: Title = None
+    title_zh: TitleZh | None = None
     description: Description = None
+    description_zh: Description | None = None
     topics: Topics = None
     host_organization_id: Id = None
     audience: Audience = None
@@ -161,6 +182,8 @@ class EventPatch(Body):
     registration_closes: Instant | None = None
     requires_approval: bool = None
     co_organizer_ids: Ids = None
+    classification: Classification = None
+    credit_hours: CreditHours | None = None
     status: Literal["draft", "published"] = None
 
 
@@ -175,7 +198,9 @@ class Query(BaseModel):
 
 class EventQuery(Query):
     kind: EventKind | None = None
-    topic: Topic | None = None
+    topic: Topic | None = Field(
+        default=None, description="A topic slug (a label or former name also works)."
+    )
     host: Id | None = Field(default=None, description="Host organization id.")
     from_: Instant | None = Field(
         default=None, alias="from", description="Events that end at or after this instant."
@@ -208,8 +233,10 @@ class EventOut(BaseModel):
     id: int
     kind: EventKind
     title: str
+    title_zh: str | None
     description: str
-    topics: list[str]
+    description_zh: str | None
+    topics: list[str] = Field(description="Topic slugs; GET /topics has their labels.")
     host_organization_id: int
     audience: list[OrgKind]
     start: AwareDatetime = Field(description="In the event's own time zone.")
@@ -226,6 +253,21 @@ class EventOut(BaseModel):
     sequence: int
     confirmed_count: int
     waitlist_count: int
+    classification: Classification = Field(
+        description="The description is empty for callers the classification keeps it from."
+    )
+    credit_hours: float | None = Field(description="Set hours; null means the duration.")
+
+
+class TopicOut(BaseModel):
+    slug: str
+    en: str
+    zh: str | None
+    proposed: bool = Field(description="Typed by an organizer, not yet accepted.")
+
+
+class TopicList(RootModel[list[TopicOut]]):
+    """The topic vocabulary: a JSON array."""
 
 
 class RegistrationOut(BaseModel):
@@ -235,6 +277,8 @@ class RegistrationOut(BaseModel):
     status: RegistrationStatus
     created_at: AwareDatetime
     checked_in_at: AwareDatetime | None
+    attendance: AttendanceOutcome | None
+    attended_minutes: int | None
 
 
 class OrganizationOut(BaseModel):
@@ -252,6 +296,11 @@ class MeOut(BaseModel):
     display_name: str
     organization_id: int
     role: Role
+    membership: Membership = Field(
+        description="Whether the organization has verified the caller; until then only "
+                    "events open to all are visible."
+    )
+    focal_point: bool = Field(description="Acts for the organization and its offices.")
     language: str
     timezone: str
     calendar_url: str = Field(description="The caller's personal calendar feed.")

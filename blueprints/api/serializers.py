@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from liaison.accounts.models import Organization, User
-from liaison.events.models import Event
+from liaison.events.models import Event, Topic
 from liaison.registration.models import Registration
 
 
@@ -13,15 +13,20 @@ def iso(value: datetime | None, zone=UTC) -> str | None:
     return value.astimezone(zone).isoformat() if value is not None else None
 
 
-def event_json(event: Event, counts=None, *, show_online_url: bool = False) -> dict:
+def event_json(
+    event: Event, counts=None, *, show_online_url: bool = False, show_content: bool = True
+) -> dict:
     """One event; `counts` is its SeatCounts (None = no seats taken); the meeting link only
-    when the caller organizes or holds a confirmed place (`show_online_url`)."""
+    when the caller organizes or holds a confirmed place (`show_online_url`); the description
+    empty when the classification keeps it from the caller (`show_content`)."""
     zone = event.zone
     return {
         "id": event.id,
         "kind": str(event.kind),
         "title": event.title,
-        "description": event.description or "",
+        "title_zh": event.title_zh,
+        "description": (event.description or "") if show_content else "",
+        "description_zh": event.description_zh if show_content else None,
         "topics": list(event.topics),
         "host_organization_id": event.host_organization_id,
         "audience": [str(kind) for kind in event.audience],
@@ -37,8 +42,19 @@ def event_json(event: Event, counts=None, *, show_online_url: bool = False) -> d
         "requires_approval": bool(event.requires_approval),
         "status": str(event.status),
         "sequence": event.sequence,
+        "credit_hours": event.credit_hours,
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
+        "classification": str(event.classification),
+    }
+
+
+def topic_json(topic: Topic) -> dict:
+    return {
+        "slug": topic.slug,
+        "en": topic.label_en,
+        "zh": topic.label_zh,
+        "proposed": topic.is_proposed,
     }
 
 
@@ -50,6 +66,8 @@ def registration_json(registration: Registration) -> dict:
         "status": str(registration.status),
         "created_at": iso(registration.created_at),
         "checked_in_at": iso(registration.checked_in_at),
+        "attendance": str(registration.attendance) if registration.attendance else None,
+        "attended_minutes": registration.attended_minutes,
     }
 
 
@@ -71,6 +89,8 @@ def me_json(user: User, calendar_url: str) -> dict:
         "display_name": user.display_name,
         "organization_id": user.organization_id,
         "role": str(user.role),
+        "membership": str(user.membership),
+        "focal_point": bool(user.focal_point),
         "language": user.language,
         "timezone": user.timezone,
         "calendar_url": calendar_url,

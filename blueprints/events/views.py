@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, abort, render_template, request
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from blueprints.core import params
 from blueprints.core.pagecache import cached_for_visitors
@@ -15,10 +15,10 @@ from blueprints.events import helpers
 from extensions import db
 from liaison.accounts.models import Organization
 from liaison.core.types import utcnow
+from liaison.events import classification, queries, topics
 from liaison.events import direction as directions
-from liaison.events import queries
 from liaison.events.lifecycle import can_manage
-from liaison.events.models import Event, EventKind, EventStatus, EventTopic
+from liaison.events.models import Event, EventKind, EventStatus
 from liaison.registration.models import Registration, RegistrationStatus
 from liaison.registration.seats import seat_counts
 
@@ -71,12 +71,7 @@ def index():
         .where(Organization.id.in_(upcoming_ids.with_only_columns(Event.host_organization_id)))
         .order_by(Organization.name)
     ).all()
-    topics = db.session.scalars(
-        select(EventTopic.name)
-        .where(EventTopic.event_id.in_(upcoming_ids))
-        .group_by(EventTopic.name)
-        .order_by(func.lower(EventTopic.name))
-    ).all()
+    selected = topics.resolve(args.get("topic")) if args.get("topic") else None
     return render_template(
         "events/index.html",
         page=page,
@@ -84,7 +79,8 @@ def index():
         kinds=list(EventKind),
         directions=directions.direction_choices(queries.direction_rows(viewer, now)),
         hosts=hosts,
-        topics=topics,
+        topics=topics.topics_in_use(upcoming_ids),
+        selected_topic=selected.slug if selected else None,
         filters=args,
         filtered=any(args.get(k) for k in FILTERS),
     )
@@ -139,7 +135,9 @@ def calendar():
 def detail(event_id: int):
     """The event page; a draft is a 404 for anyone but its organizers."""
     viewer = _viewer()
-    stmt = queries.with_details(queries.visible_events(viewer).where(Event.id == event_id))
+    stmt = queries.with_details(
+        queries.visible_events(viewer, direct=True).where(Event.id == event_id)
+    )
     event = db.first_or_404(stmt)
     my_registration = None
     if viewer is not None:
@@ -153,11 +151,16 @@ def detail(event_id: int):
     sees_link = manages or (
         my_registration is not None and my_registration.status == RegistrationStatus.confirmed
     )
+    content = classification.shows_content(
+        event,
+        manages=manages,
+        registrant=my_registration is not None and my_registration.is_active,
+    )
     viewer_zone = str(get_timezone())
     series_events = []
     if event.series_id is not None:
         series_events = db.session.scalars(
-            queries.visible_events(viewer)
+            queries.visible_events(viewer, direct=True)
             .where(Event.series_id == event.series_id)
             .order_by(Event.start_at)
         ).all()
@@ -168,6 +171,7 @@ def detail(event_id: int):
         counts=counts,
         can_manage=manages,
         show_online_link=sees_link,
+        shows_content=content,
         viewer_zone=viewer_zone,
         other_zone=viewer_zone != event.timezone,
         series_events=series_events,

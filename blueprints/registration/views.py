@@ -13,6 +13,7 @@ from liaison.core.types import utcnow
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.events.queries import visible_events
+from liaison.records import training
 from liaison.registration import lists, registrations
 from liaison.registration.models import Registration, RegistrationStatus
 
@@ -69,7 +70,7 @@ def registration_started(event: Event) -> bool:
 def visible_event(event_id: int) -> Event:
     """The event if the current user may see it (the events pages' rule); 404 otherwise,
     alike for missing, someone else's draft and an audience that excludes them."""
-    return db.first_or_404(visible_events(current_user).where(Event.id == event_id))
+    return db.first_or_404(visible_events(current_user, direct=True).where(Event.id == event_id))
 
 
 def _event_page(event_id: int):
@@ -130,7 +131,6 @@ def mine():
         upcoming=upcoming,
         past=past,
         positions=positions,
-        history=lists.training_history(current_user),
-        total_hours=lists.training_hours(current_user),
+        record=training.person_record(current_user),
         now=now,
     )

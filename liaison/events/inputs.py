@@ -5,8 +5,9 @@ forms and the API both call it, so a rule is written once.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
@@ -17,7 +18,8 @@ from sqlalchemy import select
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, User
 from liaison.core.errors import ValidationFailed
-from liaison.events.models import Event, EventKind
+from liaison.events import topics as vocabulary
+from liaison.events.models import Classification, Event, EventKind
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -39,6 +41,9 @@ class EventInput:
     end: datetime | None
     timezone: str
     description: str = ""
+    title_zh: str | None = None
+    description_zh: str | None = None
+    # Slugs, or labels and aliases in either language; what names nothing is proposed.
     topics: list[str] | str = field(default_factory=list)
     audience: list[OrgKind | str] = field(default_factory=list)
     venue: str | None = None
@@ -49,6 +54,8 @@ class EventInput:
     registration_closes: datetime | None = None
     requires_approval: bool = False
     co_organizer_ids: list[int] = field(default_factory=list)
+    classification: Classification | str = Classification.public
+    credit_hours: float | None = None
 
     @classmethod
     def from_event(cls, event: Event) -> EventInput:
@@ -62,6 +69,8 @@ class EventInput:
             end=event.end_at.astimezone(zone),
             timezone=event.timezone,
             description=event.description,
+            title_zh=event.title_zh,
+            description_zh=event.description_zh,
             topics=list(event.topics),
             audience=list(event.audience),
             venue=event.venue,
@@ -72,6 +81,8 @@ class EventInput:
             registration_closes=_local(event.registration_closes_at, zone),
             requires_approval=event.requires_approval,
             co_organizer_ids=[u.id for u in event.organizers if u.id != event.created_by_id],
+            classification=event.classification,
+            credit_hours=event.credit_hours,
         )
 
 
@@ -87,8 +98,8 @@ def iana_zones() -> frozenset[str]:
 
 def clean_topics(raw: list[str] | str) -> list[str]:
     """Topics trimmed, inner spaces collapsed, empty ones dropped, de-duplicated ignoring case
-    (the first spelling wins)."""
-    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    (the first spelling wins). Typed text splits at commas, Chinese ones (，、) included."""
+    items = re.split(r"[,，、]", raw) if isinstance(raw, str) else list(raw)
     seen: dict[str, str] = {}
     for item in items:
         name = " ".join(str(item).split())
@@ -131,12 +142,18 @@ def validate(data: EventInput, *, current_organizer_ids=()) -> dict:
         errors["title"] = _("The title can be at most %(n)d characters.", n=TITLE_MAX)
     values["title"] = title
 
-    description = (data.description or "").replace("\r\n", "\n").strip()
-    if len(description) > DESCRIPTION_MAX:
-        errors["description"] = _(
-            "The description can be at most %(n)d characters.", n=DESCRIPTION_MAX
-        )
-    values["description"] = description
+    title_zh = " ".join((data.title_zh or "").split())
+    if len(title_zh) > TITLE_MAX:
+        errors["title_zh"] = _("The title can be at most %(n)d characters.", n=TITLE_MAX)
+    values["title_zh"] = title_zh or None
+
+    for name in ("description", "description_zh"):
+        text = (getattr(data, name) or "").replace("\r\n", "\n").strip()
+        if len(text) > DESCRIPTION_MAX:
+            errors[name] = _(
+                "The description can be at most %(n)d characters.", n=DESCRIPTION_MAX
+            )
+        values[name] = text if name == "description" else text or None
 
     try:
         values["kind"] = EventKind(data.kind)
@@ -159,7 +176,8 @@ def validate(data: EventInput, *, current_organizer_ids=()) -> dict:
         errors["topics"] = _("Each topic can be at most %(n)d characters.", n=TOPIC_MAX)
     elif len(topics) > TOPICS_MAX:
         errors["topics"] = _("Give at most %(n)d topics.", n=TOPICS_MAX)
-    values["topics"] = topics
+    # Slugs the typed topics name, then a Proposal for each that names nothing yet.
+    values["topics"] = vocabulary.match(topics) if "topics" not in errors else topics
 
     zone = None
     if data.timezone in iana_zones():
@@ -224,6 +242,38 @@ def validate(data: EventInput, *, current_organizer_ids=()) -> dict:
             )
     values["co_organizer_ids"] = ids
 
+    try:
+        values["classification"] = Classification(data.classification or "public")
+    except ValueError:
+        errors["classification"] = _("Choose public, participants only or restricted.")
+    values["credit_hours"] = _credit_hours(data.credit_hours, start, end, zone, errors)
+
     if errors:
         raise ValidationFailed(_("Some fields need your attention."), fields=errors)
     return values
+
+
+def _credit_hours(hours, start, end, zone, errors: dict) -> float | None:
+    """Hours a full attendance credits: more than 0 and at most the duration; required when the
+    event lasts more than a day (a two-day workshop is not 32 hours)."""
+    if hours is None:
+        if start and end and zone and _spans_days(start, end, zone):
+            errors["credit_hours"] = _("This event spans several days: give the hours of "
+                                       "training it credits.")
+        return None
+    try:
+        hours = round(float(hours), 2)
+    except (TypeError, ValueError):
+        errors["credit_hours"] = _("Give the credited hours as a number.")
+        return None
+    duration = (end - start).total_seconds() / 3600 if start and end and end > start else None
+    if not hours > 0 or (duration is not None and hours > duration + 1e-9):
+        errors["credit_hours"] = _("Credited hours must be more than 0 and at most the event's "
+                                   "length.")
+    return hours
+
+
+def _spans_days(start: datetime, end: datetime, zone: ZoneInfo) -> bool:
+    """Longer than a day (as Event.spans_days): an evening session past midnight is one
+    session; 09:00 to 17:00 the next day is a two-day workshop."""
+    return end - start > timedelta(days=1)

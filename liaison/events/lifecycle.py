@@ -15,7 +15,7 @@ from liaison.accounts.models import User
 from liaison.core.errors import Conflict, NotAllowed
 from liaison.core.signals import send_required
 from liaison.core.types import utcnow
-from liaison.events import signals
+from liaison.events import signals, topics
 from liaison.events.inputs import (  # noqa: F401  (re-exported: part of this interface)
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -31,7 +31,11 @@ from liaison.events.models import Event, EventStatus, EventTopic
 from liaison.events.queries import visible_events  # noqa: F401  (part of this interface)
 
 # Changes that a calendar must see: they raise the sequence number (RFC 5545 SEQUENCE).
-CALENDAR_FIELDS = frozenset({"start", "end", "timezone", "venue", "online_url", "status"})
+# Classification too: it changes the entry's CLASS and whether it carries a description.
+# An agenda change does not (liaison.meetings.agenda): it moves no calendar entry.
+CALENDAR_FIELDS = frozenset(
+    {"start", "end", "timezone", "venue", "online_url", "status", "classification"}
+)
 
 
 def can_manage(event: Event, user) -> bool:
@@ -60,7 +64,9 @@ def _current(event: Event) -> dict:
     """The event's values keyed like `validate` returns them, for comparison."""
     return {
         "title": event.title,
+        "title_zh": event.title_zh,
         "description": event.description,
+        "description_zh": event.description_zh,
         "kind": event.kind,
         "host_organization_id": event.host_organization_id,
         "audience": sorted(event.audience),
@@ -76,13 +82,16 @@ def _current(event: Event) -> dict:
         "registration_closes": event.registration_closes_at,
         "requires_approval": event.requires_approval,
         "co_organizer_ids": sorted(u.id for u in event.organizers if u.id != event.created_by_id),
+        "classification": event.classification,
+        "credit_hours": event.credit_hours,
     }
 
 
-def _assign(event: Event, values: dict, creator: User | None) -> None:
-    """Write clean values onto the event (capacity and org cap are the caller's business)."""
-    event.title = values["title"]
-    event.description = values["description"]
+def _assign(event: Event, values: dict, creator: User | None, by: User | None = None) -> None:
+    """Write clean values onto the event (capacity and org cap are the caller's business);
+    typed topics that name nothing become proposals by `by`."""
+    event.title, event.title_zh = values["title"], values["title_zh"]
+    event.description, event.description_zh = values["description"], values["description_zh"]
     event.kind = values["kind"]
     event.host_organization_id = values["host_organization_id"]
     event.audience = values["audience"]
@@ -92,11 +101,12 @@ def _assign(event: Event, values: dict, creator: User | None) -> None:
     event.registration_opens_at = values["registration_opens"]
     event.registration_closes_at = values["registration_closes"]
     event.requires_approval = values["requires_approval"]
-    if [r.name for r in event.topic_rows] != values["topics"]:
-        # Replace rows whole: a case-only rename would otherwise clash on the primary key.
-        event.topic_rows = []
-        db.session.flush()
-        event.topic_rows = [EventTopic(name=t) for t in values["topics"]]
+    event.classification = values["classification"]
+    event.credit_hours = values["credit_hours"]
+    slugs = topics.slugs_for(values["topics"], by=by or creator)
+    if event.topics != slugs:
+        keep = {r.topic_slug: r for r in event.topic_rows if r.topic_slug in slugs}
+        event.topic_rows = [keep.get(s) or EventTopic(topic_slug=s) for s in slugs]
     others = db.session.scalars(select(User).where(User.id.in_(values["co_organizer_ids"]))).all()
     keep = [u for u in event.organizers if creator is not None and u.id == creator.id]
     event.organizers = keep + [u for u in others if creator is None or u.id != creator.id]
@@ -125,7 +135,7 @@ def create_event(data: EventInput, *, by: User) -> Event:
     )
     event.organizers = [by]
     db.session.add(event)
-    _assign(event, values, by)
+    _assign(event, values, by, by)
     db.session.flush()
     return event
 
@@ -133,7 +143,8 @@ def create_event(data: EventInput, *, by: User) -> Event:
 def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple]:
     """Apply an edit; returns field -> (old, new). Time, zone, place and status changes raise
     the sequence; capacity and the organization cap go through the seat lock first
-    (`signals.seats_changing`: it refuses what no longer fits, and promotes)."""
+    (`signals.seats_changing`: it refuses what no longer fits, and promotes); a new audience
+    cancels the registrations it no longer admits (`signals.audience_changed`)."""
     _require_manage(event, by)
     _require_open(event)
     values = validate(data, current_organizer_ids=[u.id for u in event.organizers])
@@ -144,9 +155,13 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
         # First, while nothing else is pending: the receiver takes the seat lock and may promote.
         send_required(signals.seats_changing, event, **seat_changes)
     creator = event.created_by
-    _assign(event, values, creator)
+    _assign(event, values, creator, by)
     _touch(event, set(changes))
     db.session.flush()
+    if "audience" in changes:
+        # Those it no longer admits lose their places (and are told) before anyone hears of
+        # the other changes: they are no longer registrants of this event.
+        send_required(signals.audience_changed, event)
     if event.is_published and set(changes) & CALENDAR_FIELDS:
         signals.event_changed.send(event, changes=changes)
     return changes

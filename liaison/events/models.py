@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from liaison.accounts.models import OrgKind
+from liaison.core.i18n import localized
 from liaison.core.types import utcnow
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class SeriesFrequency(enum.StrEnum):
     weekly = "weekly"
     biweekly = "biweekly"
     monthly = "monthly"
+    quarterly = "quarterly"
 
     @property
     def label(self) -> str:
@@ -73,6 +75,42 @@ SERIES_FREQUENCY_LABELS = {
     SeriesFrequency.weekly: _l("Every week"),
     SeriesFrequency.biweekly: _l("Every two weeks"),
     SeriesFrequency.monthly: _l("Every month"),
+    SeriesFrequency.quarterly: _l("Every three months"),
+}
+
+
+class Classification(enum.StrEnum):
+    """How far an event's content may travel (SPEC "Classification"; the rules of each output
+    are in `liaison.events.classification`)."""
+
+    public = "public"
+    participants = "participants"
+    restricted = "restricted"
+
+    @property
+    def label(self) -> str:
+        return str(CLASSIFICATION_LABELS[self])
+
+    @property
+    def hint(self) -> str:
+        return str(CLASSIFICATION_HINTS[self])
+
+
+CLASSIFICATION_LABELS = {
+    Classification.public: _l("Public"),
+    Classification.participants: _l("Participants only"),
+    Classification.restricted: _l("Restricted"),
+}
+
+CLASSIFICATION_HINTS = {
+    Classification.public: _l("Anyone who may see the event sees its description, agenda, "
+                              "materials and minutes."),
+    Classification.participants: _l("Description, agenda, materials and minutes only for "
+                                    "registrants and organizers; feeds show title, time and "
+                                    "place only."),
+    Classification.restricted: _l("As “participants only”, and also left out of public lists "
+                                  "and feeds; calendar entries are confidential and mail "
+                                  "subjects start with “[Restricted]”."),
 }
 
 
@@ -100,15 +138,96 @@ class EventSeries(db.Model):
     )
 
 
+class TopicStatus(enum.StrEnum):
+    accepted = "accepted"  # part of the vocabulary
+    proposed = "proposed"  # typed by an organizer, waiting for an administrator
+    merged = "merged"  # folded into another topic; its slug and names resolve to that one
+
+    @property
+    def label(self) -> str:
+        return str(TOPIC_STATUS_LABELS[self])
+
+
+TOPIC_STATUS_LABELS = {
+    TopicStatus.accepted: _l("In the vocabulary"),
+    TopicStatus.proposed: _l("Proposed"),
+    TopicStatus.merged: _l("Merged"),
+}
+
+
+class Topic(db.Model):
+    """One entry of the topic vocabulary. The slug never changes (feeds, bookmarks and API
+    clients hold it): renaming changes the labels, merging points the slug at the survivor."""
+
+    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    label_en: Mapped[str] = mapped_column(String(80))
+    label_zh: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[TopicStatus] = mapped_column(default=TopicStatus.accepted, index=True)
+    merged_into: Mapped[str | None] = mapped_column(
+        ForeignKey("topic.slug", ondelete="SET NULL"), index=True
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    names: Mapped[list[TopicName]] = relationship(
+        back_populates="topic", cascade="all, delete-orphan", order_by="TopicName.key"
+    )
+    proposed_by: Mapped[User | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        """The label in the reader's language (the English one when no Chinese is known)."""
+        return localized(self.label_en, self.label_zh)
+
+    @property
+    def aliases(self) -> list[str]:
+        """Other names that find this topic (former labels, merged topics', typed variants)."""
+        return [n.text for n in self.names if n.kind == TopicNameKind.alias]
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == TopicStatus.proposed
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.slug} {self.label_en!r} {self.status}>"
+
+
+class TopicNameKind(enum.StrEnum):
+    slug = "slug"
+    label = "label"
+    alias = "alias"
+
+
+class TopicName(db.Model):
+    """Every text that names a topic, for matching what people type (either language,
+    any case, old spellings): `key` is the text with spaces collapsed and case folded
+    (topics.match_key), unique across the vocabulary, so a name finds at most one topic."""
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    topic_slug: Mapped[str] = mapped_column(
+        ForeignKey("topic.slug", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[TopicNameKind]
+    text: Mapped[str] = mapped_column(String(100))
+
+    topic: Mapped[Topic] = relationship(back_populates="names")
+
+
 class EventTopic(db.Model):
-    """A free tag on an event ("postal channel"), kept as rows so filters run in SQL."""
+    """An event's topic, by the vocabulary's slug, kept as rows so filters run in SQL."""
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
     )
-    name: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+    topic_slug: Mapped[str] = mapped_column(
+        ForeignKey("topic.slug"), primary_key=True, index=True
+    )
 
     event: Mapped[Event] = relationship(back_populates="topic_rows")
+    # Joined wherever the rows load (cards, pages, feeds): the labels cost no extra query.
+    topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
 
 
 class Event(db.Model):
@@ -119,13 +238,16 @@ class Event(db.Model):
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
         CheckConstraint("org_cap IS NULL OR org_cap >= 1", name="org_cap_positive"),
         CheckConstraint("sequence >= 0", name="sequence_non_negative"),
+        CheckConstraint("credit_hours IS NULL OR credit_hours > 0", name="credit_hours_positive"),
         Index("ix_event_status_start_at", "status", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[EventKind] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(String(200))
+    title_zh: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    description_zh: Mapped[str | None] = mapped_column(Text)
     host_organization_id: Mapped[int] = mapped_column(
         ForeignKey("organization.id"), index=True
     )
@@ -143,6 +265,9 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None]
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     status: Mapped[EventStatus] = mapped_column(default=EventStatus.draft)
+    classification: Mapped[Classification] = mapped_column(
+        default=Classification.public, server_default=Classification.public.value
+    )
     sequence: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
@@ -153,13 +278,17 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    # Hours a full attendance credits (None: the duration; required over several days).
+    credit_hours: Mapped[float | None]
+    # Set when the organizers close attendance (liaison.records); outcomes are then locked.
+    attendance_closed_at: Mapped[datetime | None]
 
     host_organization: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship()
     organizers: Mapped[list[User]] = relationship(secondary=event_organizer)
     series: Mapped[EventSeries | None] = relationship(back_populates="events")
     topic_rows: Mapped[list[EventTopic]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="EventTopic.name"
+        back_populates="event", cascade="all, delete-orphan", order_by="EventTopic.topic_slug"
     )
     registrations: Mapped[list[Registration]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True
@@ -177,7 +306,23 @@ class Event(db.Model):
 
     @property
     def topics(self) -> list[str]:
-        return [row.name for row in self.topic_rows]
+        """The topics' slugs (what the API and `?topic=` carry)."""
+        return [row.topic_slug for row in self.topic_rows]
+
+    @property
+    def topic_terms(self) -> list[Topic]:
+        """The topics as vocabulary entries, in the reader's alphabetical order."""
+        return sorted((row.topic for row in self.topic_rows), key=lambda t: t.label.casefold())
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (English when no Chinese title is given)."""
+        return localized(self.title, self.title_zh)
+
+    @property
+    def display_description(self) -> str:
+        """The description in the reader's language, falling back to the other one."""
+        return localized(self.description, self.description_zh)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -199,6 +344,14 @@ class Event(db.Model):
         """Rule 1: the audience is empty or includes this organization kind."""
         return not self.audience_csv or f",{kind}," in self.audience_csv
 
+    def admits(self, user) -> bool:
+        """Rule 1 with membership: open to all, or the user's *verified* organization kind is
+        in the audience (a pending or rejected member belongs to no kind: User.audience_kind)."""
+        if not self.audience_csv:
+            return True
+        kind = user.audience_kind
+        return kind is not None and self.admits_kind(kind)
+
     def has_organizer(self, user) -> bool:
         """The user is on the event's list of organizers (created or co-organizes it). A fact,
         not a permission: who may manage the event is `lifecycle.can_manage`."""
@@ -213,8 +366,33 @@ class Event(db.Model):
         return self.status == EventStatus.cancelled
 
     @property
+    def is_public(self) -> bool:
+        """Public classification: its content goes wherever the event itself may go."""
+        return self.classification == Classification.public
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.classification == Classification.restricted
+
+    @property
     def duration_hours(self) -> float:
         return round((self.end_at - self.start_at).total_seconds() / 3600, 2)
+
+    @property
+    def spans_days(self) -> bool:
+        """Lasts more than a day (09:00 to 17:00 the next day: a two-day workshop): its duration
+        is no measure of training time, so `credit_hours` must be given. An evening session
+        past midnight is one session."""
+        return self.end_at - self.start_at > timedelta(days=1)
+
+    @property
+    def credited_hours(self) -> float:
+        """What full attendance counts for: `credit_hours`, else the duration."""
+        return self.credit_hours if self.credit_hours is not None else self.duration_hours
+
+    @property
+    def attendance_closed(self) -> bool:
+        return self.attendance_closed_at is not None
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r} {self.status}>"

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from extensions import db
-from liaison.accounts.models import User
+from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
 from liaison.events.lifecycle import can_manage
@@ -87,11 +87,22 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
             ),
             code="registration_closed",
         )
-    if not event.admits_kind(user.organization.kind):
+    if not event.admits(user):
+        kinds = ", ".join(kind.plural_label for kind in event.audience)
+        if user.audience_kind is None and event.admits_kind(user.organization.kind):
+            raise DomainError(
+                _(
+                    "This event is open only to: %(kinds)s. Your membership of %(org)s is not "
+                    "verified, so you may register only for events open to all.",
+                    kinds=kinds,
+                    org=user.organization.display_name,
+                ),
+                code="membership_not_verified",
+            )
         raise DomainError(
             _(
                 "This event is open only to: %(kinds)s. Your organization is not in the audience.",
-                kinds=", ".join(kind.plural_label for kind in event.audience),
+                kinds=kinds,
             ),
             code="not_in_audience",
         )
@@ -113,7 +124,7 @@ def register(event: Event, user: User) -> Registration:
     now = utcnow()
     registration.created_at = now  # the place in the queue: a re-registration goes to the back
     registration.updated_at = now
-    registration.checked_in_at = None
+    registration.clear_attendance()
     if event.requires_approval:
         registration.status = S.pending
         news = "received"
@@ -168,6 +179,7 @@ def approve(registration: Registration, *, by: User) -> Registration:
             _("Only registrations awaiting approval can be approved; this one is %(status)s.",
               status=registration.status.label.lower())
         )
+    _require_admitted(registration)
     if seats.fits(registration.user.organization_id):
         _set(registration, S.confirmed)
         seats.take(registration.user.organization_id)
@@ -212,6 +224,7 @@ def move(registration: Registration, status: RegistrationStatus, *, by: User) ->
         return registration
     org_id = registration.user.organization_id
     if status == S.confirmed:
+        _require_admitted(registration)
         if seats.free == 0:
             raise Conflict(_("The event is full: %(capacity)d of %(capacity)d seats are taken.",
                              capacity=event.capacity), code="event_full")
@@ -224,6 +237,7 @@ def move(registration: Registration, status: RegistrationStatus, *, by: User) ->
     else:
         was_confirmed = registration.status == S.confirmed
         _set(registration, status)
+        registration.clear_attendance()  # outcomes are for the confirmed only
         if was_confirmed:
             seats.release(org_id)
         if status == S.waitlisted:
@@ -317,34 +331,50 @@ def managed_event(registration: Registration, by: User) -> Event:
     return event
 
 
+def _require_admitted(registration: Registration) -> None:
+    """Rule 1 again before a seat is given: the audience may have changed since."""
+    if not registration.event.admits(registration.user):
+        raise Conflict(
+            _("%(name)s is no longer in this event's audience, so cannot have a seat.",
+              name=registration.user.name),
+            code="not_in_audience",
+        )
+
+
 def _set(registration: Registration, status: RegistrationStatus) -> None:
     registration.status = status
     registration.updated_at = utcnow()
 
 
 def _leave(seats: Seats, registration: Registration, status: RegistrationStatus) -> None:
+    """Leaving the lists takes the outcome with it: attendance follows the registration."""
     if registration.status == S.confirmed:
         seats.release(registration.user.organization_id)
     _set(registration, status)
+    registration.clear_attendance()
 
 
 def _promote(seats: Seats) -> list[Registration]:
     """Rule 5: confirm waitlisted registrations in queue order, skipping organizations at their
-    cap, until no seat is free."""
+    cap and people the audience no longer admits (rule 1, checked again now), until no seat
+    is free."""
     promoted: list[Registration] = []
     if seats.free == 0:
         return promoted
     db.session.flush()
+    event = seats.event
     waiting = db.session.execute(
-        select(Registration, User.organization_id)
+        select(Registration, User, Organization)
         .join(User, User.id == Registration.user_id)
-        .where(Registration.event_id == seats.event.id, Registration.status == S.waitlisted)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(Registration.event_id == event.id, Registration.status == S.waitlisted)
         .order_by(Registration.created_at, Registration.id)
     ).all()
-    for registration, org_id in waiting:
+    for registration, user, _org in waiting:
         if seats.free == 0:
             break
-        if seats.org_full(org_id):
+        org_id = user.organization_id
+        if seats.org_full(org_id) or not event.admits(user):
             continue
         _set(registration, S.confirmed)
         seats.take(org_id)

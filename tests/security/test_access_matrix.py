@@ -15,7 +15,8 @@ from liaison.accounts import apitokens
 from liaison.accounts.models import ApiToken, Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
 from liaison.calendar import feedtokens
-from liaison.events.models import Event, EventKind, EventStatus
+from liaison.events.models import Event, EventKind, EventStatus, Topic
+from liaison.events.topics import ensure_topic
 from liaison.registration.models import Registration, RegistrationStatus
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
@@ -124,6 +125,7 @@ def build_world():
             "victim": waiting.id,
             "org": customs.id,
             "feed": feedtokens.calendar_token(attendee),
+            "topic": ensure_topic(f"Matrix topic for {role}").slug,
         }
     cast["demoted"].role = Role.participant
     db.session.commit()
@@ -143,6 +145,7 @@ def fingerprint(targets: dict) -> tuple:
     victim = db.session.get(User, targets["victim"])
     token = db.session.get(ApiToken, targets["token"])
     org = db.session.get(Organization, targets["org"])
+    topic = db.session.get(Topic, targets["topic"])
     return (
         (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
         (draft.status, draft.title, draft.sequence),
@@ -151,6 +154,7 @@ def fingerprint(targets: dict) -> tuple:
         (victim.active, victim.role),
         (token.revoked_at,),
         (org.name, org.kind),
+        (topic.label_en, topic.label_zh, topic.status),
         db.session.scalar(select(func.count()).select_from(Event)),
     )
 

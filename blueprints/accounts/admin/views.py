@@ -67,6 +67,7 @@ def edit_organization(org_id: int):
     form = OrganizationForm(obj=org, parents=parents)
     if request.method == "GET":
         form.parent_id.data = org.parent_id or 0
+        form.show_domains(org)
     if form.validate_on_submit():
         try:
             organizations.update_org(org, **form.values())
@@ -76,7 +77,7 @@ def edit_organization(org_id: int):
         else:
             db.session.commit()
             flash(_("Organization “%(name)s” saved.", name=org.name), "success")
-            return redirect(url_for("admin.organizations"))
+            return redirect(url_for("admin.organization", org_id=org.id))
     return render_template(
         "accounts/admin/organization_form.html", form=form, org=org,
         members=organizations.member_count(org),
@@ -131,6 +132,9 @@ def set_active(user_id: int):
 
 
 def _back_to_users() -> str:
-    """Back to the list the admin came from, keeping the search and page."""
+    """Back to the list the admin came from, keeping the search and page (or to the person's
+    own page, when the form was on it: ?to=user)."""
+    if request.args.get("to") == "user" and request.view_args:
+        return url_for("admin.user", user_id=request.view_args["user_id"])
     return url_for("admin.users", q=request.args.get("q") or None, page=request.args.get("page"))
 
