@@ -64,6 +64,13 @@ class Config:
     # Log-in counts failed attempts only: per address and email, and per address.
     LOGIN_RATE_LIMIT = "10 per minute"
     LOGIN_ADDRESS_RATE_LIMIT = "100 per minute"
+    # Per account, whatever the addresses, counted in the database (liaison/accounts/throttle):
+    # LOGIN_ACCOUNT_LIMIT attempts per LOGIN_ACCOUNT_WINDOW seconds, then log-in pauses for
+    # LOGIN_LOCKOUT seconds, doubled for each pause in a row up to LOGIN_LOCKOUT_MAX.
+    LOGIN_ACCOUNT_LIMIT = _int("LOGIN_ACCOUNT_LIMIT", 10)
+    LOGIN_ACCOUNT_WINDOW = _int("LOGIN_ACCOUNT_WINDOW", 15 * 60)
+    LOGIN_LOCKOUT = _int("LOGIN_LOCKOUT", 5 * 60)
+    LOGIN_LOCKOUT_MAX = _int("LOGIN_LOCKOUT_MAX", 60 * 60)
     SIGNUP_RATE_LIMIT = "5 per minute"
     # Forms that send account mail (password reset, confirmation again): per address, and
     # per email typed in, so nobody's mailbox can be flooded.

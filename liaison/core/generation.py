@@ -56,6 +56,7 @@ UNTRACKED = {
     "attendance_log": "shown only to an event's organizers, never on a cached page",
     "certificate": "shown only to signed-in users and on /verify, which is never cached",
     "account_decision": "shown only to admins and focal points, never on a cached page",
+    "login_throttle": "log-in attempts per account; never shown on pages",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

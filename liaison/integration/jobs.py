@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from liaison.accounts import member_digest
+from liaison.accounts import member_digest, throttle
 from liaison.notifications import reminders
 
 DEFAULT_LEASE = timedelta(minutes=30)
@@ -55,4 +55,5 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
     JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
+    JobSpec("purge_login_throttles", throttle.purge, every=timedelta(days=1)),
 )
