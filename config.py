@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -155,6 +156,11 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_HASH_FAST = True  # argon2 at its minimum cost keeps the suite quick
+    # Never the instance folder's feed-cache: tests/conftest.py gives each test its own folder,
+    # and processes the tests start (gunicorn, the worker) share this one.
+    FEED_CACHE_DIR = os.environ.get("FEED_CACHE_DIR") or os.path.join(
+        tempfile.gettempdir(), "liaison-test-feed-cache"
+    )
     ACCOUNT_MAIL_MIN_SECONDS = 0.0  # tests/security/test_timing.py sets it to measure it
 
 
