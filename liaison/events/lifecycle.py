@@ -150,6 +150,7 @@ def _set_status(event: Event, status: EventStatus) -> dict[str, tuple]:
     event.status = status
     _touch(event, {"status"})
     db.session.flush()
+    signals.event_status_changed.send(event, old=old, new=status)
     return {"status": (old, status)}
 
 

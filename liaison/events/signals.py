@@ -12,6 +12,9 @@
   `liaison.notifications` tells the registrants, with updated invites.
 - `event_cancelled` (sender: the event), sent when a published event is cancelled.
   `liaison.notifications` tells every active registrant, with a CANCEL invite.
+- `event_status_changed` (sender: the event; `old=`, `new=` statuses), sent on every status
+  change (publish, unpublish, cancel — drafts included). `liaison.exchange` moves the training
+  request behind the event (scheduled, matched, open again).
 """
 from __future__ import annotations
 
@@ -21,3 +24,4 @@ seats_changing = namespace.signal("event-seats-changing")
 event_published = namespace.signal("event-published")
 event_changed = namespace.signal("event-changed")
 event_cancelled = namespace.signal("event-cancelled")
+event_status_changed = namespace.signal("event-status-changed")

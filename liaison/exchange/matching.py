@@ -1,0 +1,251 @@
+"""Matching requests with offers, in SQL: hard filters, then a score in [0, 1] led by topic
+overlap, then language, place and dates; each match says why (`reasons`).
+
+A pair matches when both are open and belong to different organizations, they share at least
+one topic (a suggestion about nothing the requester asked for is noise), and:
+- kinds fit both ways: the offering organization's kind is among the request's
+  `trainer_kinds` and the requesting organization's kind among the offer's `audience_kinds`
+  (an empty list means any kind);
+- they share a language;
+- the mode is compatible: both allow online, or both allow in person and the request's city
+  is among the offer's cities (by key: either language, any case — see `cities`);
+- the date ranges overlap, bounds inclusive (an offer's missing bound is open-ended).
+
+Score = 0.55 × topic coverage (shared topics / the request's topics)
+      + 0.20 × language (1 when the offer covers all the request's languages, else 0.5)
+      + 0.15 × place (1 in person in the request's city or for an online-only request,
+        0.5 when an "either" request would have to go online)
+      + 0.10 × dates (1 when the offer covers the whole request window, else 0.5).
+The weights make each criterion outrank all those after it.
+
+Everything is one statement (`pairs`), driven by the topic-slug indexes: a request's
+matches read only the offers that share one of its topics, never every offer."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import Float, Select, String, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from extensions import db
+from liaison.accounts.models import Organization
+from liaison.exchange import topics as vocabulary
+from liaison.exchange.cities import city_label
+from liaison.exchange.models import (
+    LANGUAGE_BITS,
+    Mode,
+    OfferCity,
+    OfferStatus,
+    OfferTopic,
+    RequestStatus,
+    RequestTopic,
+    TrainingOffer,
+    TrainingRequest,
+)
+
+WEIGHTS = {"topics": 0.55, "language": 0.20, "place": 0.15, "dates": 0.10}
+LIMIT_MAX = 50
+
+
+@dataclass
+class Match:
+    request: TrainingRequest
+    offer: TrainingOffer
+    score: float
+    reasons: list[dict] = field(default_factory=list)
+
+
+def _kind_in(csv_column, kind_column):
+    """`kind_column` is in a kinds_csv column, or the column is empty (any kind)."""
+    needle = literal(",") + cast(kind_column, String) + literal(",")
+    return or_(csv_column == "", csv_column.contains(needle))
+
+
+def _parts():
+    """The aliases one pair statement joins: (request, offer, their organizations, the topic
+    rows that meet on a slug). Requests and offers are the mapped classes themselves, so an
+    EXISTS built from these correlates with an outer query on them."""
+    r, o = TrainingRequest, TrainingOffer
+    ro = aliased(Organization, name="requesting_org")
+    oo = aliased(Organization, name="offering_org")
+    rt = aliased(RequestTopic, name="rt")
+    ot = aliased(OfferTopic, name="ot")
+    return r, o, ro, oo, rt, ot
+
+
+def _in_person(r, o):
+    """Both allow in person and the offer lists the request's city (same key)."""
+    city = aliased(OfferCity, name="oc")
+    return and_(
+        r.mode != Mode.online,
+        o.mode != Mode.online,
+        r.city_key.is_not(None),
+        exists().where(city.offer_id == o.id, city.key == r.city_key),
+    )
+
+
+def _conditions(r, o, ro, oo, rt, ot) -> list:
+    """Every hard filter, plus the joins: a shared topic is the row that carries a pair."""
+    online = and_(r.mode != Mode.in_person, o.mode != Mode.in_person)
+    return [
+        rt.request_id == r.id,
+        ot.slug == rt.slug,
+        o.id == ot.offer_id,
+        ro.id == r.organization_id,
+        oo.id == o.organization_id,
+        r.status == RequestStatus.open,
+        o.status == OfferStatus.open,
+        r.organization_id != o.organization_id,
+        _kind_in(r.trainer_kinds_csv, oo.kind),
+        _kind_in(o.audience_kinds_csv, ro.kind),
+        r.language_mask.bitwise_and(o.language_mask) != 0,
+        or_(online, _in_person(r, o)),
+        or_(o.available_until.is_(None), r.earliest <= o.available_until),
+        or_(o.available_from.is_(None), o.available_from <= r.latest),
+    ]
+
+
+def _score(r, o):
+    """The score of a grouped pair (count(*) = shared topics)."""
+    request_topics = (
+        select(func.count()).select_from(RequestTopic)
+        .where(RequestTopic.request_id == r.id).scalar_subquery()
+    )
+    topic = cast(func.count(), Float) / cast(request_topics, Float)
+    language = case(
+        (r.language_mask.bitwise_and(o.language_mask) == r.language_mask, 1.0), else_=0.5
+    )
+    place = case((_in_person(r, o), 1.0), (r.mode == Mode.online, 1.0), else_=0.5)
+    whole_window = and_(
+        or_(o.available_from.is_(None), o.available_from <= r.earliest),
+        or_(o.available_until.is_(None), o.available_until >= r.latest),
+    )
+    dates = case((whole_window, 1.0), else_=0.5)
+    return (
+        WEIGHTS["topics"] * topic + WEIGHTS["language"] * language
+        + WEIGHTS["place"] * place + WEIGHTS["dates"] * dates
+    )
+
+
+def pairs(*where) -> Select:
+    """SELECT (request_id, offer_id, score) of every matching pair that also meets `where`
+    (conditions on TrainingRequest and TrainingOffer), best first."""
+    r, o, ro, oo, rt, ot = _parts()
+    score = _score(r, o).label("score")
+    return (
+        select(r.id.label("request_id"), o.id.label("offer_id"), score)
+        .where(*_conditions(r, o, ro, oo, rt, ot), *where)
+        .group_by(r.id, o.id)
+        .order_by(score.desc(), r.id, o.id)
+    )
+
+
+def has_match_clause():
+    """EXISTS an offer matching the outer query's TrainingRequest row."""
+    r, o, ro, oo, rt, ot = _parts()
+    return exists().where(*_conditions(r, o, ro, oo, rt, ot))
+
+
+def _load_requests(ids) -> dict[int, TrainingRequest]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(TrainingRequest).where(TrainingRequest.id.in_(ids))
+        .options(joinedload(TrainingRequest.organization),
+                 selectinload(TrainingRequest.topic_rows))
+    )
+    return {row.id: row for row in rows}
+
+
+def _load_offers(ids) -> dict[int, TrainingOffer]:
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(TrainingOffer).where(TrainingOffer.id.in_(ids))
+        .options(joinedload(TrainingOffer.organization), selectinload(TrainingOffer.topic_rows),
+                 selectinload(TrainingOffer.city_rows))
+    )
+    return {row.id: row for row in rows}
+
+
+def run(stmt: Select, limit: int) -> list[Match]:
+    """Run a `pairs` statement and load both sides of each pair in a fixed number of queries."""
+    rows = db.session.execute(stmt.limit(max(1, min(limit, LIMIT_MAX)))).all()
+    requests = _load_requests({row.request_id for row in rows})
+    offers = _load_offers({row.offer_id for row in rows})
+    found = []
+    for row in rows:
+        request, offer = requests[row.request_id], offers[row.offer_id]
+        found.append(Match(request, offer, round(float(row.score), 3), reasons(request, offer)))
+    return found
+
+
+def matches_for_request(request: TrainingRequest, *, limit: int = 20) -> list[Match]:
+    """The offers that match a request, best first."""
+    return run(pairs(TrainingRequest.id == request.id), limit)
+
+
+def matches_for_offer(offer: TrainingOffer, *, limit: int = 20) -> list[Match]:
+    """The requests that match an offer, best first."""
+    return run(pairs(TrainingOffer.id == offer.id), limit)
+
+
+def match_of(request: TrainingRequest, offer: TrainingOffer) -> Match | None:
+    """The pair's match, or None when it does not pass the hard filters."""
+    found = run(
+        pairs(TrainingRequest.id == request.id, TrainingOffer.id == offer.id), 1
+    )
+    return found[0] if found else None
+
+
+def suggestions_for(org_ids: Select, *, limit: int = 6) -> list[Match]:
+    """The best pairs in which one side belongs to the organizations `org_ids` selects: what
+    their focal points should look at first."""
+    stmt = pairs(or_(TrainingRequest.organization_id.in_(org_ids),
+                     TrainingOffer.organization_id.in_(org_ids)))
+    return run(stmt, limit)
+
+
+def _language_names(codes: list[str]) -> str:
+    names = {"en": _("English"), "zh": _("Chinese")}
+    return _(" and ").join(names[c] for c in codes)
+
+
+def _day(value) -> str:
+    return format_date(value, "medium")
+
+
+def reasons(request: TrainingRequest, offer: TrainingOffer) -> list[dict]:
+    """Why a pair matches, in the reader's language: topics, language, place, dates."""
+    said = []
+    shared = [slug for slug in request.topics if slug in set(offer.topics)]
+    if shared:
+        names = vocabulary.labels(shared)
+        said.append({"code": "topics", "text": _(
+            "Shared topics: %(topics)s (%(n)d of %(total)d requested)",
+            topics=", ".join(names[s] for s in shared), n=len(shared),
+            total=len(request.topics))})
+    languages = [code for code in LANGUAGE_BITS if code in request.languages
+                 and code in offer.languages]
+    if languages:
+        said.append({"code": "language", "text": _(
+            "Both work in %(languages)s", languages=_language_names(languages))})
+    in_person = (request.mode.allows_in_person and offer.mode.allows_in_person
+                 and request.city_key in offer.city_keys)
+    if in_person:
+        said.append({"code": "place", "text": _(
+            "Can train in person in %(city)s",
+            city=city_label(request.city_key, request.city))})
+    elif request.mode.allows_online and offer.mode.allows_online:
+        said.append({"code": "place", "text": _("Can train online")})
+    start = max(request.earliest, offer.available_from or request.earliest)
+    end = min(request.latest, offer.available_until or request.latest)
+    if start <= request.earliest and end >= request.latest:
+        said.append({"code": "dates", "text": _("Available for the whole requested window")})
+    elif start <= end:
+        said.append({"code": "dates", "text": _(
+            "Available for part of the window: %(start)s to %(end)s",
+            start=_day(start), end=_day(end))})
+    return said

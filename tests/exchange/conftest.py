@@ -1,0 +1,81 @@
+"""Exchange fixtures: organizations with focal points, and requests and offers posted through
+the domain with sensible defaults that each test overrides."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from extensions import db
+from liaison.accounts.models import OrgKind, Role, User
+from liaison.core.types import utcnow
+from liaison.exchange import postings
+from liaison.exchange.inputs import OfferInput, RequestInput
+from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, reused here)
+
+
+def soon(days: int) -> date:
+    return utcnow().date() + timedelta(days=days)
+
+
+@pytest.fixture
+def make_focal(make_org, make_user):
+    """make_focal(org or kind, **user fields) -> a focal point of that organization."""
+
+    def make(org=None, **fields) -> User:
+        if org is None or isinstance(org, OrgKind):
+            org = make_org(kind=org or OrgKind.customs)
+        fields.setdefault("role", Role.organizer)
+        user = make_user(org=org, **fields)
+        if hasattr(User, "focal_point"):
+            user.focal_point = True
+            db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def post_request():
+    """post_request(focal, **fields) -> an open request of the focal point's organization."""
+
+    def make(by: User, **fields):
+        values = dict(
+            organization_id=by.organization_id, title="Product identification: batteries",
+            topics=["product-identification"], earliest=soon(30), latest=soon(90),
+            mode="either", city="Shenzhen", languages=["zh"],
+        )
+        values.update(fields)
+        request = postings.create_request(RequestInput(**values), by=by)
+        db.session.commit()
+        return request
+
+    return make
+
+
+@pytest.fixture
+def post_offer():
+    """post_offer(focal, **fields) -> an open offer of the focal point's organization."""
+
+    def make(by: User, **fields):
+        values = dict(
+            organization_id=by.organization_id, title="We train officers on our chargers",
+            topics=["product-identification"], mode="either", cities=["Shenzhen", "Hangzhou"],
+            languages=["zh", "en"],
+        )
+        values.update(fields)
+        offer = postings.create_offer(OfferInput(**values), by=by)
+        db.session.commit()
+        return offer
+
+    return make
+
+
+@pytest.fixture
+def customs_focal(make_focal, make_org):
+    return make_focal(make_org("Shenzhen Customs District", OrgKind.customs, name_zh="深圳海关"))
+
+
+@pytest.fixture
+def brand_focal(make_focal, make_org):
+    return make_focal(make_org("Jinhua Precision Electronics", OrgKind.rights_holder))
