@@ -25,9 +25,20 @@ def resolve(values: list[str]) -> tuple[list[str], list[str]]:
     return slugs, unknown
 
 
+def all_labels() -> dict[str, str]:
+    """slug -> label in the reader's language, for the whole vocabulary (one query)."""
+    return {}
+
+
+def fallback_label(slug: str) -> str:
+    """A slug the vocabulary does not (or no longer) knows, readable."""
+    return slug.replace("-", " ")
+
+
 def labels(slugs: list[str]) -> dict[str, str]:
     """slug -> label in the reader's language."""
-    return {slug: slug.replace("-", " ") for slug in slugs}
+    known = all_labels()
+    return {slug: known.get(slug) or fallback_label(slug) for slug in slugs}
 
 
 def choices() -> list[tuple[str, str]]:

@@ -64,6 +64,10 @@ VISIBLE = expect(200, anonymous=404, outsider=404)  # audience = customs
 DRAFT_VISIBLE = expect(404, organizer=200, admin=200)
 API_SIGNED_IN = expect(200, anonymous=401)
 API_MANAGE = expect(403, anonymous=401, outsider=404, organizer=200, admin=200)
+# Exchange pages for focal points (other_org for customs, organizer for the association) and
+# admins; only customs' focal points (and admins) manage the customs request.
+FOCAL_PAGE = expect(403, anonymous=LOGIN, other_org=200, organizer=200, admin=200)
+CUSTOMS_FOCAL_PAGE = expect(403, anonymous=LOGIN, other_org=200, admin=200)
 # A registration that is neither yours nor one of your events' is 404 to you.
 API_REGISTRATION = expect(404, anonymous=401, organizer=200, admin=200)
 
@@ -165,6 +169,51 @@ CASES: list[Case] = [
          {"status": "waitlisted"}),
     Case("POST", "/events/<int:event_id>/registrations/<int:registration_id>/check-in",
          "/events/{event}/registrations/{confirmed}/check-in", MANAGE_ACTION),
+        # The exchange board. `request` is a customs request, `offer` a brand offer, `proposal`
+    # the brand's waiting proposal of the pair. Focal points: other_org (customs), organizer
+    # (the association); admins act for every organization.
+    Case("GET", "/exchange", "/exchange", SIGNED_IN),
+    Case("GET", "/exchange/", "/exchange/", SIGNED_IN),
+    Case("GET", "/exchange/figures", "/exchange/figures",
+         expect(403, anonymous=LOGIN, organizer=200, admin=200)),
+    Case("GET", "/exchange/mine", "/exchange/mine", FOCAL_PAGE),
+    Case("GET", "/exchange/requests/new", "/exchange/requests/new", FOCAL_PAGE),
+    Case("POST", "/exchange/requests/new", "/exchange/requests/new", FOCAL_PAGE, {"title": ""}),
+    Case("GET", "/exchange/requests/<int:request_id>", "/exchange/requests/{request}", SIGNED_IN),
+    Case("GET", "/exchange/requests/<int:request_id>/edit", "/exchange/requests/{request}/edit",
+         CUSTOMS_FOCAL_PAGE),
+    Case("POST", "/exchange/requests/<int:request_id>/edit", "/exchange/requests/{request}/edit",
+         CUSTOMS_FOCAL_PAGE, {"title": ""}),
+    Case("POST", "/exchange/requests/<int:request_id>/<any(withdraw, reopen):action>",
+         "/exchange/requests/{request}/withdraw",
+         expect(403, anonymous=LOGIN, other_org=REDIRECT, admin=REDIRECT), name="withdraw"),
+    Case("GET", "/exchange/offers/new", "/exchange/offers/new", FOCAL_PAGE),
+    Case("POST", "/exchange/offers/new", "/exchange/offers/new", FOCAL_PAGE, {"title": ""}),
+    Case("GET", "/exchange/offers/<int:offer_id>", "/exchange/offers/{offer}", SIGNED_IN),
+    Case("GET", "/exchange/offers/<int:offer_id>/edit", "/exchange/offers/{offer}/edit",
+         expect(403, anonymous=LOGIN, admin=200)),
+    Case("POST", "/exchange/offers/<int:offer_id>/edit", "/exchange/offers/{offer}/edit",
+         expect(403, anonymous=LOGIN, admin=200), {"title": ""}),
+    Case("POST", "/exchange/offers/<int:offer_id>/<any(pause, resume, close):action>",
+         "/exchange/offers/{offer}/pause", expect(403, anonymous=LOGIN, admin=REDIRECT),
+         name="pause"),
+    Case("GET", "/exchange/proposals", "/exchange/proposals", FOCAL_PAGE),
+    # (The log-in's ?next= keeps the query string, which the matrix's path check does not.)
+    Case("GET", "/exchange/proposals/new",
+         "/exchange/proposals/new?request={request}&offer={offer}", CUSTOMS_FOCAL_PAGE,
+         login_next=False),
+    Case("POST", "/exchange/proposals/new",
+         "/exchange/proposals/new?request={request}&offer={offer}", CUSTOMS_FOCAL_PAGE,
+         {"message": ""}, login_next=False),
+    # A proposal is for the focal points of its two sides: anyone else may not learn of it.
+    Case("GET", "/exchange/proposals/<int:proposal_id>", "/exchange/proposals/{proposal}",
+         expect(404, anonymous=LOGIN, other_org=200, admin=200)),
+    Case("POST", "/exchange/proposals/<int:proposal_id>/messages",
+         "/exchange/proposals/{proposal}/messages",
+         expect(404, anonymous=LOGIN, other_org=REDIRECT, admin=REDIRECT), {"body": "Hi"}),
+    Case("POST", "/exchange/proposals/<int:proposal_id>/<any(accept, decline, withdraw):action>",
+         "/exchange/proposals/{proposal}/accept",
+         expect(404, anonymous=LOGIN, other_org=REDIRECT, admin=REDIRECT), name="accept"),
     # API (bearer tokens; no token = 401)
     Case("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", EVERYONE),
     Case("GET", "/api/v1/me", "/api/v1/me", API_SIGNED_IN),

@@ -95,6 +95,10 @@ def build_world():
         "admin": _user("admin@association.test", Role.admin, host),
     }
     _event(cast["other_org"], customs, EventStatus.published, "Their own event")
+    brand_focal = _user("focal@brand.test", Role.organizer, brand)
+    for focal in (cast["other_org"], cast["organizer"], brand_focal):
+        if hasattr(focal, "focal_point"):  # focal points of customs, the association, the brand
+            focal.focal_point = True
     db.session.flush()
     actors = {"anonymous": Actor(None, None)}
     for role, user in cast.items():
@@ -111,7 +115,9 @@ def build_world():
         db.session.add_all([confirmed, pending])
         db.session.flush()
         token, _raw = apitokens.issue_token(attendee, "theirs")
+        exchange = _exchange_targets(customs, brand, cast["other_org"], brand_focal, role)
         targets[role] = {
+            **exchange,
             "event": event.id,
             "draft": draft.id,
             "confirmed": confirmed.id,
@@ -123,6 +129,49 @@ def build_world():
         }
     db.session.commit()
     return actors, targets
+
+
+def _exchange_targets(customs, brand, customs_focal, brand_focal, role) -> dict:
+    """A customs request, a brand offer, and the brand's waiting proposal of the pair."""
+    from liaison.exchange.models import (
+        Mode,
+        OfferStatus,
+        Proposal,
+        ProposalMessage,
+        ProposalStatus,
+        RequestStatus,
+        Side,
+        TrainingOffer,
+        TrainingRequest,
+    )
+
+    today = datetime.now(UTC).date()
+    request = TrainingRequest(
+        organization=customs, created_by=customs_focal, title=f"Need for {role}",
+        earliest=today, latest=today + timedelta(days=60), mode=Mode.online, language_mask=3,
+        timezone="Asia/Shanghai", status=RequestStatus.open,
+        expires_on=today + timedelta(days=60))
+    offer = TrainingOffer(organization=brand, created_by=brand_focal, title=f"Offer for {role}",
+                          mode=Mode.online, language_mask=3, status=OfferStatus.open)
+    proposal = Proposal(request=request, offer=offer, side=Side.offer, proposed_by=brand_focal,
+                        status=ProposalStatus.proposed)
+    db.session.add_all([request, offer, proposal,
+                        ProposalMessage(proposal=proposal, author=brand_focal, body="Hello")])
+    db.session.flush()
+    return {"request": request.id, "offer": offer.id, "proposal": proposal.id}
+
+
+def _exchange_fingerprint(targets: dict) -> tuple:
+    from liaison.exchange.models import Proposal, ProposalMessage, TrainingOffer, TrainingRequest
+
+    request = db.session.get(TrainingRequest, targets["request"])
+    offer = db.session.get(TrainingOffer, targets["offer"])
+    proposal = db.session.get(Proposal, targets["proposal"])
+    return (
+        (request.status, request.title), (offer.status, offer.title), (proposal.status,),
+        *(db.session.scalar(select(func.count()).select_from(model))
+          for model in (TrainingRequest, TrainingOffer, Proposal, ProposalMessage)),
+    )
 
 
 DENIALS = {LOGIN, 401, 403, 404}
@@ -147,6 +196,7 @@ def fingerprint(targets: dict) -> tuple:
         (token.revoked_at,),
         (org.name, org.kind),
         db.session.scalar(select(func.count()).select_from(Event)),
+        _exchange_fingerprint(targets),
     )
 
 
