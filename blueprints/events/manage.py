@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from blueprints.events.forms import EventForm, NewEventForm
 from blueprints.events.views import bp
@@ -19,7 +19,8 @@ def _choices() -> dict:
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     organizers = db.session.scalars(
         select(User)
-        .where(User.role.in_((Role.organizer, Role.admin)), User.active.is_(True))
+        .where(or_(User.role.in_((Role.organizer, Role.admin)), User.focal_point.is_(True)),
+               User.active.is_(True))
         .where(User.id != current_user.id)
         .order_by(User.display_name)
     ).all()

@@ -218,9 +218,12 @@ def validate(data: EventInput) -> dict:
     ids = sorted(set(data.co_organizer_ids or ()))
     if ids:
         found = db.session.scalars(select(User).where(User.id.in_(ids))).all()
-        if len(found) != len(ids) or not all(u.can_organize and u.active for u in found):
+        # Focal points co-organize the trainings their exchange proposals became (SPEC).
+        if len(found) != len(ids) or not all(
+            (u.can_organize or u.acts_as_focal_point) and u.active for u in found
+        ):
             errors["co_organizer_ids"] = _(
-                "Co-organizers must be active organizers or administrators."
+                "Co-organizers must be active organizers, administrators or focal points."
             )
     values["co_organizer_ids"] = ids
 

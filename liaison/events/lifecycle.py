@@ -138,6 +138,9 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
     _require_manage(event, by)
     _require_open(event)
     values = validate(data)
+    if by.id != event.created_by_id and any(u.id == by.id for u in event.organizers):
+        # The form lists co-organizers other than the editor: saving never removes oneself.
+        values["co_organizer_ids"] = sorted({*values["co_organizer_ids"], by.id})
     before = _current(event)
     changes = {k: (before[k], v) for k, v in values.items() if before[k] != v}
     seat_changes = {k: changes[k][1] for k in ("capacity", "org_cap") if k in changes}

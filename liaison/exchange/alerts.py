@@ -13,15 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 
 from extensions import db
-from liaison.accounts.models import User
+from liaison.accounts.models import Membership, User
 from liaison.exchange import access, matching, notices
-from liaison.exchange.models import (
-    ExchangeDigest,
-    OfferStatus,
-    RequestStatus,
-    TrainingOffer,
-    TrainingRequest,
-)
+from liaison.exchange.models import ExchangeDigest, TrainingOffer, TrainingRequest
 
 # "Matches well": at least half the topics with all else right, or every topic.
 GOOD_SCORE = 0.7
@@ -45,17 +39,12 @@ def _new_pairs(user: User, since: datetime, now: datetime) -> list[matching.Matc
 
 
 def _recipients() -> list[User]:
-    """The focal points of organizations with something open on the board."""
-    busy = (
-        select(TrainingRequest.organization_id).where(TrainingRequest.status == RequestStatus.open)
-        .union(select(TrainingOffer.organization_id)
-               .where(TrainingOffer.status == OfferStatus.open))
-    )
-    people = db.session.scalars(
-        select(User).where(User.organization_id.in_(busy), User.active.is_(True))
+    """Every acting focal point (each then hears only of their own organizations' pairs)."""
+    return list(db.session.scalars(
+        select(User).where(User.focal_point.is_(True), User.active.is_(True),
+                           User.membership == Membership.verified)
         .order_by(User.id)
-    ).all()
-    return [u for u in people if access.acts_as_focal_point(u)]
+    ))
 
 
 def send_match_alerts(now: datetime) -> int:

@@ -10,6 +10,7 @@ from liaison.core.types import utcnow
 from liaison.events import signals as event_signals
 from liaison.events.models import Event, EventStatus
 from liaison.exchange.models import Proposal, RequestStatus, TrainingRequest
+from liaison.records import signals as records_signals
 
 # new event status -> (request statuses it moves from, the request status it moves to)
 FOLLOWS = {
@@ -47,6 +48,7 @@ def follow_training(event: Event, *, old: EventStatus, new: EventStatus) -> None
     db.session.flush()
 
 
+@records_signals.attendance_closed.connect
 def mark_delivered(event: Event, **_kwargs) -> None:
     """The training's attendance is closed: its request was delivered."""
     request = _request_of(event)

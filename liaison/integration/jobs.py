@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from liaison.exchange import alerts, postings
 from liaison.notifications import reminders
 
 DEFAULT_LEASE = timedelta(minutes=30)
@@ -53,4 +54,6 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
+    JobSpec("expire_training_requests", postings.expire_requests, every=timedelta(hours=1)),
+    JobSpec("exchange_match_alerts", alerts.send_match_alerts, every=timedelta(hours=1)),
 )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from extensions import db
-from liaison.accounts.models import OrgKind, Role, User
+from liaison.accounts.models import OrgKind, User
 from liaison.core.types import utcnow
 from liaison.exchange import postings
 from liaison.exchange.inputs import OfferInput, RequestInput
@@ -25,12 +25,8 @@ def make_focal(make_org, make_user):
     def make(org=None, **fields) -> User:
         if org is None or isinstance(org, OrgKind):
             org = make_org(kind=org or OrgKind.customs)
-        fields.setdefault("role", Role.organizer)
-        user = make_user(org=org, **fields)
-        if hasattr(User, "focal_point"):
-            user.focal_point = True
-            db.session.commit()
-        return user
+        # A participant: acting for an organization needs no organizer role.
+        return make_user(org=org, focal_point=True, **fields)
 
     return make
 

@@ -196,3 +196,33 @@ def test_figures_for_the_association(client, login, board, make_user, make_org, 
     login(staff)
     body = text(client.get("/exchange/figures"))
     assert "<svg" in body and "median days" in body
+
+
+def test_both_focal_points_find_edit_and_keep_the_draft_training(
+    client, login, board, customs_focal, brand_focal
+):
+    """Focal points need no organizer role: the one who did not accept finds the draft under
+    "My events", confirms its date through the event form, and stays one of its organizers."""
+    from tests.events.test_pages import form_data
+
+    request, offer = board
+    login(brand_focal)
+    client.post(f"/exchange/proposals/new?request={request.id}&offer={offer.id}",
+                data={"message": "Hello", "timezone": "Asia/Shanghai"})
+    proposal = db.session.scalar(db.select(Proposal))
+    login(customs_focal)
+    client.post(f"/exchange/proposals/{proposal.id}/accept")
+    event = db.session.scalar(db.select(Event))
+
+    login(brand_focal)
+    assert event.title in text(client.get("/events/mine?tab=drafts"))
+    assert client.get(f"/events/{event.id}/edit").status_code == 200
+    day = soon(40).isoformat()
+    response = client.post(f"/events/{event.id}/edit", data=form_data(
+        offer.organization_id, title=event.title, start_date=day, end_date=day,
+        audience=["customs"], topics="product-identification",
+        co_organizers=[str(customs_focal.id)]))
+    assert response.status_code == 302, text(response)
+    db.session.expire_all()
+    assert {u.id for u in event.organizers} == {customs_focal.id, brand_focal.id}
+    assert "Date to confirm" not in text(client.get(f"/events/{event.id}"))

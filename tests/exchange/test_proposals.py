@@ -192,17 +192,18 @@ def test_cancelling_the_draft_reopens_the_request(world):
     assert world.request.status == RequestStatus.open
 
 
-def test_delivered_when_attendance_closes(world):
-    from liaison.exchange.receivers import mark_delivered
+def test_delivered_when_its_attendance_closes(world):
+    from liaison.records.attendance import close_attendance
 
     proposal = proposals.propose(world.request, world.offer, by=world.brand, message="Hi")
     event = proposals.accept(proposal, by=world.customs)
-    mark_delivered(event)  # a draft's attendance closing changes nothing
-    assert world.request.status == RequestStatus.matched
     lifecycle.publish_event(event, by=world.brand)
-    mark_delivered(event)
+    db.session.commit()
+    assert world.request.status == RequestStatus.scheduled
+    close_attendance(event, by=world.customs, now=event.end_at + timedelta(hours=1))
     db.session.commit()
     assert world.request.status == RequestStatus.delivered
+    assert world.request.delivered_at is not None
 
 
 def test_the_thread_is_for_both_sides_while_it_is_alive(world, make_focal):
