@@ -14,6 +14,7 @@ from extensions import db
 from liaison.events import classification, lifecycle
 from liaison.events.models import Event, EventStatus
 from liaison.events.queries import filter_events, visible_events, with_details
+from liaison.exchange import queries as exchange_queries
 from liaison.registration import registrations
 from liaison.registration.models import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -60,6 +61,7 @@ def events_json(rows: list[Event], user) -> list[dict]:
             )
         ).tuples().all()
     ) if ids else {}
+    origins = exchange_queries.origins(ids)
     items = []
     for event in rows:
         manages = lifecycle.can_manage(event, user)
@@ -70,6 +72,7 @@ def events_json(rows: list[Event], user) -> list[dict]:
             show_content=classification.shows_content(
                 event, manages=manages, registrant=event.id in mine
             ),
+            origin=origins.get(event.id),
         ))
     return items
 

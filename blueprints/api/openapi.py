@@ -8,7 +8,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from blueprints.api import records_schemas, schemas
+from blueprints.api import exchange_schemas, records_schemas, schemas
 
 REF = "#/components/schemas/{model}"
 
@@ -94,15 +94,17 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 OPERATIONS += records_schemas.operations()
+OPERATIONS += exchange_schemas.operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    schemas.OrganizationPage, schemas.EventPage, schemas.EventOut,
                    schemas.RegistrationOut, schemas.RegistrationPage,
-                   *records_schemas.RESPONSE_MODELS)
-BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS)
+                   *records_schemas.RESPONSE_MODELS, *exchange_schemas.RESPONSE_MODELS)
+BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS,
+               *exchange_schemas.BODY_MODELS)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
-                *records_schemas.QUERY_MODELS)
+                *records_schemas.QUERY_MODELS, *exchange_schemas.QUERY_MODELS)
 
 
 def _ref(model: type[BaseModel]) -> dict:
@@ -121,8 +123,9 @@ def _components() -> dict:
     )
     components = top["$defs"]
     # PATCH: a field left out is unchanged; null is allowed only where the schema says so.
-    for prop in components["EventPatch"]["properties"].values():
-        prop.pop("default", None)
+    for patch in ("EventPatch", *exchange_schemas.PATCH_MODELS):
+        for prop in components[patch]["properties"].values():
+            prop.pop("default", None)
     return components
 
 

@@ -241,6 +241,8 @@ class EventOut(BaseModel):
         description="The description is empty for callers the classification keeps it from."
     )
     credit_hours: float | None = Field(description="Set hours; null means the duration.")
+    request_id: int | None = Field(description="The exchange request it was made from.")
+    offer_id: int | None = Field(description="The exchange offer it was made from.")
 
 
 class RegistrationOut(BaseModel):

@@ -14,7 +14,8 @@ def iso(value: datetime | None, zone=UTC) -> str | None:
 
 
 def event_json(
-    event: Event, counts=None, *, show_online_url: bool = False, show_content: bool = True
+    event: Event, counts=None, *, show_online_url: bool = False, show_content: bool = True,
+    origin: tuple[int, int] | None = None,
 ) -> dict:
     """One event; `counts` is its SeatCounts (None = no seats taken); the meeting link only
     when the caller organizes or holds a confirmed place (`show_online_url`); the description
@@ -44,6 +45,8 @@ def event_json(
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
         "classification": str(event.classification),
+        "request_id": origin[0] if origin else None,  # (request id, offer id) on the exchange
+        "offer_id": origin[1] if origin else None,
     }
 
 

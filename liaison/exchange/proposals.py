@@ -125,12 +125,16 @@ def propose(request: TrainingRequest, offer: TrainingOffer, *, by, message: str,
     proposal = Proposal(request=request, offer=offer, side=side, proposed_by=by,
                         start_at=start_at, end_at=end_at, timezone=zone,
                         status=ProposalStatus.proposed, created_at=now)
-    db.session.add(proposal)
+    # The partial unique index keeps one waiting proposal a pair, also against a concurrent
+    # request: the insert runs in a savepoint, so a refusal leaves the transaction usable.
+    savepoint = db.session.begin_nested()
     try:
-        with db.session.begin_nested():  # the partial unique index: one waiting proposal a pair
-            db.session.flush()
+        db.session.add(proposal)
+        db.session.flush()
     except IntegrityError:
+        savepoint.rollback()
         raise Conflict(_("This pair already has a proposal waiting for an answer.")) from None
+    savepoint.commit()
     _message(proposal, by, body, now)
     db.session.flush()
     notices.proposal_news(proposal, "proposed", by=by)

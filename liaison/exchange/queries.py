@@ -15,6 +15,7 @@ from liaison.exchange.models import (
     OfferCity,
     OfferStatus,
     OfferTopic,
+    Proposal,
     RequestStatus,
     RequestTopic,
     TrainingOffer,
@@ -76,44 +77,42 @@ def filter_offers(stmt: Select, *, direction=None, topic=None, city=None,
     return stmt
 
 
-def open_requests() -> Select:
-    """Open requests, newest first, with what a card shows."""
+def all_requests() -> Select:
+    """Requests of any status, newest first, with what a card shows."""
     return (
-        select(TrainingRequest).where(TrainingRequest.status == RequestStatus.open)
+        select(TrainingRequest)
         .options(joinedload(TrainingRequest.organization),
                  selectinload(TrainingRequest.topic_rows))
         .order_by(TrainingRequest.created_at.desc(), TrainingRequest.id.desc())
+    )
+
+
+def open_requests() -> Select:
+    return all_requests().where(TrainingRequest.status == RequestStatus.open)
+
+
+def all_offers() -> Select:
+    """Offers of any status, newest first, with what a card shows."""
+    return (
+        select(TrainingOffer)
+        .options(joinedload(TrainingOffer.organization), selectinload(TrainingOffer.topic_rows),
+                 selectinload(TrainingOffer.city_rows))
+        .order_by(TrainingOffer.created_at.desc(), TrainingOffer.id.desc())
     )
 
 
 def open_offers() -> Select:
-    """Open offers, newest first, with what a card shows."""
-    return (
-        select(TrainingOffer).where(TrainingOffer.status == OfferStatus.open)
-        .options(joinedload(TrainingOffer.organization), selectinload(TrainingOffer.topic_rows),
-                 selectinload(TrainingOffer.city_rows))
-        .order_by(TrainingOffer.created_at.desc(), TrainingOffer.id.desc())
-    )
+    return all_offers().where(TrainingOffer.status == OfferStatus.open)
 
 
 def requests_of(org_ids: Select) -> Select:
     """Every request of these organizations (any status), newest first."""
-    return (
-        select(TrainingRequest).where(TrainingRequest.organization_id.in_(org_ids))
-        .options(joinedload(TrainingRequest.organization),
-                 selectinload(TrainingRequest.topic_rows))
-        .order_by(TrainingRequest.created_at.desc(), TrainingRequest.id.desc())
-    )
+    return all_requests().where(TrainingRequest.organization_id.in_(org_ids))
 
 
 def offers_of(org_ids: Select) -> Select:
     """Every offer of these organizations (any status), newest first."""
-    return (
-        select(TrainingOffer).where(TrainingOffer.organization_id.in_(org_ids))
-        .options(joinedload(TrainingOffer.organization), selectinload(TrainingOffer.topic_rows),
-                 selectinload(TrainingOffer.city_rows))
-        .order_by(TrainingOffer.created_at.desc(), TrainingOffer.id.desc())
-    )
+    return all_offers().where(TrainingOffer.organization_id.in_(org_ids))
 
 
 def direction_choices() -> list[tuple[str, str]]:
@@ -166,3 +165,14 @@ def places_in_use() -> list[tuple[str, str]]:
     for key, name in db.session.execute(stmt):
         labels.setdefault(key, city_label(key, name))
     return sorted(labels.items(), key=lambda item: item[1].casefold())
+
+
+def origins(event_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """event id -> (request id, offer id) of the accepted proposal it was made from."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        select(Proposal.event_id, Proposal.request_id, Proposal.offer_id)
+        .where(Proposal.event_id.in_(event_ids))
+    )
+    return {event_id: (request_id, offer_id) for event_id, request_id, offer_id in rows}

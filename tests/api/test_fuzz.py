@@ -34,7 +34,31 @@ def fuzz_token(app, make_org, make_user, make_event, token_for):
     for event in (published, approval):
         registrations.register(event, participant)
         db.session.commit()
+    _exchange_rows(organizer, make_org, make_user)
     return token_for(organizer)
+
+
+def _exchange_rows(organizer, make_org, make_user):
+    """The organizer is customs' focal point, with a request, a brand's offer and a waiting
+    proposal of the pair, so the exchange endpoints meet real rows as well as missing ones."""
+    from datetime import UTC, datetime, timedelta
+
+    from liaison.exchange import postings, proposals
+    from liaison.exchange.inputs import OfferInput, RequestInput
+
+    organizer.focal_point = True
+    brand_focal = make_user("brand.focal@example.test", Role.participant,
+                            make_org("Brand focal", OrgKind.rights_holder), focal_point=True)
+    today = datetime.now(UTC).date()
+    request = postings.create_request(RequestInput(
+        organization_id=organizer.organization_id, title="Need", topics=["recordation"],
+        earliest=today, latest=today + timedelta(days=60), mode="online", languages=["en"]),
+        by=organizer)
+    offer = postings.create_offer(OfferInput(
+        organization_id=brand_focal.organization_id, title="Offer", topics=["recordation"],
+        mode="online", languages=["en"]), by=brand_focal)
+    proposals.propose(request, offer, by=brand_focal, message="Hello")
+    db.session.commit()
 
 
 def _served_schema():

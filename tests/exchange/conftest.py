@@ -11,6 +11,7 @@ from liaison.accounts.models import OrgKind, User
 from liaison.core.types import utcnow
 from liaison.exchange import postings
 from liaison.exchange.inputs import OfferInput, RequestInput
+from tests.api.conftest import api_as, token_for  # noqa: F401  (API clients, reused here)
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, reused here)
 
 

@@ -67,6 +67,9 @@ API_MANAGE = expect(403, anonymous=401, outsider=404, organizer=200, admin=200)
 # Exchange pages for focal points (other_org for customs, organizer for the association) and
 # admins; only customs' focal points (and admins) manage the customs request.
 FOCAL_PAGE = expect(403, anonymous=LOGIN, other_org=200, organizer=200, admin=200)
+API_FOCAL_EMPTY_BODY = expect(403, anonymous=401, other_org=422, organizer=422, admin=422)
+# A proposal is 404 to all but the focal points of its two sides (and admins).
+API_PROPOSAL = expect(404, anonymous=401, other_org=200, admin=200)
 CUSTOMS_FOCAL_PAGE = expect(403, anonymous=LOGIN, other_org=200, admin=200)
 # A registration that is neither yours nor one of your events' is 404 to you.
 API_REGISTRATION = expect(404, anonymous=401, organizer=200, admin=200)
@@ -245,6 +248,44 @@ CASES: list[Case] = [
          "/api/v1/registrations/{confirmed}/check-in", API_REGISTRATION),
     Case("POST", "/api/v1/registrations/<int:registration_id>/cancel",
          "/api/v1/registrations/{confirmed}/cancel", API_REGISTRATION, name="(someone else's)"),
+    # API of the exchange board (targets and focal points as for its pages above).
+    Case("GET", "/api/v1/requests", "/api/v1/requests", API_SIGNED_IN),
+    Case("POST", "/api/v1/requests", "/api/v1/requests", API_FOCAL_EMPTY_BODY, {},
+         name="(empty body)"),
+    Case("GET", "/api/v1/requests/<int:request_id>", "/api/v1/requests/{request}",
+         API_SIGNED_IN),
+    Case("PATCH", "/api/v1/requests/<int:request_id>", "/api/v1/requests/{request}",
+         expect(403, anonymous=401, other_org=200, admin=200), {"title": "Renamed by the matrix"}),
+    Case("GET", "/api/v1/requests/<int:request_id>/matches",
+         "/api/v1/requests/{request}/matches", API_SIGNED_IN),
+    Case("GET", "/api/v1/offers", "/api/v1/offers", API_SIGNED_IN),
+    Case("POST", "/api/v1/offers", "/api/v1/offers", API_FOCAL_EMPTY_BODY, {},
+         name="(empty body)"),
+    Case("GET", "/api/v1/offers/<int:offer_id>", "/api/v1/offers/{offer}", API_SIGNED_IN),
+    Case("PATCH", "/api/v1/offers/<int:offer_id>", "/api/v1/offers/{offer}",
+         expect(403, anonymous=401, admin=200), {"title": "Renamed by the matrix"}),
+    Case("GET", "/api/v1/offers/<int:offer_id>/matches", "/api/v1/offers/{offer}/matches",
+         API_SIGNED_IN),
+    Case("GET", "/api/v1/proposals", "/api/v1/proposals", API_SIGNED_IN),  # only their own
+    Case("POST", "/api/v1/proposals", "/api/v1/proposals", expect(422, anonymous=401), {},
+         name="(empty body)"),
+    Case("GET", "/api/v1/proposals/<int:proposal_id>", "/api/v1/proposals/{proposal}",
+         API_PROPOSAL),
+    Case("POST", "/api/v1/proposals/<int:proposal_id>/accept",
+         "/api/v1/proposals/{proposal}/accept", API_PROPOSAL),
+    Case("POST", "/api/v1/proposals/<int:proposal_id>/decline",
+         "/api/v1/proposals/{proposal}/decline", API_PROPOSAL),
+    # The brand proposed: customs' focal point reads it but may not withdraw it.
+    Case("POST", "/api/v1/proposals/<int:proposal_id>/withdraw",
+         "/api/v1/proposals/{proposal}/withdraw",
+         expect(404, anonymous=401, other_org=403, admin=200)),
+    Case("GET", "/api/v1/proposals/<int:proposal_id>/messages",
+         "/api/v1/proposals/{proposal}/messages", API_PROPOSAL),
+    Case("POST", "/api/v1/proposals/<int:proposal_id>/messages",
+         "/api/v1/proposals/{proposal}/messages",
+         expect(404, anonymous=401, other_org=201, admin=201), {"body": "Hi"}),
+    Case("GET", "/api/v1/exchange/figures", "/api/v1/exchange/figures",
+         expect(403, anonymous=401, organizer=200, admin=200)),
 ]
 
 # Cells where the app answers differently from the matrix and the fix belongs to the module's

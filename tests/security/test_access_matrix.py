@@ -136,10 +136,12 @@ def _exchange_targets(customs, brand, customs_focal, brand_focal, role) -> dict:
     from liaison.exchange.models import (
         Mode,
         OfferStatus,
+        OfferTopic,
         Proposal,
         ProposalMessage,
         ProposalStatus,
         RequestStatus,
+        RequestTopic,
         Side,
         TrainingOffer,
         TrainingRequest,
@@ -153,6 +155,8 @@ def _exchange_targets(customs, brand, customs_focal, brand_focal, role) -> dict:
         expires_on=today + timedelta(days=60))
     offer = TrainingOffer(organization=brand, created_by=brand_focal, title=f"Offer for {role}",
                           mode=Mode.online, language_mask=3, status=OfferStatus.open)
+    request.topic_rows = [RequestTopic(slug="recordation")]
+    offer.topic_rows = [OfferTopic(slug="recordation")]
     proposal = Proposal(request=request, offer=offer, side=Side.offer, proposed_by=brand_focal,
                         status=ProposalStatus.proposed)
     db.session.add_all([request, offer, proposal,
