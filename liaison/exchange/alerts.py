@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from extensions import db
 from liaison.accounts.models import Membership, User
@@ -27,15 +27,16 @@ PAIRS_MAX = 20
 def _new_pairs(user: User, since: datetime, now: datetime) -> list[matching.Match]:
     """Good pairs of the user's organizations' open postings with the other side's new ones."""
     mine = access.acted_for_ids(user)
-    stmt = matching.pairs(
-        or_(
-            and_(TrainingRequest.organization_id.in_(mine), TrainingOffer.created_at > since,
-                 TrainingOffer.created_at <= now),
-            and_(TrainingOffer.organization_id.in_(mine), TrainingRequest.created_at > since,
-                 TrainingRequest.created_at <= now),
-        )
-    )
-    return [m for m in matching.run(stmt, PAIRS_MAX) if m.score >= GOOD_SCORE]
+    my_requests = select(TrainingRequest.id).where(TrainingRequest.organization_id.in_(mine))
+    my_offers = select(TrainingOffer.id).where(TrainingOffer.organization_id.in_(mine))
+    new_offers = select(TrainingOffer.id).where(TrainingOffer.created_at > since,
+                                                TrainingOffer.created_at <= now)
+    new_requests = select(TrainingRequest.id).where(TrainingRequest.created_at > since,
+                                                    TrainingRequest.created_at <= now)
+    found = matching.best_of(matching.pairs(requests=my_requests, offers=new_offers),
+                             matching.pairs(requests=new_requests, offers=my_offers),
+                             limit=PAIRS_MAX)
+    return [m for m in found if m.score >= GOOD_SCORE]
 
 
 def _recipients() -> list[User]:

@@ -23,10 +23,25 @@ matches read only the offers that share one of its topics, never every offer."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import Float, Select, String, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from extensions import db
@@ -63,18 +78,6 @@ def _kind_in(csv_column, kind_column):
     return or_(csv_column == "", csv_column.contains(needle))
 
 
-def _parts():
-    """The aliases one pair statement joins: (request, offer, their organizations, the topic
-    rows that meet on a slug). Requests and offers are the mapped classes themselves, so an
-    EXISTS built from these correlates with an outer query on them."""
-    r, o = TrainingRequest, TrainingOffer
-    ro = aliased(Organization, name="requesting_org")
-    oo = aliased(Organization, name="offering_org")
-    rt = aliased(RequestTopic, name="rt")
-    ot = aliased(OfferTopic, name="ot")
-    return r, o, ro, oo, rt, ot
-
-
 def _in_person(r, o):
     """Both allow in person and the offer lists the request's city (same key)."""
     city = aliased(OfferCity, name="oc")
@@ -86,13 +89,10 @@ def _in_person(r, o):
     )
 
 
-def _conditions(r, o, ro, oo, rt, ot) -> list:
-    """Every hard filter, plus the joins: a shared topic is the row that carries a pair."""
+def _filters(r, o, ro, oo) -> list:
+    """Every hard filter but the shared topic (`ro`, `oo`: the two organizations)."""
     online = and_(r.mode != Mode.in_person, o.mode != Mode.in_person)
     return [
-        rt.request_id == r.id,
-        ot.slug == rt.slug,
-        o.id == ot.offer_id,
         ro.id == r.organization_id,
         oo.id == o.organization_id,
         r.status == RequestStatus.open,
@@ -107,13 +107,17 @@ def _conditions(r, o, ro, oo, rt, ot) -> list:
     ]
 
 
-def _score(r, o):
-    """The score of a grouped pair (count(*) = shared topics)."""
+def _orgs():
+    return aliased(Organization, name="requesting_org"), aliased(Organization, name="offering_org")
+
+
+def _score(r, o, shared):
+    """The score of a pair that shares `shared` topics."""
     request_topics = (
         select(func.count()).select_from(RequestTopic)
         .where(RequestTopic.request_id == r.id).scalar_subquery()
     )
-    topic = cast(func.count(), Float) / cast(request_topics, Float)
+    topic = cast(shared, Float) / cast(request_topics, Float)
     language = case(
         (r.language_mask.bitwise_and(o.language_mask) == r.language_mask, 1.0), else_=0.5
     )
@@ -129,26 +133,52 @@ def _score(r, o):
     )
 
 
-def pairs(*where) -> Select:
-    """SELECT (request_id, offer_id, score) of every matching pair that also meets `where`
-    (conditions on TrainingRequest and TrainingOffer), best first."""
-    r, o, ro, oo, rt, ot = _parts()
-    score = _score(r, o).label("score")
+def _shared(requests, offers):
+    """(request_id, offer_id, shared topics) of the pairs that share a topic, starting from the
+    topic rows of `requests` (or of `offers`): ids, or a SELECT of ids. A derived table with
+    GROUP BY, so both databases compute it first, through the slug indexes, and only then
+    look up the few offers (or requests) it names by primary key."""
+    rt = aliased(RequestTopic, name="rt")
+    ot = aliased(OfferTopic, name="ot")
+    stmt = select(rt.request_id, ot.offer_id, func.count().label("shared")).where(
+        ot.slug == rt.slug)
+    if requests is not None:
+        stmt = stmt.where(rt.request_id.in_(requests))
+    if offers is not None:
+        stmt = stmt.where(ot.offer_id.in_(offers))
+    return stmt.group_by(rt.request_id, ot.offer_id).subquery("shared")
+
+
+def pairs(*, requests=None, offers=None) -> Select:
+    """SELECT (request_id, offer_id, score) of the matching pairs among `requests` and
+    `offers` (ids or SELECTs of ids; None: all — name at least one side), best first."""
+    if requests is None and offers is None:
+        raise ValueError("pairs() needs the requests or the offers to start from")
+    shared = _shared(requests, offers)
+    r, o = TrainingRequest, TrainingOffer
+    ro, oo = _orgs()
+    score = _score(r, o, shared.c.shared).label("score")
     return (
-        select(r.id.label("request_id"), o.id.label("offer_id"), score)
-        .where(*_conditions(r, o, ro, oo, rt, ot), *where)
-        .group_by(r.id, o.id)
-        .order_by(score.desc(), r.id, o.id)
+        select(shared.c.request_id, shared.c.offer_id, score)
+        .where(r.id == shared.c.request_id, o.id == shared.c.offer_id, *_filters(r, o, ro, oo))
+        .order_by(score.desc(), shared.c.request_id, shared.c.offer_id)
     )
 
 
 def has_match_clause():
-    """EXISTS an offer matching the outer query's TrainingRequest row."""
-    r, o, ro, oo, rt, ot = _parts()
-    return exists().where(*_conditions(r, o, ro, oo, rt, ot))
+    """EXISTS an offer matching the outer query's TrainingRequest row (correlated: the outer
+    request's topic rows, then the offers with those slugs, by index)."""
+    r, o = TrainingRequest, TrainingOffer
+    ro, oo = _orgs()
+    rt = aliased(RequestTopic, name="rt")
+    ot = aliased(OfferTopic, name="ot")
+    return exists().where(rt.request_id == r.id, ot.slug == rt.slug, o.id == ot.offer_id,
+                          *_filters(r, o, ro, oo))
 
 
-def _load_requests(ids) -> dict[int, TrainingRequest]:
+def _load_requests(ids, known=None) -> dict[int, TrainingRequest]:
+    if isinstance(known, TrainingRequest) and ids == {known.id}:
+        return {known.id: known}
     if not ids:
         return {}
     rows = db.session.scalars(
@@ -159,7 +189,9 @@ def _load_requests(ids) -> dict[int, TrainingRequest]:
     return {row.id: row for row in rows}
 
 
-def _load_offers(ids) -> dict[int, TrainingOffer]:
+def _load_offers(ids, known=None) -> dict[int, TrainingOffer]:
+    if isinstance(known, TrainingOffer) and ids == {known.id}:
+        return {known.id: known}
     if not ids:
         return {}
     rows = db.session.scalars(
@@ -170,11 +202,26 @@ def _load_offers(ids) -> dict[int, TrainingOffer]:
     return {row.id: row for row in rows}
 
 
-def run(stmt: Select, limit: int) -> list[Match]:
-    """Run a `pairs` statement and load both sides of each pair in a fixed number of queries."""
-    rows = db.session.execute(stmt.limit(max(1, min(limit, LIMIT_MAX)))).all()
-    requests = _load_requests({row.request_id for row in rows})
-    offers = _load_offers({row.offer_id for row in rows})
+@cache
+def _by_ids(requests: bool, offers: bool) -> Select:
+    """`pairs` from given request and/or offer ids, built once: the ids are bound at run
+    time (`request_ids`, `offer_ids`), and so is the limit."""
+    stmt = pairs(requests=bindparam("request_ids", expanding=True) if requests else None,
+                 offers=bindparam("offer_ids", expanding=True) if offers else None)
+    return stmt.limit(bindparam("limit", type_=Integer))
+
+
+def run(stmt: Select, limit: int, params: dict | None = None,
+        known: TrainingRequest | TrainingOffer | None = None) -> list[Match]:
+    """Run a `pairs` statement and load both sides of each pair in a fixed number of queries
+    (`known`: a request or offer the caller has loaded already)."""
+    limit = max(1, min(limit, LIMIT_MAX))
+    if params is None:
+        rows = db.session.execute(stmt.limit(limit)).all()
+    else:
+        rows = db.session.execute(stmt, {**params, "limit": limit}).all()
+    requests = _load_requests({row.request_id for row in rows}, known)
+    offers = _load_offers({row.offer_id for row in rows}, known)
     found = []
     for row in rows:
         request, offer = requests[row.request_id], offers[row.offer_id]
@@ -184,28 +231,36 @@ def run(stmt: Select, limit: int) -> list[Match]:
 
 def matches_for_request(request: TrainingRequest, *, limit: int = 20) -> list[Match]:
     """The offers that match a request, best first."""
-    return run(pairs(TrainingRequest.id == request.id), limit)
+    return run(_by_ids(True, False), limit, {"request_ids": [request.id]}, known=request)
 
 
 def matches_for_offer(offer: TrainingOffer, *, limit: int = 20) -> list[Match]:
     """The requests that match an offer, best first."""
-    return run(pairs(TrainingOffer.id == offer.id), limit)
+    return run(_by_ids(False, True), limit, {"offer_ids": [offer.id]}, known=offer)
 
 
 def match_of(request: TrainingRequest, offer: TrainingOffer) -> Match | None:
     """The pair's match, or None when it does not pass the hard filters."""
-    found = run(
-        pairs(TrainingRequest.id == request.id, TrainingOffer.id == offer.id), 1
-    )
+    found = run(_by_ids(True, True), 1, {"request_ids": [request.id], "offer_ids": [offer.id]})
     return found[0] if found else None
+
+
+def best_of(*statements: Select, limit: int) -> list[Match]:
+    """The best `limit` pairs of several `pairs` statements (each index-driven from its own
+    side: cheaper than one statement with an OR of both sides)."""
+    found = {(m.request.id, m.offer.id): m for stmt in statements for m in run(stmt, limit)}
+    return sorted(found.values(), key=lambda m: (-m.score, m.request.id, m.offer.id))[:limit]
 
 
 def suggestions_for(org_ids: Select, *, limit: int = 6) -> list[Match]:
     """The best pairs in which one side belongs to the organizations `org_ids` selects: what
     their focal points should look at first."""
-    stmt = pairs(or_(TrainingRequest.organization_id.in_(org_ids),
-                     TrainingOffer.organization_id.in_(org_ids)))
-    return run(stmt, limit)
+    theirs_requests = select(TrainingRequest.id).where(
+        TrainingRequest.organization_id.in_(org_ids),
+        TrainingRequest.status == RequestStatus.open)
+    theirs_offers = select(TrainingOffer.id).where(
+        TrainingOffer.organization_id.in_(org_ids), TrainingOffer.status == OfferStatus.open)
+    return best_of(pairs(requests=theirs_requests), pairs(offers=theirs_offers), limit=limit)
 
 
 def _language_names(codes: list[str]) -> str:
