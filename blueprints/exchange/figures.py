@@ -13,10 +13,9 @@ from liaison.accounts.models import ORG_KIND_LABELS, ORG_KIND_PLURALS
 from liaison.events.direction import TRAINING_ARROW
 from liaison.exchange import figures
 
-BAR_HEIGHT = 26
-GAP = 10
-LABEL_WIDTH = 230
-CHART_WIDTH = 640
+BAR_HEIGHT = 18
+ROW = 44  # a label line above each bar, then the bar
+CHART_WIDTH = 560
 
 
 @dataclass
@@ -32,17 +31,19 @@ class Chart:
     title: str
     bars: list[Bar]
     height: int
-    label_width: int = LABEL_WIDTH
     width: int = CHART_WIDTH
+    bar_height: int = BAR_HEIGHT
 
 
 def bar_chart(title: str, rows: list[tuple[str, int]]) -> Chart:
-    """Horizontal bars scaled to the largest value (pure: laid out here, drawn by the page)."""
+    """Horizontal bars scaled to the largest value, each under its label, so long labels
+    ("Criminal justice, Law enforcement → Customs") fit on a phone too (pure: laid out here,
+    drawn by the page)."""
     top = max((value for _label, value in rows), default=0) or 1
-    room = CHART_WIDTH - LABEL_WIDTH - 60
-    bars = [Bar(label, value, i * (BAR_HEIGHT + GAP), room * value / top)
-            for i, (label, value) in enumerate(rows)]
-    return Chart(title, bars, max(len(bars), 1) * (BAR_HEIGHT + GAP))
+    room = CHART_WIDTH - 60
+    bars = [Bar(label, value, i * ROW, room * value / top) for i, (label, value) in
+            enumerate(rows)]
+    return Chart(title, bars, max(len(bars), 1) * ROW)
 
 
 def direction_label(direction: figures.Direction) -> str:
