@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from liaison.accounts import member_digest
 from liaison.exchange import alerts, postings
 from liaison.notifications import reminders
 
@@ -56,4 +57,5 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
     JobSpec("expire_training_requests", postings.expire_requests, every=timedelta(hours=1)),
     JobSpec("exchange_match_alerts", alerts.send_match_alerts, every=timedelta(hours=1)),
+    JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
 )

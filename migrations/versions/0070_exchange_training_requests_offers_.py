@@ -5,7 +5,7 @@ event made from an accepted proposal is linked through `proposal.event_id` (uniq
 `event` table itself is left alone, so no existing row moves.
 
 Revision ID: 0070
-Revises: 0080
+Revises: 0040
 Create Date: 2026-11-30 15:50:02.284541
 
 """
@@ -18,7 +18,7 @@ from liaison.core.generation import install
 
 # revision identifiers, used by Alembic.
 revision = '0070'
-down_revision = '0080'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 
