@@ -32,6 +32,7 @@ def seed(n_offers: int, n_requests: int, rng: random.Random) -> dict:
 
     from extensions import db
     from liaison.accounts.models import Organization, OrgKind, Role, User
+    from liaison.events.topics import ensure_topic
     from liaison.exchange.models import (
         OfferCity,
         OfferTopic,
@@ -40,6 +41,8 @@ def seed(n_offers: int, n_requests: int, rng: random.Random) -> dict:
         TrainingRequest,
     )
 
+    for slug in TOPICS:
+        ensure_topic(slug.replace("-", " "))  # "topic 00" -> slug "topic-00"
     brands = [Organization(name=f"Brand {i}", kind=OrgKind.rights_holder) for i in range(200)]
     customs = [Organization(name=f"Customs {i}", kind=OrgKind.customs) for i in range(60)]
     db.session.add_all(brands + customs)

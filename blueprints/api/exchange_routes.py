@@ -15,6 +15,7 @@ from blueprints.api.parsing import json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
 from liaison.exchange import access, figures, matching, postings, proposals, queries
+from liaison.exchange import topics as vocabulary
 from liaison.exchange.cities import city_key
 from liaison.exchange.inputs import OfferInput, RequestInput
 from liaison.exchange.models import (
@@ -122,6 +123,11 @@ def _sent(body) -> dict:
     return {name: getattr(body, name) for name in body.model_fields_set}
 
 
+def _topic_filter(args) -> str | None:
+    """A slug or a label in either language; one that names no topic finds nothing."""
+    return (vocabulary.slug_for(args.topic) or args.topic) if args.topic else None
+
+
 def _city_filter(args) -> str | None:
     return city_key(args.city) if args.city else None
 
@@ -134,7 +140,7 @@ def list_requests():
         TrainingRequest.status == (args.status or RequestStatus.open))
     if args.organization_id:
         stmt = stmt.where(TrainingRequest.organization_id == args.organization_id)
-    stmt = queries.filter_requests(stmt, topic=args.topic, city=_city_filter(args),
+    stmt = queries.filter_requests(stmt, topic=_topic_filter(args), city=_city_filter(args),
                                    language=args.language)
     page = db.paginate(stmt, page=args.page, per_page=args.per_page, error_out=False)
     events = _trainings([r.id for r in page.items])
@@ -198,7 +204,7 @@ def list_offers():
         TrainingOffer.status == (args.status or OfferStatus.open))
     if args.organization_id:
         stmt = stmt.where(TrainingOffer.organization_id == args.organization_id)
-    stmt = queries.filter_offers(stmt, topic=args.topic, city=_city_filter(args),
+    stmt = queries.filter_offers(stmt, topic=_topic_filter(args), city=_city_filter(args),
                                  language=args.language)
     page = db.paginate(stmt, page=args.page, per_page=args.per_page, error_out=False)
     return jsonify(serializers.page_json(page, [offer_json(o) for o in page.items]))

@@ -49,7 +49,7 @@ REQUESTS = {
     "evidence": ("liu", "szx", dict(
         title="Preserving evidence of counterfeiting for criminal cases",
         title_zh="刑事案件中假冒证据的固定",
-        topics=["criminal-evidence"], trainer_kinds=["judiciary", "law_enforcement"],
+        topics=["case-transfer"], trainer_kinds=["judiciary", "law_enforcement"],
         days=(30, 150), mode="either", city="Shenzhen", languages=["zh"])),
 }
 

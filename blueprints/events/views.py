@@ -186,7 +186,7 @@ MINE_TABS = ("upcoming", "drafts", "past")
 def mine():
     """Organizers' own events: drafts, upcoming and past (focal points co-organize the
     trainings their exchange proposals became)."""
-    if not (current_user.can_organize or current_user.acts_as_focal_point):
+    if not current_user.can_co_organize:
         abort(403)
     tab = request.args.get("tab") if request.args.get("tab") in MINE_TABS else "upcoming"
     now = utcnow()

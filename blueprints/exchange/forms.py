@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.events.forms import MultiCheckboxField, zone_choices
 from liaison.accounts.models import ORG_KIND_PLURALS, OrgKind
+from liaison.exchange import topics as vocabulary
 from liaison.exchange.drafts import PLACEHOLDER_HOURS
 from liaison.exchange.inputs import (
     CITY_MAX,
@@ -55,9 +56,10 @@ class _PostingForm(FlaskForm):
                                 validators=[Optional(), Length(max=DESCRIPTION_MAX)])
     description_zh = TextAreaField(_l("Description in Chinese"), render_kw={"rows": 4},
                                    validators=[Optional(), Length(max=DESCRIPTION_MAX)])
-    topics = StringField(
-        _l("Topics"), validators=[InputRequired(), Length(max=1000)],
-        description=_l("Separate with commas, e.g. product-identification, recordation."),
+    topics = MultiCheckboxField(
+        _l("Topics"),
+        description=_l("From the shared vocabulary, so organizations writing in either "
+                       "language find each other."),
     )
     mode = RadioField(_l("How"), choices=MODE_CHOICES, validators=[InputRequired()])
     languages = MultiCheckboxField(_l("Languages"), choices=LANGUAGE_CHOICES)
@@ -65,6 +67,7 @@ class _PostingForm(FlaskForm):
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.organization.choices = [SelectChoice(o.id, o.display_name) for o in organizations]
+        self.topics.choices = [SelectChoice(slug, label) for slug, label in vocabulary.choices()]
 
     def show_errors(self, fields: dict[str, str]) -> None:
         """Put domain messages next to the matching inputs (one message per input)."""
@@ -102,7 +105,7 @@ class RequestForm(_PostingForm):
         self.organization.data = data.organization_id
         self.title.data, self.title_zh.data = data.title, data.title_zh
         self.description.data, self.description_zh.data = data.description, data.description_zh
-        self.topics.data = ", ".join(data.topics)
+        self.topics.data = list(data.topics)
         self.trainer_kinds.data = [str(k) for k in data.trainer_kinds]
         self.earliest.data, self.latest.data = data.earliest, data.latest
         self.mode.data = str(data.mode)
@@ -116,7 +119,7 @@ class RequestForm(_PostingForm):
         return RequestInput(
             organization_id=self.organization.data, title=self.title.data or "",
             title_zh=self.title_zh.data, description=self.description.data or "",
-            description_zh=self.description_zh.data, topics=_split(self.topics.data),
+            description_zh=self.description_zh.data, topics=list(self.topics.data or ()),
             trainer_kinds=list(self.trainer_kinds.data or ()), earliest=self.earliest.data,
             latest=self.latest.data, mode=self.mode.data or "", city=self.city.data,
             languages=list(self.languages.data or ()),
@@ -141,7 +144,7 @@ class OfferForm(_PostingForm):
         self.organization.data = data.organization_id
         self.title.data, self.title_zh.data = data.title, data.title_zh
         self.description.data, self.description_zh.data = data.description, data.description_zh
-        self.topics.data = ", ".join(data.topics)
+        self.topics.data = list(data.topics)
         self.audience_kinds.data = [str(k) for k in data.audience_kinds]
         self.cities.data = ", ".join(data.cities)
         self.mode.data = str(data.mode)
@@ -153,7 +156,7 @@ class OfferForm(_PostingForm):
         return OfferInput(
             organization_id=self.organization.data, title=self.title.data or "",
             title_zh=self.title_zh.data, description=self.description.data or "",
-            description_zh=self.description_zh.data, topics=_split(self.topics.data),
+            description_zh=self.description_zh.data, topics=list(self.topics.data or ()),
             audience_kinds=list(self.audience_kinds.data or ()),
             cities=_split(self.cities.data), mode=self.mode.data or "",
             languages=list(self.languages.data or ()),

@@ -2,12 +2,13 @@
 its thread, and accept, decline, withdraw."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from blueprints.core import params
 from blueprints.exchange.forms import MessageForm, ProposalForm
 from blueprints.exchange.views import bp, require_board
 from extensions import db
@@ -40,15 +41,14 @@ def my_proposals():
         joinedload(Proposal.offer).joinedload(TrainingOffer.organization),
         joinedload(Proposal.proposed_by), joinedload(Proposal.event),
     )
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], max_per_page=100,
-                       error_out=False)
+    page = params.paginate(stmt, keep=("direction", "status"), error_out=False)
     return render_template("exchange/proposals.html", page=page, direction=direction,
                            status=status, statuses=list(ProposalStatus))
 
 
 def _pair():
-    request_item = db.get_or_404(TrainingRequest, request.args.get("request", type=int) or 0)
-    offer_item = db.get_or_404(TrainingOffer, request.args.get("offer", type=int) or 0)
+    request_item = db.get_or_404(TrainingRequest, params.id_arg("request") or 0)
+    offer_item = db.get_or_404(TrainingOffer, params.id_arg("offer") or 0)
     return request_item, offer_item
 
 

@@ -2,12 +2,12 @@
 request and offer with its matches, and "Our postings" for focal points."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from blueprints.core import params
 from extensions import db
 from liaison.accounts.models import Organization
 from liaison.exchange import access, matching, queries
@@ -30,11 +30,10 @@ PREVIEW = 8  # postings of each side on the combined board
 
 def topic_name(slug: str) -> str:
     """A topic's label in the reader's language (the vocabulary read once per request)."""
-    language = str(get_locale())
-    cached = g.get("_exchange_topics")
-    if cached is None or cached[0] != language:
-        cached = g._exchange_topics = (language, vocabulary.all_labels())
-    return cached[1].get(slug) or vocabulary.fallback_label(slug)
+    names = request.environ.get("liaison.exchange.topic_names")  # this request's, not `g`'s
+    if names is None:
+        names = request.environ["liaison.exchange.topic_names"] = vocabulary.all_labels()
+    return names.get(slug) or vocabulary.fallback_label(slug)
 
 
 @bp.record_once
@@ -74,6 +73,13 @@ def acting_organizations() -> list[Organization]:
     return list(db.session.scalars(stmt))
 
 
+def _listing(stmt, show: str):
+    """One side of the board: a page of it alone, or its newest few beside the other side."""
+    if show == "both":
+        return db.paginate(stmt, page=1, per_page=PREVIEW, error_out=False)
+    return params.paginate(stmt, keep=("show", *BOARD_FILTERS), error_out=False)
+
+
 @bp.get("")
 @bp.get("/")
 @login_required
@@ -82,24 +88,23 @@ def board():
     require_board()
     args = request.args
     show = args.get("show") if args.get("show") in SHOWS else "both"
+    topic = args.get("topic")
     filters = {
-        "direction": args.get("direction"), "topic": args.get("topic"),
+        # ?topic= takes a slug or a label in either language, as the events list does.
+        "direction": args.get("direction"),
+        "topic": (vocabulary.slug_for(topic) or topic) if topic else None,
         "city": args.get("place"), "language": args.get("language"),
     }
-    one_side = show != "both"
-    per_page = current_app.config["PER_PAGE"] if one_side else PREVIEW
-    page = args.get("page", 1, type=int) if one_side else 1
-    requests_page = offers_page = None
-    if show != "offers":
-        requests_page = db.paginate(
-            queries.filter_requests(queries.open_requests(), **filters),
-            page=page, per_page=per_page, max_per_page=100, error_out=False)
-    if show != "requests":
-        offers_page = db.paginate(
-            queries.filter_offers(queries.open_offers(), **filters),
-            page=page, per_page=per_page, max_per_page=100, error_out=False)
+    # Suggestions first, while no posting is loaded: their eager loads then always run, so the
+    # page's statements do not depend on which cards the lists happen to share with them.
     focal = access.is_focal_point(current_user)
     suggestions = matching.suggestions_for(access.acted_for_ids(current_user)) if focal else []
+    requests_page = offers_page = None
+    if show != "offers":
+        requests_page = _listing(queries.filter_requests(queries.open_requests(), **filters),
+                                 show)
+    if show != "requests":
+        offers_page = _listing(queries.filter_offers(queries.open_offers(), **filters), show)
     kept = {k: args.get(k) for k in BOARD_FILTERS if args.get(k)}
     return render_template(
         "exchange/board.html",
@@ -173,11 +178,8 @@ def mine():
     if not access.is_focal_point(current_user):
         abort(403)
     ids = access.acted_for_ids(current_user)
-    per_page = current_app.config["PER_PAGE"]
     return render_template(
         "exchange/mine.html",
-        requests_page=db.paginate(queries.requests_of(ids), per_page=per_page,
-                                  max_per_page=100, error_out=False),
-        offers_page=db.paginate(queries.offers_of(ids), per_page=per_page, max_per_page=100,
-                                error_out=False),
+        requests_page=params.paginate(queries.requests_of(ids), error_out=False),
+        offers_page=params.paginate(queries.offers_of(ids), error_out=False),
     )

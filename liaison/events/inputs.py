@@ -236,8 +236,7 @@ def validate(data: EventInput, *, current_organizer_ids=()) -> dict:
         found = db.session.scalars(select(User).where(User.id.in_(ids))).all()
         # Focal points co-organize the trainings their exchange proposals became (SPEC).
         kept = set(current_organizer_ids)
-        allowed = all((u.can_organize or u.acts_as_focal_point) and u.active
-                      for u in found if u.id not in kept)
+        allowed = all(u.can_co_organize and u.active for u in found if u.id not in kept)
         if len(found) != len(ids) or not allowed:
             errors["co_organizer_ids"] = _(
                 "Co-organizers must be active organizers, administrators or focal points."

@@ -37,6 +37,11 @@ def _description(request: TrainingRequest, offer: TrainingOffer) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def _description_zh(request: TrainingRequest, offer: TrainingOffer) -> str | None:
+    parts = [(offer.description_zh or "").strip(), (request.description_zh or "").strip()]
+    return "\n\n".join(p for p in parts if p) or None
+
+
 def _topics(request: TrainingRequest, offer: TrainingOffer) -> list[str]:
     merged = list(dict.fromkeys([*request.topics, *offer.topics]))
     return merged[:EVENT_TOPICS_MAX]
@@ -64,7 +69,9 @@ def draft_training(proposal: Proposal, *, by: User, now: datetime) -> Event:
     event = Event(
         kind=EventKind.training,
         title=request.title,
+        title_zh=request.title_zh,
         description=_description(request, offer),
+        description_zh=_description_zh(request, offer),
         host_organization=offer.organization,
         start_at=start,
         end_at=end,
@@ -80,7 +87,7 @@ def draft_training(proposal: Proposal, *, by: User, now: datetime) -> Event:
     if proposal.proposed_by is not None and proposal.proposed_by.id != by.id:
         organizers.append(proposal.proposed_by)
     event.organizers = organizers
-    event.topic_rows = [EventTopic(name=slug) for slug in _topics(request, offer)]
+    event.topic_rows = [EventTopic(topic_slug=slug) for slug in _topics(request, offer)]
     db.session.add(event)
     db.session.flush()
     proposal.event = event

@@ -212,9 +212,11 @@ def _by_ids(requests: bool, offers: bool) -> Select:
 
 
 def run(stmt: Select, limit: int, params: dict | None = None,
-        known: TrainingRequest | TrainingOffer | None = None) -> list[Match]:
+        known: TrainingRequest | TrainingOffer | None = None,
+        names: dict[str, str] | None = None) -> list[Match]:
     """Run a `pairs` statement and load both sides of each pair in a fixed number of queries
-    (`known`: a request or offer the caller has loaded already)."""
+    (`known`: a request or offer the caller has loaded already; `names`: topic labels read
+    already)."""
     limit = max(1, min(limit, LIMIT_MAX))
     if params is None:
         rows = db.session.execute(stmt.limit(limit)).all()
@@ -222,10 +224,13 @@ def run(stmt: Select, limit: int, params: dict | None = None,
         rows = db.session.execute(stmt, {**params, "limit": limit}).all()
     requests = _load_requests({row.request_id for row in rows}, known)
     offers = _load_offers({row.offer_id for row in rows}, known)
+    if names is None:
+        names = vocabulary.all_labels() if rows else {}
     found = []
     for row in rows:
         request, offer = requests[row.request_id], offers[row.offer_id]
-        found.append(Match(request, offer, round(float(row.score), 3), reasons(request, offer)))
+        found.append(Match(request, offer, round(float(row.score), 3),
+                           reasons(request, offer, names)))
     return found
 
 
@@ -248,7 +253,9 @@ def match_of(request: TrainingRequest, offer: TrainingOffer) -> Match | None:
 def best_of(*statements: Select, limit: int) -> list[Match]:
     """The best `limit` pairs of several `pairs` statements (each index-driven from its own
     side: cheaper than one statement with an OR of both sides)."""
-    found = {(m.request.id, m.offer.id): m for stmt in statements for m in run(stmt, limit)}
+    names = vocabulary.all_labels()
+    found = {(m.request.id, m.offer.id): m for stmt in statements
+             for m in run(stmt, limit, names=names)}
     return sorted(found.values(), key=lambda m: (-m.score, m.request.id, m.offer.id))[:limit]
 
 
@@ -272,15 +279,18 @@ def _day(value) -> str:
     return format_date(value, "medium")
 
 
-def reasons(request: TrainingRequest, offer: TrainingOffer) -> list[dict]:
-    """Why a pair matches, in the reader's language: topics, language, place, dates."""
+def reasons(request: TrainingRequest, offer: TrainingOffer,
+            names: dict[str, str] | None = None) -> list[dict]:
+    """Why a pair matches, in the reader's language: topics, language, place, dates
+    (`names`: the vocabulary's labels, when the caller read them already)."""
     said = []
     shared = [slug for slug in request.topics if slug in set(offer.topics)]
     if shared:
-        names = vocabulary.labels(shared)
+        names = names if names is not None else vocabulary.all_labels()
         said.append({"code": "topics", "text": _(
             "Shared topics: %(topics)s (%(n)d of %(total)d requested)",
-            topics=", ".join(names[s] for s in shared), n=len(shared),
+            topics=", ".join(names.get(s) or vocabulary.fallback_label(s) for s in shared),
+            n=len(shared),
             total=len(request.topics))})
     languages = [code for code in LANGUAGE_BITS if code in request.languages
                  and code in offer.languages]

@@ -160,14 +160,14 @@ class _Posting:
 
 
 class RequestTopic(db.Model):
-    """A topic slug of a request (rows, so overlap is a join in SQL)."""
+    """A topic of a request, by the vocabulary's slug (rows, so overlap is a join in SQL)."""
 
     __table_args__ = (Index("ix_request_topic_slug", "slug", "request_id"),)
 
     request_id: Mapped[int] = mapped_column(
         ForeignKey("training_request.id", ondelete="CASCADE"), primary_key=True
     )
-    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    slug: Mapped[str] = mapped_column(ForeignKey("topic.slug"), primary_key=True)
 
 
 class OfferTopic(db.Model):
@@ -178,7 +178,7 @@ class OfferTopic(db.Model):
     offer_id: Mapped[int] = mapped_column(
         ForeignKey("training_offer.id", ondelete="CASCADE"), primary_key=True
     )
-    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    slug: Mapped[str] = mapped_column(ForeignKey("topic.slug"), primary_key=True)
 
 
 class OfferCity(db.Model):

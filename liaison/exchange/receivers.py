@@ -1,15 +1,22 @@
 """A matched request follows its training (liaison.core.signals): `scheduled` when the event
 is published (back to `matched` if it returns to draft), `delivered` when its attendance
-closes, and `open` again if it is cancelled — someone else may then offer."""
+closes, and `open` again if it is cancelled — someone else may then offer. Requests and
+offers follow a topic merged into another."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from extensions import db
 from liaison.core.types import utcnow
 from liaison.events import signals as event_signals
 from liaison.events.models import Event, EventStatus
-from liaison.exchange.models import Proposal, RequestStatus, TrainingRequest
+from liaison.exchange.models import (
+    OfferTopic,
+    Proposal,
+    RequestStatus,
+    RequestTopic,
+    TrainingRequest,
+)
 from liaison.records import signals as records_signals
 
 # new event status -> (request statuses it moves from, the request status it moves to)
@@ -56,3 +63,14 @@ def mark_delivered(event: Event, **_kwargs) -> None:
         request.status = RequestStatus.delivered
         request.delivered_at = request.updated_at = utcnow()
         db.session.flush()
+
+
+@event_signals.topic_merged.connect
+def follow_merged_topic(source, *, into) -> None:
+    """Requests and offers on a merged topic move to the survivor (once each), as events do."""
+    for row, owner in ((RequestTopic, RequestTopic.request_id), (OfferTopic, OfferTopic.offer_id)):
+        both = select(owner).where(row.slug == into.slug)
+        db.session.execute(delete(row).where(row.slug == source.slug, owner.in_(both)),
+                           execution_options={"synchronize_session": False})
+        db.session.execute(update(row).where(row.slug == source.slug).values(slug=into.slug),
+                           execution_options={"synchronize_session": False})

@@ -1,37 +1,34 @@
-"""Topics of requests and offers are slugs of the shared vocabulary, so a request typed in
-Chinese and an offer typed in English meet on the same slug. This module is the exchange's one
-door to that vocabulary: resolving what people send (a slug, or a label in either language)
-and labelling slugs for the reader."""
+"""Topics of requests and offers are slugs of the shared vocabulary (liaison.events.topics),
+so a request typed in Chinese and an offer typed in English meet on one slug: "产品真伪鉴别",
+"Product identification" and "product-identification" name the same topic. This module is
+the exchange's one door to that vocabulary: resolving what people send and labelling slugs
+for the reader. A topic merged into another moves the exchange's rows with it (receivers)."""
 from __future__ import annotations
 
-import re
+from liaison.events import topics as vocabulary
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOPICS_MAX = 12
-SLUG_MAX = 80
 
 
 def resolve(values: list[str]) -> tuple[list[str], list[str]]:
-    """(slugs in the order given, without repeats; the values that name no topic)."""
-    slugs: list[str] = []
-    unknown: list[str] = []
-    for value in values:
-        slug = " ".join(str(value).split()).lower().replace(" ", "-")
-        if slug and SLUG.match(slug) and len(slug) <= SLUG_MAX:
-            if slug not in slugs:
-                slugs.append(slug)
-        elif str(value).strip():
-            unknown.append(str(value))
+    """(the slugs the values name — slug or label in either language —, the values that name
+    no topic of the vocabulary)."""
+    slugs, unknown = [], []
+    for item in vocabulary.match(str(v) for v in values):
+        if isinstance(item, str):
+            slugs.append(item)
+        else:
+            unknown.append(item.label)
     return slugs, unknown
 
 
 def all_labels() -> dict[str, str]:
     """slug -> label in the reader's language, for the whole vocabulary (one query)."""
-    return {}
+    return {topic.slug: topic.label for topic in vocabulary.vocabulary()}
 
 
 def fallback_label(slug: str) -> str:
-    """A slug the vocabulary does not (or no longer) knows, readable."""
+    """A slug the vocabulary no longer lists, readable."""
     return slug.replace("-", " ")
 
 
@@ -42,5 +39,11 @@ def labels(slugs: list[str]) -> dict[str, str]:
 
 
 def choices() -> list[tuple[str, str]]:
-    """(slug, label) of every topic a form may offer, by label."""
-    return []
+    """(slug, label) of every accepted topic, in the reader's alphabetical order."""
+    return [(t.slug, t.label) for t in vocabulary.vocabulary(include_proposed=False)]
+
+
+def slug_for(text: str | None) -> str | None:
+    """The slug a filter value names (slug or label in either language), or None."""
+    topic = vocabulary.resolve(text) if text else None
+    return topic.slug if topic is not None else None

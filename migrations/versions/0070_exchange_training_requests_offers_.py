@@ -1,12 +1,13 @@
 """exchange: training requests, offers, proposals
 
-The exchange board's tables, with the content-generation triggers of the tracked ones. An
-event made from an accepted proposal is linked through `proposal.event_id` (unique): the
-`event` table itself is left alone, so no existing row moves.
+The exchange board's tables, with the content-generation triggers of the tracked ones.
+Topics are the vocabulary's slugs (foreign keys to `topic`). An event made from an accepted
+proposal is linked through `proposal.event_id` (unique): the `event` table itself is left
+alone, so no existing row moves.
 
 Revision ID: 0070
 Revises: 0040
-Create Date: 2026-11-30 15:50:02.284541
+Create Date: 2026-11-30 16:57:34.520116
 
 """
 import sqlalchemy as sa
@@ -111,6 +112,7 @@ def upgrade():
     sa.Column('offer_id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.ForeignKeyConstraint(['offer_id'], ['training_offer.id'], name=op.f('fk_offer_topic_offer_id_training_offer'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slug'], ['topic.slug'], name=op.f('fk_offer_topic_slug_topic')),
     sa.PrimaryKeyConstraint('offer_id', 'slug', name=op.f('pk_offer_topic'))
     )
     with op.batch_alter_table('offer_topic', schema=None) as batch_op:
@@ -151,6 +153,7 @@ def upgrade():
     sa.Column('request_id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.ForeignKeyConstraint(['request_id'], ['training_request.id'], name=op.f('fk_request_topic_request_id_training_request'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slug'], ['topic.slug'], name=op.f('fk_request_topic_slug_topic')),
     sa.PrimaryKeyConstraint('request_id', 'slug', name=op.f('pk_request_topic'))
     )
     with op.batch_alter_table('request_topic', schema=None) as batch_op:

@@ -43,9 +43,11 @@ def _exchange_rows(organizer, make_org, make_user):
     proposal of the pair, so the exchange endpoints meet real rows as well as missing ones."""
     from datetime import UTC, datetime, timedelta
 
+    from liaison.events.topics import ensure_topic
     from liaison.exchange import postings, proposals
     from liaison.exchange.inputs import OfferInput, RequestInput
 
+    ensure_topic("recordation")
     organizer.focal_point = True
     brand_focal = make_user("brand.focal@example.test", Role.participant,
                             make_org("Brand focal", OrgKind.rights_holder), focal_point=True)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from extensions import db
 from liaison.accounts.models import OrgKind
+from liaison.events import topics
 from liaison.events.models import Event, EventStatus
 from liaison.exchange import postings
 from liaison.exchange.inputs import OfferInput
@@ -43,6 +44,7 @@ def test_request_suggestion_proposal_training_registration(
     brand_focal = make_user(org=brand, focal_point=True, language=language,
                             display_name="Zhao Li")
     officer = make_user(org=customs, language=language, display_name="Chen Jie")
+    topics.ensure_topic("product identification", "产品鉴别")
     offer = postings.create_offer(OfferInput(
         organization_id=brand.id, title="We train customs officers on our chargers",
         title_zh="为海关关员讲解充电器真伪鉴别", topics=["product-identification"],
@@ -57,7 +59,7 @@ def test_request_suggestion_proposal_training_registration(
     page.locator("a[href$='/exchange/requests/new']").first.click()
     page.fill("#title", "Lithium batteries: spotting fakes")
     page.fill("#title_zh", "锂电池：识别假货")
-    page.fill("#topics", "product-identification")
+    page.check("input[name=topics][value=product-identification]")
     page.check("input[name=trainer_kinds][value=rights_holder]")
     page.fill("#earliest", day(20))
     page.fill("#latest", day(90))

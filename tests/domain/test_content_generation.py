@@ -105,6 +105,9 @@ CHANGES = {
 }
 
 EXCHANGE_SETUP = [
+    "INSERT INTO topic (slug, label_en, status, created_at) SELECT 'recordation', "
+    "'recordation', 'accepted', created_at FROM event WHERE NOT EXISTS "
+    "(SELECT 1 FROM topic WHERE slug = 'recordation')",
     "INSERT INTO training_request (id, organization_id, title, description, trainer_kinds_csv, "
     "earliest, latest, mode, language_mask, timezone, status, expires_on, created_at, "
     "updated_at) SELECT 901, host_organization_id, 'Need', '', '', '2031-01-01', '2031-02-01', "

@@ -14,6 +14,24 @@ from liaison.exchange.inputs import OfferInput, RequestInput
 from tests.api.conftest import api_as, token_for  # noqa: F401  (API clients, reused here)
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, reused here)
 
+# The vocabulary the exchange tests use: (English label, Chinese label). The brief's own
+# example: "产品鉴别" and "product identification" are one topic.
+VOCABULARY = [
+    ("product identification", "产品鉴别"), ("batteries", "电池"), ("chargers", "充电器"),
+    ("recordation", "备案"), ("postal channel", "邮递渠道"), ("detention procedure", "扣留程序"),
+    *((f"topic {i}", None) for i in range(13)),
+]
+
+
+@pytest.fixture(autouse=True)
+def vocabulary(app):
+    """The topics exist before anything names them (requests and offers carry their slugs)."""
+    from liaison.events import topics
+
+    for label_en, label_zh in VOCABULARY:
+        topics.ensure_topic(label_en, label_zh)
+    db.session.commit()
+
 
 def soon(days: int) -> date:
     return utcnow().date() + timedelta(days=days)

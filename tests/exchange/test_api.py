@@ -136,6 +136,7 @@ def test_proposals_from_proposal_to_training(apis, api_as, make_focal):
     body = accepted.get_json()
     assert body["proposal"]["status"] == "accepted" and body["event_id"]
     event = brand.get(f"/events/{body['event_id']}").get_json()  # a co-organizer sees the draft
+    assert "request_id" in event, event
     assert (event["request_id"], event["offer_id"]) == (request["id"], offer["id"])
     assert event["status"] == "draft" and event["host_organization_id"] == offer[
         "organization_id"]

@@ -44,6 +44,14 @@ def test_topics_are_compared_by_slug_whatever_the_spelling(pair):
     assert pair({"topics": ["Product identification"]}, {"topics": ["product-identification"]})[2]
 
 
+def test_bilingual_topics_are_one_topic(pair):
+    """A request typed in Chinese meets an offer typed in English: one slug."""
+    request, offer, matched = pair({"topics": ["产品鉴别"]}, {"topics": ["product identification"]})
+    assert matched and request.topics == offer.topics == ["product-identification"]
+    [match] = matching.matches_for_request(request)
+    assert match.score == 1.0
+
+
 @pytest.mark.parametrize("request_trainers, offer_audience, matched", [
     ([], [], True),  # empty lists: any kind
     ([OrgKind.rights_holder], [OrgKind.customs], True),

@@ -92,7 +92,7 @@ def test_request_and_offer_pages_list_their_matches(client, login, board, brand_
 def test_posting_a_request_through_the_form(client, login, customs_focal):
     login(customs_focal)
     form = {"organization": customs_focal.organization_id, "title": "Recordation basics",
-            "topics": "recordation, postal channel", "mode": "online", "languages": ["zh"],
+            "topics": ["recordation", "postal-channel"], "mode": "online", "languages": ["zh"],
             "earliest": soon(5).isoformat(), "latest": soon(50).isoformat(),
             "timezone": "Asia/Shanghai"}
     response = client.post("/exchange/requests/new", data=form)
@@ -107,13 +107,14 @@ def test_posting_a_request_through_the_form(client, login, customs_focal):
     ({"latest": soon(1).isoformat()}, "latest"),  # before the earliest
     ({"languages": []}, "languages"),
     ({"mode": "in_person", "city": ""}, "city"),
-    ({"topics": "???"}, "topics"),
+    ({"topics": ["no-such-topic"]}, "topics"),
+    ({"topics": []}, "topics"),
 ])
 def test_a_bad_request_form_says_why_next_to_the_field(client, login, customs_focal, changes,
                                                        field_id):
     login(customs_focal)
     form = {"organization": customs_focal.organization_id, "title": "Recordation basics",
-            "topics": "recordation", "mode": "online", "languages": ["zh"],
+            "topics": ["recordation"], "mode": "online", "languages": ["zh"],
             "earliest": soon(5).isoformat(), "latest": soon(50).isoformat(),
             "timezone": "Asia/Shanghai", **changes}
     response = client.post("/exchange/requests/new", data=form)
@@ -127,7 +128,7 @@ def test_a_bad_request_form_says_why_next_to_the_field(client, login, customs_fo
 def test_posting_an_offer_through_the_form(client, login, brand_focal):
     login(brand_focal)
     form = {"organization": brand_focal.organization_id, "title": "Chargers",
-            "topics": "product-identification", "mode": "in_person",
+            "topics": ["product-identification"], "mode": "in_person",
             "cities": "深圳，Hangzhou", "languages": ["zh", "en"]}
     response = client.post("/exchange/offers/new", data=form)
     assert response.status_code == 302
@@ -226,3 +227,26 @@ def test_both_focal_points_find_edit_and_keep_the_draft_training(
     db.session.expire_all()
     assert {u.id for u in event.organizers} == {customs_focal.id, brand_focal.id}
     assert "Date to confirm" not in text(client.get(f"/events/{event.id}"))
+
+
+@pytest.mark.parametrize("query, status", [
+    ("request=2147483648&offer=1", 400),  # beyond any id: said, never a database error
+    ("request=abc&offer=1", 404),
+    ("offer=1", 404),
+])
+def test_propose_with_odd_ids(client, login, board, brand_focal, query, status):
+    login(brand_focal)
+    assert client.get(f"/exchange/proposals/new?{query}").status_code == status
+
+
+def test_a_long_board_paginates_and_keeps_its_filters(client, login, reader, brand_focal,
+                                                     post_offer, monkeypatch):
+    monkeypatch.setitem(client.application.config, "PER_PAGE", 5)
+    for i in range(7):
+        post_offer(brand_focal, title=f"Offer number {i}")
+    login(reader)
+    first = text(client.get("/exchange/?show=offers&language=zh"))
+    assert first.count('class="card event-card exchange-card offer-card') == 5
+    assert "?show=offers&amp;language=zh&amp;page=2" in first
+    second = text(client.get("/exchange/?show=offers&language=zh&page=2"))
+    assert second.count('class="card event-card exchange-card offer-card') == 2

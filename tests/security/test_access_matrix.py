@@ -140,6 +140,7 @@ def build_world():
 
 def _exchange_targets(customs, brand, customs_focal, brand_focal, role) -> dict:
     """A customs request, a brand offer, and the brand's waiting proposal of the pair."""
+    from liaison.events.topics import ensure_topic
     from liaison.exchange.models import (
         Mode,
         OfferStatus,
@@ -154,6 +155,7 @@ def _exchange_targets(customs, brand, customs_focal, brand_focal, role) -> dict:
         TrainingRequest,
     )
 
+    ensure_topic("recordation")
     today = datetime.now(UTC).date()
     request = TrainingRequest(
         organization=customs, created_by=customs_focal, title=f"Need for {role}",
