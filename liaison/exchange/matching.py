@@ -226,11 +226,12 @@ def run(stmt: Select, limit: int, params: dict | None = None,
     offers = _load_offers({row.offer_id for row in rows}, known)
     if names is None:
         names = vocabulary.all_labels() if rows else {}
+    phrases = _Phrases() if rows else None
     found = []
     for row in rows:
         request, offer = requests[row.request_id], offers[row.offer_id]
         found.append(Match(request, offer, round(float(row.score), 3),
-                           reasons(request, offer, names)))
+                           reasons(request, offer, names, phrases)))
     return found
 
 
@@ -270,47 +271,55 @@ def suggestions_for(org_ids: Select, *, limit: int = 6) -> list[Match]:
     return best_of(pairs(requests=theirs_requests), pairs(offers=theirs_offers), limit=limit)
 
 
-def _language_names(codes: list[str]) -> str:
-    names = {"en": _("English"), "zh": _("Chinese")}
-    return _(" and ").join(names[c] for c in codes)
+class _Phrases:
+    """The reasons' sentences in the reader's language, looked up once for a batch of matches
+    (gettext's per-call look-up cost more than the query that found them). Without arguments
+    gettext returns the translated pattern, filled in here."""
 
+    def __init__(self):
+        self.topics = _("Shared topics: %(topics)s (%(n)d of %(total)d requested)")
+        self.language = _("Both work in %(languages)s")
+        self.in_person = _("Can train in person in %(city)s")
+        self.online = _("Can train online")
+        self.whole = _("Available for the whole requested window")
+        self.part = _("Available for part of the window: %(start)s to %(end)s")
+        self.languages = {"en": _("English"), "zh": _("Chinese")}
+        self.joiner = _(" and ")
 
-def _day(value) -> str:
-    return format_date(value, "medium")
+    def language_names(self, codes: list[str]) -> str:
+        return self.joiner.join(self.languages[c] for c in codes)
 
 
 def reasons(request: TrainingRequest, offer: TrainingOffer,
-            names: dict[str, str] | None = None) -> list[dict]:
+            names: dict[str, str] | None = None,
+            phrases: _Phrases | None = None) -> list[dict]:
     """Why a pair matches, in the reader's language: topics, language, place, dates
-    (`names`: the vocabulary's labels, when the caller read them already)."""
+    (`names`: the vocabulary's labels and `phrases`, when the caller has them already)."""
     said = []
+    phrases = phrases or _Phrases()
     shared = [slug for slug in request.topics if slug in set(offer.topics)]
     if shared:
         names = names if names is not None else vocabulary.all_labels()
-        said.append({"code": "topics", "text": _(
-            "Shared topics: %(topics)s (%(n)d of %(total)d requested)",
-            topics=", ".join(names.get(s) or vocabulary.fallback_label(s) for s in shared),
-            n=len(shared),
-            total=len(request.topics))})
+        said.append({"code": "topics", "text": phrases.topics % {
+            "topics": ", ".join(names.get(s) or vocabulary.fallback_label(s) for s in shared),
+            "n": len(shared), "total": len(request.topics)}})
     languages = [code for code in LANGUAGE_BITS if code in request.languages
                  and code in offer.languages]
     if languages:
-        said.append({"code": "language", "text": _(
-            "Both work in %(languages)s", languages=_language_names(languages))})
+        said.append({"code": "language", "text": phrases.language % {
+            "languages": phrases.language_names(languages)}})
     in_person = (request.mode.allows_in_person and offer.mode.allows_in_person
                  and request.city_key in offer.city_keys)
     if in_person:
-        said.append({"code": "place", "text": _(
-            "Can train in person in %(city)s",
-            city=city_label(request.city_key, request.city))})
+        said.append({"code": "place", "text": phrases.in_person % {
+            "city": city_label(request.city_key, request.city)}})
     elif request.mode.allows_online and offer.mode.allows_online:
-        said.append({"code": "place", "text": _("Can train online")})
+        said.append({"code": "place", "text": phrases.online})
     start = max(request.earliest, offer.available_from or request.earliest)
     end = min(request.latest, offer.available_until or request.latest)
     if start <= request.earliest and end >= request.latest:
-        said.append({"code": "dates", "text": _("Available for the whole requested window")})
+        said.append({"code": "dates", "text": phrases.whole})
     elif start <= end:
-        said.append({"code": "dates", "text": _(
-            "Available for part of the window: %(start)s to %(end)s",
-            start=_day(start), end=_day(end))})
+        said.append({"code": "dates", "text": phrases.part % {
+            "start": format_date(start, "medium"), "end": format_date(end, "medium")}})
     return said
