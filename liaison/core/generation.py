@@ -45,6 +45,7 @@ TRACKED = (
     "event_topic",
     "event_organizer",
     "registration",
+    "allocation",
 )
 UNTRACKED = {
     "content_generation": "the token itself",
