@@ -14,6 +14,7 @@ from blueprints.core import (
     i18n,
     input_guard,
     pagecache,
+    params,
     security,
     templating,
 )
@@ -49,6 +50,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     security.init_app(app)
     input_guard.init_app(app)
     pagecache.init_app(app)
+    params.init_app(app)  # before the blueprints: their `<int:…>` rules bind the converter
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)

@@ -6,13 +6,13 @@ import enum
 import secrets
 from datetime import datetime
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from extensions import db
+from liaison.core.i18n import localized
 from liaison.core.types import utcnow
 
 
@@ -133,18 +133,6 @@ class Organization(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r} {self.kind}>"
-
-
-def localized(name: str, name_zh: str | None) -> str:
-    """Pick the Chinese form of a name for a Chinese page, the default form otherwise."""
-    if name_zh:
-        try:
-            locale = get_locale()
-        except RuntimeError:  # outside a request: no locale to honour
-            locale = None
-        if locale is not None and locale.language == "zh":
-            return name_zh
-    return name
 
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"

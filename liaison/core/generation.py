@@ -43,6 +43,8 @@ TRACKED = (
     "event_series",
     "event",
     "event_topic",
+    "topic",
+    "topic_name",
     "event_organizer",
     "registration",
     "allocation",

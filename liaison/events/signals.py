@@ -15,6 +15,10 @@
   `liaison.notifications` tells the registrants, with updated invites.
 - `event_cancelled` (sender: the event), sent when a published event is cancelled.
   `liaison.notifications` tells every active registrant, with a CANCEL invite.
+- `topic_merged` (sender: the merged Topic; `into=` the surviving Topic), sent by
+  `topics.merge_topic` after the events moved. Packages above that keep topic slugs of their
+  own (training requests and offers) move them to `into.slug` in a receiver; nothing needs
+  to listen (an old slug still resolves through `topics.resolve`).
 """
 from __future__ import annotations
 
@@ -25,3 +29,4 @@ audience_changed = namespace.signal("event-audience-changed")
 event_published = namespace.signal("event-published")
 event_changed = namespace.signal("event-changed")
 event_cancelled = namespace.signal("event-cancelled")
+topic_merged = namespace.signal("topic-merged")

@@ -262,7 +262,7 @@ def queue_notice(
             invite=method,
             **context,
         )
-        subject = classification.mail_subject(event, _subject(kind, event.title))
+        subject = classification.mail_subject(event, _subject(kind, event.display_title))
         text = render_template(f"email/{kind}.txt", subject=subject, **values)
         html = render_template(f"email/{kind}.html", subject=subject, **values)
         # The invite's description (direction, host, links) in the recipient's language too.

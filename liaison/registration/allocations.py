@@ -20,6 +20,7 @@ from extensions import db
 from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.registration.models import Allocation
 from liaison.registration.registrations import _promote
@@ -29,7 +30,7 @@ SEATS_MAX = 100_000
 
 
 def _require_manager(event: Event, by: User) -> None:
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event can reserve seats."))
 
 

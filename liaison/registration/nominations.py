@@ -25,6 +25,7 @@ from liaison.accounts.membership import is_focal_point_for, may_act_for
 from liaison.accounts.models import Membership, User
 from liaison.core.errors import Conflict, DomainError, NotAllowed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventStatus
 from liaison.registration import signals
 from liaison.registration.models import Registration, RegistrationStatus
@@ -130,7 +131,7 @@ def substitute(registration: Registration, colleague: User, *, by: User) -> Regi
     registration takes its status, stage and queue position; the original is cancelled."""
     event = registration.event
     nominee = registration.user
-    if not (event.is_organized_by(by) or is_focal_point_for(by, nominee.organization_id)):
+    if not (can_manage(event, by) or is_focal_point_for(by, nominee.organization_id)):
         raise NotAllowed(_("Only a focal point of the registrant's organization or the "
                            "event's organizers can substitute."))
     if colleague.id == nominee.id:

@@ -22,6 +22,7 @@ from liaison.accounts.membership import is_focal_point_for, may_act_for
 from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventStatus
 from liaison.registration import signals
 from liaison.registration.models import Registration, RegistrationStage, RegistrationStatus
@@ -117,6 +118,7 @@ def register(event: Event, user: User) -> Registration:
     check_can_register(event, user)  # the event may have changed while we waited
     registration = registration_for(event, user)
     if registration is not None and registration.is_active:
+        registration.placed_now = False
         return registration  # rule 2: registering twice is harmless
     if registration is None:
         registration = Registration(event=event, user=user, status=S.pending)
@@ -158,6 +160,7 @@ def place(seats: Seats, registration: Registration, *, organization_stage: bool,
     else:
         registration.status = S.waitlisted
         news = "waitlisted"
+    registration.placed_now = True
     db.session.flush()
     return news
 
@@ -167,7 +170,7 @@ def cancel_registration(registration: Registration, *, by: User) -> Registration
     organizer, cancels; a freed seat goes to the first waitlisted registration that fits
     (rule 5)."""
     event = registration.event
-    organizer = event.is_organized_by(by)
+    organizer = can_manage(event, by)
     if registration.user_id != by.id and not organizer and not is_focal_point_for(
         by, registration.user.organization_id
     ):
@@ -233,7 +236,7 @@ def decline(registration: Registration, *, by: User) -> Registration:
     organization); a confirmed seat freed this way is passed on (rule 5)."""
     event = registration.event
     if not (
-        event.is_organized_by(by)
+        can_manage(event, by)
         or (registration.stage == RegistrationStage.organization
             and may_act_for(by, registration.user.organization_id))
     ):
@@ -344,7 +347,7 @@ def change_org_cap(event: Event, org_cap: int | None) -> list[Registration]:
 def managed_event(registration: Registration, by: User) -> Event:
     """The registration's event, if `by` may manage it; NotAllowed otherwise."""
     event = registration.event
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event can do this."))
     return event
 

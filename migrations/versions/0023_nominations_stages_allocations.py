@@ -7,7 +7,7 @@ tracked, and SQLite's batch rebuild of `registration` (for the foreign key) drop
 triggers: both are installed at the end.
 
 Revision ID: 0023
-Revises: 0022
+Revises: 0040
 """
 import sqlalchemy as sa
 from alembic import op
@@ -18,7 +18,7 @@ from liaison.core.generation import install
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0022'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 

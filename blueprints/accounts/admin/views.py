@@ -1,13 +1,14 @@
 """Administration, for admins only: organizations, users, roles and deactivation."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from blueprints.accounts.admin.forms import OrganizationForm, RoleForm, SearchForm
+from blueprints.core import params
 from blueprints.core.forms import apply_errors
 from extensions import db, login_manager
 from liaison.accounts import organizations
@@ -39,7 +40,7 @@ def organization_list():
         .options(selectinload(Organization.parent))
         .order_by(Organization.kind, Organization.name)
     )
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = params.paginate(stmt, error_out=False)
     return render_template("accounts/admin/organizations.html", page=page)
 
 
@@ -88,7 +89,7 @@ def users():
     search = SearchForm(request.args)
     query = search.q.data if search.validate() else ""
     stmt = accounts.search_users(query or "").options(selectinload(User.organization))
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = params.paginate(stmt, keep=("q",), error_out=False)
     return render_template(
         "accounts/admin/users.html", page=page, search=search, query=query, role_form=RoleForm()
     )
