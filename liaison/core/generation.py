@@ -47,6 +47,7 @@ TRACKED = (
     "topic_name",
     "event_organizer",
     "registration",
+    "allocation",
 )
 UNTRACKED = {
     "content_generation": "the token itself",

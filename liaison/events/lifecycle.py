@@ -41,13 +41,16 @@ CALENDAR_FIELDS = frozenset(
 def can_manage(event: Event, user) -> bool:
     """THE rule for managing an event, asked by pages, CSV, API, check-in and registrations:
     administrators manage every event; anyone else must be one of its organizers *and* still
-    hold a role that organizes. An organizer demoted to participant stays on the event's list
-    (it records who ran it) but manages nothing. (Focal points who co-organize join here.)"""
+    hold a role that organizes — the organizer role, or acting as a focal point (a focal point
+    made co-organizer, as after an accepted proposal, manages the event as an organizer
+    would). An organizer demoted to participant, or a focal point no longer acting (pending,
+    rejected, flag removed), stays on the event's list (it records who ran it) but manages
+    nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_admin:
         return True
-    return user.can_organize and event.has_organizer(user)
+    return (user.can_organize or user.acts_as_focal_point) and event.has_organizer(user)
 
 
 def _require_manage(event: Event, user) -> None:

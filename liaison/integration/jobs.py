@@ -40,6 +40,7 @@ from datetime import datetime, timedelta
 
 from liaison.accounts import member_digest
 from liaison.notifications import reminders
+from liaison.registration import allocations
 
 DEFAULT_LEASE = timedelta(minutes=30)
 
@@ -55,4 +56,6 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
     JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
+    JobSpec("release_allocations", allocations.release_allocations,
+            every=timedelta(minutes=1)),
 )

@@ -43,8 +43,12 @@ REGISTRATION_NEWS = (
     "declined",
     "cancelled",
     "excluded",  # cancelled because the audience no longer admits them (registration.audience)
+    "nominated",  # a focal point registered them (confirmed, waitlisted or pending)
+    "forwarded",  # the organization's focal point approved: now it waits for the organizers
+    "replaced",  # their place passed to a colleague (substitution): cancelled
+    "substituted",  # they took a colleague's place, with its status and queue position
 )
-_REQUEST_NEWS = {"confirmed", "promoted", "approved"}
+_REQUEST_NEWS = {"confirmed", "promoted", "approved", "nominated", "substituted"}
 
 # The event fields whose change attendees hear about, in the order they are listed.
 CHANGE_LABELS = {
@@ -72,6 +76,11 @@ def _subject(kind: str, title: str) -> str:
         "registration_cancelled": _("Registration cancelled: %(title)s", title=title),
         "registration_excluded": _("No longer in the audience, registration cancelled: %(title)s",
                                    title=title),
+        "registration_nominated": _("You are nominated: %(title)s", title=title),
+        "registration_forwarded": _("Approved by your organization, now with the organizers: "
+                                    "%(title)s", title=title),
+        "registration_replaced": _("Your place passed to a colleague: %(title)s", title=title),
+        "registration_substituted": _("You take a colleague's place: %(title)s", title=title),
         "event_changed": _("Changed: %(title)s", title=title),
         "event_cancelled": _("Cancelled: %(title)s", title=title),
         "reminder": _("Reminder: %(title)s", title=title),
