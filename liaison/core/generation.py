@@ -52,6 +52,8 @@ UNTRACKED = {
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",
     "job": "the worker's schedule; each run would renew the token",
+    "webhook_subscription": "shown only to its signed-in owner, never on a cached page",
+    "webhook_delivery": "the webhook queue and log; shown only to the subscription's owner",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

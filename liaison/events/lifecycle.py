@@ -142,6 +142,8 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
     db.session.flush()
     if event.is_published and set(changes) & CALENDAR_FIELDS:
         signals.event_changed.send(event, changes=changes)
+    if event.is_published and changes:
+        signals.event_updated.send(event, changes=changes)
     return changes
 
 
@@ -172,6 +174,7 @@ def unpublish_event(event: Event, *, by: User) -> dict[str, tuple]:
         raise Conflict(_("Only a published event can be taken back to draft."))
     changes = _set_status(event, EventStatus.draft)
     signals.event_changed.send(event, changes=changes)
+    signals.event_updated.send(event, changes=changes)
     return changes
 
 

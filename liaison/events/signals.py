@@ -12,6 +12,9 @@
   `liaison.notifications` tells the registrants, with updated invites.
 - `event_cancelled` (sender: the event), sent when a published event is cancelled.
   `liaison.notifications` tells every active registrant, with a CANCEL invite.
+- `event_updated` (sender: the event; `changes=` field -> (old, new)), sent when anything about
+  a published event changes (any field, not only those a calendar sees) or it goes back to
+  draft. `liaison.integration` queues the `event.updated` webhooks.
 """
 from __future__ import annotations
 
@@ -21,3 +24,4 @@ seats_changing = namespace.signal("event-seats-changing")
 event_published = namespace.signal("event-published")
 event_changed = namespace.signal("event-changed")
 event_cancelled = namespace.signal("event-cancelled")
+event_updated = namespace.signal("event-updated")

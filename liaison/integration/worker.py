@@ -23,7 +23,7 @@ from flask import current_app
 from extensions import db
 from liaison.core.database import is_sqlite
 from liaison.core.types import utcnow
-from liaison.integration import schedule
+from liaison.integration import delivery, schedule
 from liaison.mail import outbox
 
 Echo = Callable[[str], None]
@@ -109,7 +109,11 @@ class Worker:
             self.mail_paused_until = None
 
     def _webhooks(self, report: PassReport) -> None:
-        """Webhook deliveries arrive with the webhooks themselves."""
+        result = delivery.deliver(worker_id=self.worker_id, clock=self.clock,
+                                  progress=self._check_stop)
+        report.webhooks += result.total
+        if result.total:
+            self.echo(f"webhooks: {result}")
 
     def _jobs(self, report: PassReport) -> None:
         specs = schedule.registered()

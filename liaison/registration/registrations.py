@@ -123,6 +123,7 @@ def register(event: Event, user: User) -> Registration:
         registration.status = S.waitlisted
         news = "waitlisted"
     db.session.flush()
+    signals.registration_created.send(registration)
     signals.registration_changed.send(registration, news=news)
     return registration
 

@@ -16,6 +16,8 @@ from liaison.accounts.models import ApiToken, Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
 from liaison.calendar import feedtokens
 from liaison.events.models import Event, EventKind, EventStatus
+from liaison.integration import webhooks
+from liaison.integration.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from liaison.registration.models import Registration, RegistrationStatus
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
@@ -111,6 +113,14 @@ def build_world():
         db.session.add_all([confirmed, pending])
         db.session.flush()
         token, _raw = apitokens.issue_token(attendee, "theirs")
+        webhook = WebhookSubscription(owner=cast["organizer"], secret=webhooks.new_secret(),
+                                      url=f"https://hooks.example.org/{role}")
+        webhook.event_types = ["event.published"]
+        delivery = WebhookDelivery(subscription=webhook, event_type="event.published",
+                                   message_id=f"msg_{role}", payload="{}",
+                                   status=DeliveryStatus.failed, attempts=10)
+        db.session.add_all([webhook, delivery])
+        db.session.flush()
         targets[role] = {
             "event": event.id,
             "draft": draft.id,
@@ -120,6 +130,8 @@ def build_world():
             "victim": waiting.id,
             "org": customs.id,
             "feed": feedtokens.calendar_token(attendee),
+            "webhook": webhook.id,
+            "delivery": delivery.id,
         }
     db.session.commit()
     return actors, targets
@@ -138,6 +150,8 @@ def fingerprint(targets: dict) -> tuple:
     victim = db.session.get(User, targets["victim"])
     token = db.session.get(ApiToken, targets["token"])
     org = db.session.get(Organization, targets["org"])
+    webhook = db.session.get(WebhookSubscription, targets["webhook"])
+    delivery = db.session.get(WebhookDelivery, targets["delivery"])
     return (
         (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
         (draft.status, draft.title, draft.sequence),
@@ -147,6 +161,9 @@ def fingerprint(targets: dict) -> tuple:
         (token.revoked_at,),
         (org.name, org.kind),
         db.session.scalar(select(func.count()).select_from(Event)),
+        webhook and (webhook.active, webhook.url, webhook.description),
+        delivery and (delivery.status, delivery.attempts),
+        db.session.scalar(select(func.count()).select_from(WebhookSubscription)),
     )
 
 
