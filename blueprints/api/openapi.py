@@ -8,7 +8,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from blueprints.api import schemas, webhook_schemas
+from blueprints.api import message_schemas, schemas, webhook_schemas
 
 REF = "#/components/schemas/{model}"
 
@@ -39,6 +39,7 @@ class Operation:
     public: bool = False
     ok_headers: tuple[tuple[str, str], ...] = ()  # (name, description) on the success answer
     also_ok: tuple[int, str] | None = None  # a second success status, same model: its meaning
+    body_optional: bool = False  # the body may be left out
 
 
 REG_ACTION_ERRORS = (404, *DOMAIN)
@@ -98,8 +99,10 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, schemas.EventOut), (400, 404, *DOMAIN), body=schemas.EventPatch,
               tags=("events",)),
     Operation("post", "/events/{event_id}/cancel", "cancelEvent",
-              "Cancel the event (final); registrants are told. Its organizers only.",
-              (200, schemas.EventOut), (404, *DOMAIN), tags=("events",)),
+              "Cancel the event (final); registrants are told, with the reason if one is "
+              "given. Its organizers only.",
+              (200, schemas.EventOut), (400, 404, *DOMAIN), body=schemas.ReasonBody,
+              body_optional=True, tags=("events",)),
     Operation("post", "/events/{event_id}/registrations", "registerForEvent",
               "Register the caller: 201 for a new place, 200 when the active one is returned.",
               (201, schemas.RegistrationOut), (404, *DOMAIN), tags=("registrations",),
@@ -112,14 +115,25 @@ OPERATIONS: tuple[Operation, ...] = (
               "Confirm a pending registration, or waitlist it when full. Organizers only.",
               (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
     Operation("post", "/registrations/{registration_id}/decline", "declineRegistration",
-              "Decline a registration; a freed seat goes to the waiting list. Organizers only.",
-              (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
+              "Decline a registration (the person is told, with the reason if one is given); "
+              "a freed seat goes to the waiting list. Organizers only.",
+              (200, schemas.RegistrationOut), (400, *REG_ACTION_ERRORS), body=schemas.ReasonBody,
+              body_optional=True, tags=("registrations",)),
     Operation("post", "/registrations/{registration_id}/cancel", "cancelRegistration",
               "Cancel a registration: the registrant or the event's organizers.",
               (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
     Operation("post", "/registrations/{registration_id}/check-in", "checkInRegistration",
               "Record attendance of a confirmed registrant. Organizers only.",
               (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
+    Operation("post", "/events/{event_id}/messages", "sendEventMessage",
+              "Mail the event's registrants of the chosen statuses (each in their language's "
+              "layout); kept on the event. Its organizers only.",
+              (201, message_schemas.MessageOut), (400, 404, *DOMAIN),
+              body=message_schemas.MessageCreate, tags=("events",)),
+    Operation("get", "/events/{event_id}/messages", "listEventMessages",
+              "The messages sent to the event's registrants, newest first. Its organizers only.",
+              (200, message_schemas.MessagePage), (403, 404, 422), query=schemas.Query,
+              tags=("events",)),
     *webhook_operations(),
 )
 
@@ -130,9 +144,10 @@ RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    webhook_schemas.WebhookOut, webhook_schemas.WebhookCreated,
                    webhook_schemas.WebhookPage, webhook_schemas.DeliveryOut,
                    webhook_schemas.DeliveryPage,
-                   *dict.fromkeys(webhook_schemas.MESSAGE_MODELS.values()))
+                   *dict.fromkeys(webhook_schemas.MESSAGE_MODELS.values()),
+                   message_schemas.MessageOut, message_schemas.MessagePage)
 BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, webhook_schemas.WebhookCreate,
-               webhook_schemas.WebhookPatch)
+               webhook_schemas.WebhookPatch, schemas.ReasonBody, message_schemas.MessageCreate)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
                 webhook_schemas.DeliveryQuery)
 
@@ -208,7 +223,8 @@ def _operation(op: Operation) -> dict:
     if params:
         doc["parameters"] = params
     if op.body:
-        doc["requestBody"] = {"required": True, "content": _json(_ref(op.body))}
+        doc["requestBody"] = {"required": not op.body_optional,
+                              "content": _json(_ref(op.body))}
     doc["responses"] = _responses(op)
     if op.public:
         doc["security"] = []

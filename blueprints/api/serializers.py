@@ -39,6 +39,7 @@ def event_json(event: Event, counts=None, *, show_online_url: bool = False) -> d
         "sequence": event.sequence,
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
+        "cancellation_reason": event.cancellation_reason,
     }
 
 
@@ -50,6 +51,7 @@ def registration_json(registration: Registration) -> dict:
         "status": str(registration.status),
         "created_at": iso(registration.created_at),
         "checked_in_at": iso(registration.checked_in_at),
+        "decline_reason": registration.decline_reason,
     }
 
 

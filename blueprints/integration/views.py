@@ -2,6 +2,8 @@
 once), the delivery log with "send again", switching on and off, editing and deleting."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,6 +19,15 @@ from liaison.integration.models import DeliveryStatus, WebhookDelivery, WebhookS
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 PER_PAGE = 25
+
+
+@bp.app_template_filter("pretty_json")
+def pretty_json(text: str) -> str:
+    """A stored JSON body, indented for reading (as is when it is not JSON)."""
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    except ValueError:
+        return text
 
 
 def _require_subscriber() -> None:

@@ -54,6 +54,7 @@ UNTRACKED = {
     "job": "the worker's schedule; each run would renew the token",
     "webhook_subscription": "shown only to its signed-in owner, never on a cached page",
     "webhook_delivery": "the webhook queue and log; shown only to the subscription's owner",
+    "event_message": "organizers' messages to registrants; shown only to signed-in organizers",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

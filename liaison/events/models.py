@@ -153,6 +153,8 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    # Why the organizers cancelled it, as they wrote it; shown on the page and in the mail.
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
 
     host_organization: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship()

@@ -43,7 +43,7 @@ def event_data(event: Event, *, changes: dict | None = None) -> dict:
         "requires_approval": bool(event.requires_approval),
         "status": str(event.status),
         "sequence": event.sequence,
-        "cancellation_reason": getattr(event, "cancellation_reason", None),
+        "cancellation_reason": event.cancellation_reason,
     }
     if changes is not None:
         data["changed"] = sorted(changes)
@@ -64,7 +64,7 @@ def registration_data(registration: Registration, *, change: str | None = None) 
         "created_at": iso(registration.created_at),
         "updated_at": iso(registration.updated_at),
         "checked_in_at": iso(registration.checked_in_at),
-        "decline_reason": getattr(registration, "decline_reason", None),
+        "decline_reason": registration.decline_reason,
         "user": {
             "id": user.id,
             "name": user.display_name,

@@ -105,6 +105,9 @@ def resolve(url: str, *, allow_private: bool) -> Target:
                               host=host))
     if not allow_private:
         refused = [str(a) for a in addresses if not is_public(a)]
+        if refused and refused[0] == host.strip("[]"):
+            raise TargetRefused(_("%(address)s is a private or local address. Webhooks go only "
+                                  "to addresses on the public internet.", address=refused[0]))
         if refused:
             raise TargetRefused(_(
                 "%(host)s leads to a private or local address (%(address)s). Webhooks go only "

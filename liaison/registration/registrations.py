@@ -20,6 +20,7 @@ from sqlalchemy import and_, func, or_, select
 from extensions import db
 from liaison.accounts.models import User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from liaison.core.reasons import clean_reason
 from liaison.core.types import utcnow
 from liaison.events.models import Event, EventStatus
 from liaison.registration import signals
@@ -112,6 +113,7 @@ def register(event: Event, user: User) -> Registration:
     registration.created_at = now  # the place in the queue: a re-registration goes to the back
     registration.updated_at = now
     registration.checked_in_at = None
+    registration.decline_reason = None
     if event.requires_approval:
         registration.status = S.pending
         news = "received"
@@ -177,15 +179,18 @@ def approve(registration: Registration, *, by: User) -> Registration:
     return registration
 
 
-def decline(registration: Registration, *, by: User) -> Registration:
-    """An organizer declines; a confirmed seat freed this way is passed on (rule 5)."""
+def decline(registration: Registration, *, by: User, reason: str | None = None) -> Registration:
+    """An organizer declines (the person is told `reason`, if given); a confirmed seat freed
+    this way is passed on (rule 5)."""
     event = managed_event(registration, by)
+    reason = clean_reason(reason)
     seats = lock_seats(event)
     db.session.refresh(registration)
     if registration.status == S.declined:
         return registration
     if registration.status == S.cancelled:
         raise Conflict(_("This registration was cancelled; there is nothing to decline."))
+    registration.decline_reason = reason
     _leave(seats, registration, S.declined)
     signals.registration_changed.send(registration, news="declined")
     _promote(seats)

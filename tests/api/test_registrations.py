@@ -9,7 +9,8 @@ from liaison.accounts.models import Role
 from liaison.events.models import EventStatus
 from liaison.registration.models import Registration, RegistrationStatus
 
-REGISTRATION_FIELDS = {"id", "event_id", "user_id", "status", "created_at", "checked_in_at"}
+REGISTRATION_FIELDS = {"id", "event_id", "user_id", "status", "created_at", "checked_in_at",
+                       "decline_reason"}
 
 
 def register(api, event):

@@ -202,6 +202,15 @@ CASES: list[Case] = [
          "/api/v1/registrations/{confirmed}/check-in", API_REGISTRATION),
     Case("POST", "/api/v1/registrations/<int:registration_id>/cancel",
          "/api/v1/registrations/{confirmed}/cancel", API_REGISTRATION, name="(someone else's)"),
+    # Messages to registrants
+    Case("GET", "/events/<int:event_id>/messages", "/events/{event}/messages", MANAGE_PAGE),
+    Case("POST", "/events/<int:event_id>/messages", "/events/{event}/messages", MANAGE_PAGE,
+         {"subject": ""}),
+    Case("GET", "/api/v1/events/<int:event_id>/messages", "/api/v1/events/{event}/messages",
+         API_MANAGE),
+    Case("POST", "/api/v1/events/<int:event_id>/messages", "/api/v1/events/{event}/messages",
+         expect(403, anonymous=401, outsider=404, organizer=422, admin=422), {},
+         name="(empty body)"),
     # Webhooks (pages)
     Case("GET", "/webhooks/", "/webhooks/", SUBSCRIBER_PAGE),
     Case("GET", "/webhooks/new", "/webhooks/new", SUBSCRIBER_PAGE),
