@@ -6,7 +6,16 @@ import os
 from flask import Flask
 
 import liaison
-from blueprints import api, calendar, cli, events, integration, notifications, registration
+from blueprints import (
+    api,
+    calendar,
+    cli,
+    events,
+    integration,
+    notifications,
+    records,
+    registration,
+)
 from blueprints.accounts import account, admin, auth
 from blueprints.core import (
     errors,
@@ -57,6 +66,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(events.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(records.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(integration.bp)
     app.register_blueprint(notifications.bp)

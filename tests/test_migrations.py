@@ -150,6 +150,22 @@ def _stored(column_type, value):
     return value
 
 
+# Tables a later migration folded into another on purpose (their rows are checked there).
+FOLDED = {"attendance"}  # 0080: the outcome is a column of the registration
+
+
+def _first_wave_attendance_of_confirmed() -> int:
+    tables = json.loads(FIRST_WAVE.read_text())["tables"]
+
+    def rows(name):
+        columns = tables[name]["columns"]
+        return [dict(zip(columns, row, strict=True)) for row in tables[name]["rows"]]
+
+    confirmed = {(r["user_id"], r["event_id"]) for r in rows("registration")
+                 if r["status"] == "confirmed"}
+    return sum((a["user_id"], a["event_id"]) in confirmed for a in rows("attendance"))
+
+
 def _assert_upgrades_keeping_every_row(url: str) -> None:
     counts = _load_first_wave(url)
     assert counts["event"] > 10 and counts["registration"] > 5
@@ -158,7 +174,15 @@ def _assert_upgrades_keeping_every_row(url: str) -> None:
     try:
         with engine.connect() as conn:
             for name, count in counts.items():
+                if name in FOLDED:
+                    continue
                 assert conn.scalar(sa.text(f'SELECT COUNT(*) FROM "{name}"')) == count, name
+            # 0080: each attendance row became its confirmed registration's outcome
+            attended = conn.scalar(sa.text(
+                "SELECT COUNT(*) FROM registration WHERE attendance = 'attended'"))
+            assert attended == _first_wave_attendance_of_confirmed() > 0
+            assert conn.scalar(sa.text(
+                "SELECT COUNT(DISTINCT checkin_token) FROM registration")) == counts["registration"]
             titles = conn.scalars(sa.text("SELECT title FROM event ORDER BY id")).all()
     finally:
         engine.dispose()

@@ -1,6 +1,7 @@
 from blueprints.api import (  # noqa: F401 (they add routes to bp)
     event_routes,
     message_routes,
+    records_routes,
     registration_routes,
     webhook_routes,
 )

@@ -8,7 +8,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from blueprints.api import message_schemas, schemas, webhook_schemas
+from blueprints.api import message_schemas, records_schemas, schemas, webhook_schemas
 
 REF = "#/components/schemas/{model}"
 
@@ -137,19 +137,23 @@ OPERATIONS: tuple[Operation, ...] = (
     *webhook_operations(),
 )
 
+OPERATIONS += records_schemas.operations()
+
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    schemas.OrganizationPage, schemas.EventPage, schemas.EventOut,
                    schemas.RegistrationOut, schemas.RegistrationPage,
+                   *records_schemas.RESPONSE_MODELS,
                    webhook_schemas.WebhookOut, webhook_schemas.WebhookCreated,
                    webhook_schemas.WebhookPage, webhook_schemas.DeliveryOut,
                    webhook_schemas.DeliveryPage,
                    *dict.fromkeys(webhook_schemas.MESSAGE_MODELS.values()),
                    message_schemas.MessageOut, message_schemas.MessagePage)
-BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, webhook_schemas.WebhookCreate,
-               webhook_schemas.WebhookPatch, schemas.ReasonBody, message_schemas.MessageCreate)
+BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS,
+               webhook_schemas.WebhookCreate, webhook_schemas.WebhookPatch, schemas.ReasonBody,
+               message_schemas.MessageCreate)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
-                webhook_schemas.DeliveryQuery)
+                *records_schemas.QUERY_MODELS, webhook_schemas.DeliveryQuery)
 
 
 def _ref(model: type[BaseModel]) -> dict:
@@ -190,9 +194,17 @@ def _path_parameters(path: str) -> list[dict]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     return [
         {"name": name, "in": "path", "required": True,
-         "schema": {"type": "integer", "minimum": 1, "maximum": schemas.MAX_ID}}
+         "schema": STRING_PATH_PARAMETERS.get(
+             name, {"type": "integer", "minimum": 1, "maximum": schemas.MAX_ID})}
         for name in names
     ]
+
+
+# Path parameters that are not ids.
+STRING_PATH_PARAMETERS = {
+    "code": {"type": "string", "pattern": "^[A-Za-z2-7-]{1,40}$",
+             "description": "A certificate's verification code (16 characters)."},
+}
 
 
 def _responses(op: Operation) -> dict:

@@ -12,7 +12,7 @@ from liaison.accounts.models import OrgKind
 from liaison.events.models import EventKind, EventStatus
 from liaison.integration.models import URL_MAX, DeliveryStatus
 from liaison.integration.webhooks import DESCRIPTION_MAX, EVENT_TYPES
-from liaison.registration.models import RegistrationStatus
+from liaison.registration.models import AttendanceOutcome, RegistrationStatus
 
 EventType = Literal[tuple(EVENT_TYPES)]  # type: ignore[valid-type]
 EventTypes = Annotated[list[EventType], Field(min_length=1, max_length=len(EVENT_TYPES)),
@@ -138,6 +138,33 @@ class WebhookRegistrationData(BaseModel):
                         "confirmed, waitlisted, promoted, approved, declined or cancelled.")
 
 
+class WebhookAttendanceData(BaseModel):
+    event: WebhookEventData
+    closed_at: AwareDatetime
+    closed_by: int | None = Field(description="The user who closed it.")
+    outcomes: dict[AttendanceOutcome, int] = Field(
+        description="How many confirmed registrations ended attended, partial and absent.")
+
+
+class WebhookCertificateData(BaseModel):
+    code: str = Field(description="The verification code (at least 64 random bits).")
+    verify_url: str
+    pdf_url: str
+    registration_id: int
+    event_id: int
+    user_id: int
+    name: str
+    name_zh: str | None
+    organization: str
+    event_title: str
+    event_title_zh: str | None
+    event_start: AwareDatetime = Field(description="In the event's own time zone.")
+    hours: float = Field(description="Hours credited.")
+    issuer: str = Field(description="The host organization.")
+    co_issuers: list[str]
+    issued_at: AwareDatetime
+
+
 class _Message(BaseModel):
     timestamp: AwareDatetime = Field(description="When the change happened.")
 
@@ -152,10 +179,20 @@ class WebhookRegistrationMessage(_Message):
     data: WebhookRegistrationData
 
 
-class WebhookOtherMessage(_Message):
-    """Types whose capability (records, exchange) describes its own `data`."""
+class WebhookAttendanceMessage(_Message):
+    type: Literal["attendance.closed"]
+    data: WebhookAttendanceData
 
-    type: Literal["attendance.closed", "certificate.issued", "proposal.accepted"]
+
+class WebhookCertificateMessage(_Message):
+    type: Literal["certificate.issued"]
+    data: WebhookCertificateData
+
+
+class WebhookOtherMessage(_Message):
+    """proposal.accepted: its `data` is described once the exchange capability is installed."""
+
+    type: Literal["proposal.accepted"]
     data: dict
 
 
@@ -165,7 +202,7 @@ MESSAGE_MODELS = {
     "event.cancelled": WebhookEventMessage,
     "registration.created": WebhookRegistrationMessage,
     "registration.updated": WebhookRegistrationMessage,
-    "attendance.closed": WebhookOtherMessage,
-    "certificate.issued": WebhookOtherMessage,
+    "attendance.closed": WebhookAttendanceMessage,
+    "certificate.issued": WebhookCertificateMessage,
     "proposal.accepted": WebhookOtherMessage,
 }

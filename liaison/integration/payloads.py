@@ -1,16 +1,21 @@
 """What a webhook says: `{"type", "timestamp", "data"}` (the Standard Webhooks envelope), with
 `data` in the shapes the OpenAPI document's `webhooks` describe (blueprints/api/schemas.py,
-`Webhook*` models; a test holds the two together). Pure builders: no queries beyond the
-objects' own relationships, no request."""
+`Webhook*` models; a test holds the two together). Builders: no request, and no query but
+the objects' own relationships (and one GROUP BY for the outcomes of a closed attendance)."""
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import func, select
 
+from extensions import db
+from liaison.accounts.models import User
 from liaison.events.models import Event
-from liaison.registration.models import Registration
+from liaison.records.models import Certificate
+from liaison.registration.models import AttendanceOutcome, Registration
 
 
 def iso(value: datetime | None, zone=UTC) -> str | None:
@@ -76,6 +81,44 @@ def registration_data(registration: Registration, *, change: str | None = None) 
     if change is not None:
         data["change"] = change
     return data
+
+
+def attendance_closed_data(event: Event, *, by: User | None) -> dict:
+    """The event, who closed its attendance and when, and how many ended in each outcome."""
+    counts = dict(db.session.execute(
+        select(Registration.attendance, func.count())
+        .where(Registration.event_id == event.id, Registration.attendance.is_not(None))
+        .group_by(Registration.attendance)
+    ).tuples().all())
+    return {
+        "event": event_data(event),
+        "closed_at": iso(event.attendance_closed_at),
+        "closed_by": by.id if by is not None else None,
+        "outcomes": {str(outcome): counts.get(outcome, 0) for outcome in AttendanceOutcome},
+    }
+
+
+def certificate_data(certificate: Certificate) -> dict:
+    """What the certificate says (its snapshot), and where to check it and fetch its PDF."""
+    base = current_app.config["BASE_URL"]
+    return {
+        "code": certificate.code,
+        "verify_url": f"{base}/verify/{certificate.code}",
+        "pdf_url": f"{base}/certificates/{certificate.code}.pdf",
+        "registration_id": certificate.registration_id,
+        "event_id": certificate.event_id,
+        "user_id": certificate.user_id,
+        "name": certificate.name,
+        "name_zh": certificate.name_zh,
+        "organization": certificate.organization,
+        "event_title": certificate.event_title,
+        "event_title_zh": certificate.event_title_zh,
+        "event_start": iso(certificate.event_start, ZoneInfo(certificate.event_timezone)),
+        "hours": certificate.hours,
+        "issuer": certificate.issuer,
+        "co_issuers": [en for en, _zh in certificate.co_issuers],
+        "issued_at": iso(certificate.issued_at),
+    }
 
 
 def envelope(event_type: str, data: dict, timestamp: datetime) -> str:

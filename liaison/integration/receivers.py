@@ -1,15 +1,15 @@
 """Webhooks for what happens below: each domain signal becomes deliveries in the sender's
 transaction (liaison.core.signals), for the subscriptions that may hear about it.
 
-Types whose signals belong to packages not yet present (attendance.closed and
-certificate.issued from records, proposal.accepted from exchange) are connected here when
-those packages declare them."""
+proposal.accepted (from exchange) is connected here when that package declares its signal."""
 from __future__ import annotations
 
 from extensions import db
 from liaison.events import signals as event_signals
 from liaison.events.models import Event
 from liaison.integration import payloads, webhooks
+from liaison.records import signals as records_signals
+from liaison.records.models import Certificate
 from liaison.registration import signals as registration_signals
 from liaison.registration.models import Registration
 
@@ -43,3 +43,15 @@ def registration_updated(registration: Registration, *, news: str, **_extra) -> 
     webhooks.queue("registration.updated",
                    payloads.registration_data(registration, change=news),
                    event=registration.event)
+
+
+@records_signals.attendance_closed.connect
+def attendance_closed(event: Event, *, by=None, **_extra) -> None:
+    webhooks.queue("attendance.closed", payloads.attendance_closed_data(event, by=by),
+                   event=event)
+
+
+@records_signals.certificate_issued.connect
+def certificate_issued(certificate: Certificate) -> None:
+    event = db.session.get(Event, certificate.event_id)
+    webhooks.queue("certificate.issued", payloads.certificate_data(certificate), event=event)

@@ -25,6 +25,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from extensions import db
+from liaison.accounts import membership
 from liaison.accounts.models import User
 from liaison.core.errors import NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
@@ -54,8 +55,8 @@ _CREATED = "liaison.webhook_created_registrations"
 
 
 def may_subscribe(user: User) -> bool:
-    """Organizers and admins (and, for their organization's proposals, focal points)."""
-    return bool(user.active and (user.can_organize or getattr(user, "focal_point", False)))
+    """Organizers and admins (an organizer who is a focal point also hears proposals)."""
+    return bool(user.active and user.can_organize)
 
 
 def new_secret() -> str:
@@ -246,7 +247,7 @@ def _end_of_transaction(session: Session) -> None:
 def hears(subscription: WebhookSubscription, *, event: Event | None = None,
           organization_ids: Iterable[int] = ()) -> bool:
     """Whether this subscription's owner may hear about it: admins everything, organizers
-    their events, focal points their organizations' proposals."""
+    their events, focal points the proposals of their organizations (and offices below)."""
     owner = subscription.owner
     if not may_subscribe(owner):
         return False
@@ -254,8 +255,8 @@ def hears(subscription: WebhookSubscription, *, event: Event | None = None,
         return True
     if event is not None and event.is_organized_by(owner):
         return True
-    return bool(getattr(owner, "focal_point", False)
-                and owner.organization_id in set(organization_ids))
+    return owner.acts_as_focal_point and any(
+        membership.is_focal_point_for(owner, org_id) for org_id in organization_ids)
 
 
 def queue(event_type: str, data: dict, *, event: Event | None = None,

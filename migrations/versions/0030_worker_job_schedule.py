@@ -13,7 +13,7 @@ import liaison.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0030'
-down_revision = '0002'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

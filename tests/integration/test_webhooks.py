@@ -321,3 +321,34 @@ def test_the_log_keeps_recent_and_waiting_deliveries(app, receiver, organizer, m
     assert webhooks.prune_log(utcnow()) == 1
     db.session.commit()
     assert [d.id for d in deliveries()] == [recent.id, waiting.id]
+
+
+def test_attendance_closed_and_certificate_issued(app, receiver, organizer, make_event,
+                                                  make_user, registered):
+    from datetime import UTC, datetime
+
+    from blueprints.api.webhook_schemas import MESSAGE_MODELS
+    from liaison.records import attendance
+    from liaison.records.attendance import OutcomeInput
+    from liaison.registration.models import AttendanceOutcome
+
+    subscribe(organizer, receiver, ["attendance.closed", "certificate.issued"])
+    start = datetime.now(UTC).replace(microsecond=0, hour=1, minute=0, second=0)
+    start -= timedelta(days=1)
+    event = make_event(organizer=organizer, start=start, hours=3, timezone="UTC")
+    came = registered(event, make_user(display_name="Came"))
+    registered(event, make_user(display_name="Missed"))
+    attendance.set_outcome(came, OutcomeInput(AttendanceOutcome.attended), by=organizer)
+    attendance.close_attendance(event, by=organizer)
+    db.session.commit()
+    assert send().delivered == 2 and receiver.rejected == []
+    by_type = {m["type"]: m for m in receiver.accepted}
+    closed = by_type["attendance.closed"]["data"]
+    assert closed["event"]["id"] == event.id and closed["closed_by"] == organizer.id
+    assert closed["outcomes"] == {"attended": 1, "partial": 0, "absent": 1}
+    certificate = by_type["certificate.issued"]["data"]
+    assert certificate["name"] == "Came" and certificate["hours"] == 3.0
+    assert certificate["verify_url"].endswith("/verify/" + certificate["code"])
+    for message in receiver.accepted:
+        MESSAGE_MODELS[message["type"]].model_validate(
+            {k: v for k, v in message.items() if k != "id"})
