@@ -21,6 +21,8 @@ def message_json(message: EventMessage) -> dict:
         "event_id": message.event_id,
         "subject": message.subject,
         "body": message.body,
+        "subject_zh": message.subject_zh,
+        "body_zh": message.body_zh,
         "statuses": [str(s) for s in message.statuses],
         "recipients": message.recipients,
         "sent_by": message.sent_by_id,
@@ -35,7 +37,8 @@ def send_message(event_id: int):
     require_manager(event, g.api_user)
     body = json_body(MessageCreate)
     message = messages.send_message(event, by=g.api_user, subject=body.subject, body=body.body,
-                                    statuses=body.statuses)
+                                    statuses=body.statuses, subject_zh=body.subject_zh,
+                                    body_zh=body.body_zh)
     db.session.commit()
     return jsonify(message_json(message)), 201
 

@@ -16,6 +16,9 @@ class MessageCreate(Body):
     subject: _text(messages.SUBJECT_MAX, 1)
     body: _text(messages.BODY_MAX, 1) = Field(description="Plain text; line breaks are kept.")
     statuses: Annotated[list[RegistrationStatus], Field(min_length=1, max_length=5)]
+    subject_zh: _text(messages.SUBJECT_MAX) | None = Field(
+        default=None, description="For recipients who read Chinese; give both or neither.")
+    body_zh: _text(messages.BODY_MAX) | None = None
 
 
 class MessageOut(BaseModel):
@@ -23,6 +26,8 @@ class MessageOut(BaseModel):
     event_id: int
     subject: str
     body: str
+    subject_zh: str | None
+    body_zh: str | None
     statuses: list[RegistrationStatus]
     recipients: int = Field(description="How many people it was mailed to.")
     sent_by: int | None = Field(description="The organizer's user id.")

@@ -105,8 +105,10 @@ class WebhookEventData(BaseModel):
     url: str = Field(description="The event page.")
     kind: EventKind
     title: str
+    title_zh: str | None
     description: str
-    topics: list[str]
+    description_zh: str | None
+    topics: list[str] = Field(description="Topic slugs of the vocabulary.")
     host_organization_id: int
     audience: list[OrgKind]
     start: AwareDatetime = Field(description="In the event's own time zone.")

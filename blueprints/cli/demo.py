@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import func, select
 
-from blueprints.cli import bp, demo_worker
+from blueprints.cli import bp, demo_i18n, demo_worker
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
 from liaison.core.types import utcnow
+from liaison.events import topics
 from liaison.events.models import Event, EventKind, EventStatus, EventTopic
 from liaison.registration.models import AttendanceOutcome, Registration, RegistrationStatus
 
@@ -199,7 +200,8 @@ def _ensure_events(orgs, users) -> list[Event]:
             )
             event.audience = spec["audience"]
             event.organizers.append(users[spec["by"]])
-            event.topic_rows = [EventTopic(name=t) for t in spec["topics"]]
+            slugs = sorted({topics.ensure_topic(t).slug for t in spec["topics"]})
+            event.topic_rows = [EventTopic(topic_slug=s) for s in slugs]
             db.session.add(event)
         events.append(event)
     db.session.flush()
@@ -237,6 +239,7 @@ def seed_demo(if_empty: bool):
     events = _ensure_events(orgs, users)
     _ensure_registrations(events, users)
     demo_worker.seed(users)
+    demo_i18n.seed()
     db.session.commit()
     click.echo(
         f"Demo data ready: {len(orgs)} organizations, {len(users)} users, {len(events)} events."

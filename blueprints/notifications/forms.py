@@ -29,3 +29,8 @@ class MessageForm(FlaskForm):
         description=_l("Plain text; line breaks are kept. Each person gets it with the event's "
                        "details, in their own language's layout."),
         render_kw={"rows": 8})
+    subject_zh = StringField(_l("Subject in Chinese"), validators=[Length(max=SUBJECT_MAX)])
+    body_zh = TextAreaField(_l("Message in Chinese"), validators=[Length(max=BODY_MAX)],
+                            description=_l("Optional. Recipients who read Chinese get this text "
+                                           "instead; give both or neither."),
+                            render_kw={"rows": 8, "lang": "zh-Hans"})

@@ -38,8 +38,10 @@ def compose(event_id: int):
                               else RegistrationStatus.confirmed.value]
     if form.validate_on_submit():
         try:
-            sent = messages.send_message(event, by=current_user, subject=form.subject.data,
-                                         body=form.body.data, statuses=form.statuses.data)
+            sent = messages.send_message(
+                event, by=current_user, subject=form.subject.data, body=form.body.data,
+                statuses=form.statuses.data, subject_zh=form.subject_zh.data,
+                body_zh=form.body_zh.data)
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error.fields)

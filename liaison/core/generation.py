@@ -43,6 +43,8 @@ TRACKED = (
     "event_series",
     "event",
     "event_topic",
+    "topic",
+    "topic_name",
     "event_organizer",
     "registration",
 )
@@ -56,6 +58,7 @@ UNTRACKED = {
     "event_message": "organizers' messages to registrants; shown only to signed-in organizers",
     "attendance_log": "shown only to an event's organizers, never on a cached page",
     "certificate": "shown only to signed-in users and on /verify, which is never cached",
+    "account_decision": "shown only to admins and focal points, never on a cached page",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

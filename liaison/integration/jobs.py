@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from liaison.accounts import member_digest
 from liaison.integration import webhooks
 from liaison.notifications import reminders
 
@@ -55,4 +56,5 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
     JobSpec("prune_webhook_log", webhooks.prune_log, every=timedelta(days=1)),
+    JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
 )

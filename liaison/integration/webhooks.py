@@ -29,6 +29,7 @@ from liaison.accounts import membership
 from liaison.accounts.models import User
 from liaison.core.errors import NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events import lifecycle
 from liaison.events.models import Event
 from liaison.integration import payloads, targets
 from liaison.integration.models import (
@@ -253,7 +254,7 @@ def hears(subscription: WebhookSubscription, *, event: Event | None = None,
         return False
     if owner.is_admin:
         return True
-    if event is not None and event.is_organized_by(owner):
+    if event is not None and lifecycle.can_manage(event, owner):
         return True
     return owner.acts_as_focal_point and any(
         membership.is_focal_point_for(owner, org_id) for org_id in organization_ids)

@@ -1,6 +1,7 @@
 """Messages to attendees: an event's organizers mail everyone of the registration statuses
-they choose (subject and body as they wrote them, inside each recipient's own language's
-layout, through the outbox in the same transaction), and the message is kept on the event."""
+they choose (subject and body as they wrote them, in English and optionally in Chinese, each
+recipient getting their language's text inside their language's layout, through the outbox in
+the same transaction), and the message is kept on the event."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from liaison.accounts.models import User
 from liaison.core.errors import NotAllowed, ValidationFailed
+from liaison.events import lifecycle
 from liaison.events.models import Event
 from liaison.notifications import notices
 from liaison.notifications.models import EventMessage
@@ -21,18 +23,32 @@ SUBJECT_MAX = 200
 BODY_MAX = 10_000
 
 
-def _clean(subject: str, body: str, statuses: Iterable[str]) -> tuple[str, str, list]:
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())  # a subject is one line: no header injection
+
+
+def _text(text: str | None) -> str:
+    return (text or "").strip().replace("\r\n", "\n")
+
+
+def _clean(subject, body, statuses, subject_zh, body_zh) -> dict:
     fields: dict[str, str] = {}
-    subject = " ".join((subject or "").split())  # one line: no header injection
-    body = (body or "").strip().replace("\r\n", "\n")
-    if not subject:
+    values = {"subject": _one_line(subject), "body": _text(body),
+              "subject_zh": _one_line(subject_zh) or None, "body_zh": _text(body_zh) or None}
+    if not values["subject"]:
         fields["subject"] = _("Give the message a subject.")
-    elif len(subject) > SUBJECT_MAX:
-        fields["subject"] = _("Use at most %(n)d characters.", n=SUBJECT_MAX)
-    if not body:
+    if not values["body"]:
         fields["body"] = _("Write the message.")
-    elif len(body) > BODY_MAX:
-        fields["body"] = _("Use at most %(n)d characters.", n=BODY_MAX)
+    for name, most in (("subject", SUBJECT_MAX), ("subject_zh", SUBJECT_MAX),
+                       ("body", BODY_MAX), ("body_zh", BODY_MAX)):
+        if len(values[name] or "") > most:
+            fields[name] = _("Use at most %(n)d characters.", n=most)
+        elif "\x00" in (values[name] or ""):
+            fields[name] = _("Remove the NUL characters from this text.")
+    if bool(values["subject_zh"]) != bool(values["body_zh"]):
+        missing = "body_zh" if values["subject_zh"] else "subject_zh"
+        fields.setdefault(missing, _("Give the Chinese subject and message together, or leave "
+                                     "both empty."))
     chosen = []
     for value in statuses or ():
         try:
@@ -41,11 +57,10 @@ def _clean(subject: str, body: str, statuses: Iterable[str]) -> tuple[str, str, 
             fields["statuses"] = _("Unknown status: %(status)s.", status=str(value)[:40])
     if not chosen and "statuses" not in fields:
         fields["statuses"] = _("Choose whom to write to: at least one status.")
-    if "\x00" in subject + body:
-        fields.setdefault("body", _("Remove the NUL characters from this text."))
     if fields:
         raise ValidationFailed(_("Some fields need your attention."), fields=fields)
-    return subject, body, chosen
+    values["statuses"] = chosen
+    return values
 
 
 def recipients(event: Event, statuses: Iterable[RegistrationStatus]) -> list[Registration]:
@@ -60,19 +75,20 @@ def recipients(event: Event, statuses: Iterable[RegistrationStatus]) -> list[Reg
     ))
 
 
-def send_message(event: Event, *, by: User, subject: str, body: str,
-                 statuses: Iterable[str]) -> EventMessage:
-    """Only the event's organizers; one mail per registrant of the chosen statuses. A message
-    with nobody to receive it is refused, so nothing is recorded as sent that was not."""
-    if not event.is_organized_by(by):
+def send_message(event: Event, *, by: User, subject: str, body: str, statuses: Iterable[str],
+                 subject_zh: str | None = None, body_zh: str | None = None) -> EventMessage:
+    """Only the event's organizers; one mail per registrant of the chosen statuses, in the
+    Chinese text for those who read Chinese when one is given. A message with nobody to
+    receive it is refused, so nothing is recorded as sent that was not."""
+    if not lifecycle.can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event can write to its registrants."))
-    subject, body, chosen = _clean(subject, body, statuses)
+    values = _clean(subject, body, statuses, subject_zh, body_zh)
+    chosen = values.pop("statuses")
     people = recipients(event, chosen)
     if not people:
         message = _("Nobody registered for this event has the chosen statuses.")
         raise ValidationFailed(message, code="no_recipients", fields={"statuses": message})
-    record = EventMessage(event=event, sent_by=by, subject=subject, body=body,
-                          recipients=len(people))
+    record = EventMessage(event=event, sent_by=by, recipients=len(people), **values)
     record.statuses = chosen
     db.session.add(record)
     for registration in people:

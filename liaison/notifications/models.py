@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from liaison.core.i18n import localized
 from liaison.core.types import utcnow
 from liaison.registration.models import RegistrationStatus
 
@@ -27,6 +28,9 @@ class EventMessage(db.Model):
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The same in Chinese, for recipients who read Chinese (optional: else they get the above).
+    subject_zh: Mapped[str | None] = mapped_column(String(200))
+    body_zh: Mapped[str | None] = mapped_column(Text)
     # The registration statuses it went to, as ",confirmed,waitlisted,".
     statuses_csv: Mapped[str] = mapped_column(String(100))
     recipients: Mapped[int] = mapped_column(default=0)
@@ -34,6 +38,15 @@ class EventMessage(db.Model):
 
     event: Mapped[Event] = relationship()
     sent_by: Mapped[User | None] = relationship()
+
+    @property
+    def display_subject(self) -> str:
+        """The reader's language (a page's, or a recipient's inside force_locale)."""
+        return localized(self.subject, self.subject_zh)
+
+    @property
+    def display_body(self) -> str:
+        return localized(self.body, self.body_zh)
 
     @property
     def statuses(self) -> list[RegistrationStatus]:

@@ -1,7 +1,7 @@
 """webhook subscriptions and deliveries
 
 Revision ID: 0031
-Revises: 0080
+Revises: 0040
 Create Date: 2026-11-30 15:55:15.369190
 
 """
@@ -13,7 +13,7 @@ import liaison.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0031'
-down_revision = '0080'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 

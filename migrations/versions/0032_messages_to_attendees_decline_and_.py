@@ -2,7 +2,7 @@
 
 Revision ID: 0032
 Revises: 0031
-Create Date: 2026-11-30 16:10:40.099560
+Create Date: 2026-11-30 16:43:17.127309
 
 """
 from alembic import op
@@ -26,6 +26,8 @@ def upgrade():
     sa.Column('sent_by_id', sa.Integer(), nullable=True),
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('subject_zh', sa.String(length=200), nullable=True),
+    sa.Column('body_zh', sa.Text(), nullable=True),
     sa.Column('statuses_csv', sa.String(length=100), nullable=False),
     sa.Column('recipients', sa.Integer(), nullable=False),
     sa.Column('created_at', liaison.core.types.UTCDateTime(timezone=True), nullable=False),

@@ -65,6 +65,27 @@ def test_each_chosen_registrant_gets_it_in_their_language(app, world):
     assert all(m.ical is None for m in mails())
 
 
+def test_readers_of_chinese_get_the_chinese_text_when_there_is_one(app, world):
+    with pytest.raises(ValidationFailed) as refused:
+        messages.send_message(world.event, by=world.organizer, subject="Bring your ID",
+                              body="Please.", subject_zh="请携带证件", statuses=["confirmed"])
+    assert "body_zh" in refused.value.fields  # both or neither
+    db.session.rollback()
+    world.event.title_zh = "邮寄渠道"
+    db.session.commit()
+    messages.send_message(world.event, by=world.organizer, subject="Bring your ID",
+                          body="Please bring your ID card.", subject_zh="请携带身份证件",
+                          body_zh="请携带身份证。\n八点半开门。", statuses=["confirmed"])
+    db.session.commit()
+    by_recipient = {m.recipient: m for m in mails()}
+    chinese, english = by_recipient["chen@example.test"], by_recipient["anna@example.test"]
+    assert chinese.subject == "邮寄渠道：请携带身份证件"
+    assert "请携带身份证。\n八点半开门。" in chinese.body_text
+    assert "Please bring" not in chinese.body_text
+    assert english.subject == "Postal channel: Bring your ID"
+    assert "请携带" not in english.body_text
+
+
 def test_refusals_write_nothing(app, world, make_user):
     cases = [
         (dict(subject="", body="x", statuses=["confirmed"]), "subject"),
