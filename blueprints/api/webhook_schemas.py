@@ -137,7 +137,8 @@ class WebhookRegistrationData(BaseModel):
     decline_reason: str | None
     user: WebhookUser
     change: str = Field(default=None, description="registration.updated only: received, "
-                        "confirmed, waitlisted, promoted, approved, declined or cancelled.")
+                        "confirmed, waitlisted, promoted, approved, declined, cancelled, or "
+                        "excluded (its audience or the person's membership no longer admits it).")
 
 
 class WebhookAttendanceData(BaseModel):

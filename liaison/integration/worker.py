@@ -78,7 +78,10 @@ class Worker:
             except Stopping:
                 break
             except Exception as error:  # noqa: BLE001 - a broken step must not end the worker
-                db.session.rollback()
+                try:
+                    db.session.rollback()
+                except Exception:  # noqa: BLE001 - the database itself may be away
+                    pass
                 report.errors += 1
                 self.echo(f"{step.__name__.strip('_')}: {type(error).__name__}: {error}")
         db.session.remove()
