@@ -54,6 +54,8 @@ def _message(users: dict[str, User]) -> None:
         event=transfer, sent_by=users["organizer"], subject=subject,
         body="Dear colleagues,\n\nfor the case clinic in the afternoon, please bring two "
              "anonymised case files\nwhere the transfer threshold was in doubt.\n\nLi Na",
+        subject_zh="请携带两份匿名化的案卷",
+        body_zh="各位同事：\n\n下午的案例研讨，请携带两份移送标准存疑的匿名化案卷。\n\n李娜",
         recipients=sum(r.status == RegistrationStatus.confirmed for r in transfer.registrations),
         created_at=utcnow() - timedelta(days=1))
     message.statuses = [RegistrationStatus.confirmed]
