@@ -13,6 +13,7 @@ from sqlalchemy import select
 from extensions import db
 from liaison.accounts.models import User
 from liaison.core.errors import Conflict, NotAllowed
+from liaison.core.reasons import clean_reason
 from liaison.core.signals import send_required
 from liaison.core.types import utcnow
 from liaison.events import signals, topics
@@ -167,6 +168,8 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
         send_required(signals.audience_changed, event)
     if event.is_published and set(changes) & CALENDAR_FIELDS:
         signals.event_changed.send(event, changes=changes)
+    if event.is_published and changes:
+        signals.event_updated.send(event, changes=changes)
     return changes
 
 
@@ -197,15 +200,19 @@ def unpublish_event(event: Event, *, by: User) -> dict[str, tuple]:
         raise Conflict(_("Only a published event can be taken back to draft."))
     changes = _set_status(event, EventStatus.draft)
     signals.event_changed.send(event, changes=changes)
+    signals.event_updated.send(event, changes=changes)
     return changes
 
 
-def cancel_event(event: Event, *, by: User) -> Event:
-    """Cancelling is final: status cancelled, stamped, sequence raised, registrants told."""
+def cancel_event(event: Event, *, by: User, reason: str | None = None) -> Event:
+    """Cancelling is final: status cancelled, stamped, sequence raised, registrants told (with
+    the organizers' `reason`, if they gave one)."""
     _require_manage(event, by)
     _require_open(event)
+    reason = clean_reason(reason)
     was_published = event.is_published
     event.cancelled_at = utcnow()
+    event.cancellation_reason = reason
     _set_status(event, EventStatus.cancelled)
     if was_published:
         signals.event_cancelled.send(event)
@@ -234,8 +241,8 @@ def update_series_from(event: Event, data: EventInput, *, by: User) -> dict[int,
     return series.update_series_from(event, data, by=by)
 
 
-def cancel_series_from(event: Event, *, by: User) -> list[Event]:
+def cancel_series_from(event: Event, *, by: User, reason: str | None = None) -> list[Event]:
     """Cancel this occurrence and every later one of its series ("the remaining series")."""
     from liaison.events import series
 
-    return series.cancel_series_from(event, by=by)
+    return series.cancel_series_from(event, by=by, reason=reason)

@@ -65,7 +65,9 @@ CHANGE_LABELS = {
 _TIME_FIELDS = {"start", "end"}
 
 
-def _subject(kind: str, title: str) -> str:
+def _subject(kind: str, title: str, message=None) -> str:
+    if kind == "event_message":  # the organizer's own subject, after the event's title
+        return _("%(title)s: %(subject)s", title=title, subject=message.display_subject)
     subjects = {
         "registration_received": _("Registration received: %(title)s", title=title),
         "registration_confirmed": _("Confirmed: %(title)s", title=title),
@@ -262,7 +264,9 @@ def queue_notice(
             invite=method,
             **context,
         )
-        subject = classification.mail_subject(event, _subject(kind, event.display_title))
+        subject = classification.mail_subject(
+            event, _subject(kind, event.display_title, context.get("message"))
+        )
         text = render_template(f"email/{kind}.txt", subject=subject, **values)
         html = render_template(f"email/{kind}.html", subject=subject, **values)
         # The invite's description (direction, host, links) in the recipient's language too.

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -116,6 +116,8 @@ class Registration(db.Model):
     # Added to the event's SEQUENCE in this person's invites; it rises when we take the event
     # out of their calendar and again when we put it back, so their numbers never go down.
     invite_offset: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Why an organizer declined it, as they wrote it; the declined mail carries it.
+    decline_reason: Mapped[str | None] = mapped_column(Text)
     attendance: Mapped[AttendanceOutcome | None]
     attended_minutes: Mapped[int | None]  # only for `partial`
     checkin_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_checkin_token)

@@ -21,6 +21,7 @@ from extensions import db
 from liaison.accounts.membership import is_focal_point_for, may_act_for
 from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from liaison.core.reasons import clean_reason
 from liaison.core.types import utcnow
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventStatus
@@ -147,6 +148,7 @@ def place(seats: Seats, registration: Registration, *, organization_stage: bool,
     registration.clear_attendance()
     registration.nominated_by = nominated_by
     registration.stage = None
+    registration.decline_reason = None
     if organization_stage:
         registration.status, registration.stage = S.pending, RegistrationStage.organization
         news = "received"
@@ -162,6 +164,7 @@ def place(seats: Seats, registration: Registration, *, organization_stage: bool,
         news = "waitlisted"
     registration.placed_now = True
     db.session.flush()
+    signals.registration_created.send(registration)
     return news
 
 
@@ -231,9 +234,10 @@ def approve(registration: Registration, *, by: User) -> Registration:
     return registration
 
 
-def decline(registration: Registration, *, by: User) -> Registration:
+def decline(registration: Registration, *, by: User, reason: str | None = None) -> Registration:
     """An organizer declines (or, at the organization stage, a focal point of the registrant's
-    organization); a confirmed seat freed this way is passed on (rule 5)."""
+    organization); the person is told `reason`, if given; a confirmed seat freed this way is
+    passed on (rule 5)."""
     event = registration.event
     if not (
         can_manage(event, by)
@@ -241,12 +245,14 @@ def decline(registration: Registration, *, by: User) -> Registration:
             and may_act_for(by, registration.user.organization_id))
     ):
         raise NotAllowed(_("Only the organizers of this event can do this."))
+    reason = clean_reason(reason)
     seats = lock_seats(event)
     db.session.refresh(registration)
     if registration.status == S.declined:
         return registration
     if registration.status == S.cancelled:
         raise Conflict(_("This registration was cancelled; there is nothing to decline."))
+    registration.decline_reason = reason
     _leave(seats, registration, S.declined)
     signals.registration_changed.send(registration, news="declined")
     _promote(seats)

@@ -17,6 +17,8 @@ from liaison.accounts.passwords import hash_password
 from liaison.calendar import feedtokens
 from liaison.events.models import Event, EventKind, EventStatus, Topic
 from liaison.events.topics import ensure_topic
+from liaison.integration import webhooks
+from liaison.integration.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from liaison.registration.models import Registration, RegistrationStatus
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
@@ -116,6 +118,14 @@ def build_world():
         db.session.add_all([confirmed, pending])
         db.session.flush()
         token, _raw = apitokens.issue_token(attendee, "theirs")
+        webhook = WebhookSubscription(owner=cast["organizer"], secret=webhooks.new_secret(),
+                                      url=f"https://hooks.example.org/{role}")
+        webhook.event_types = ["event.published"]
+        delivery = WebhookDelivery(subscription=webhook, event_type="event.published",
+                                   message_id=f"msg_{role}", payload="{}",
+                                   status=DeliveryStatus.failed, attempts=10)
+        db.session.add_all([webhook, delivery])
+        db.session.flush()
         targets[role] = {
             "event": event.id,
             "draft": draft.id,
@@ -125,6 +135,8 @@ def build_world():
             "victim": waiting.id,
             "org": customs.id,
             "feed": feedtokens.calendar_token(attendee),
+            "webhook": webhook.id,
+            "delivery": delivery.id,
             "topic": ensure_topic(f"Matrix topic for {role}").slug,
         }
     cast["demoted"].role = Role.participant
@@ -145,6 +157,8 @@ def fingerprint(targets: dict) -> tuple:
     victim = db.session.get(User, targets["victim"])
     token = db.session.get(ApiToken, targets["token"])
     org = db.session.get(Organization, targets["org"])
+    webhook = db.session.get(WebhookSubscription, targets["webhook"])
+    delivery = db.session.get(WebhookDelivery, targets["delivery"])
     topic = db.session.get(Topic, targets["topic"])
     return (
         (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
@@ -156,6 +170,9 @@ def fingerprint(targets: dict) -> tuple:
         (org.name, org.kind),
         (topic.label_en, topic.label_zh, topic.status),
         db.session.scalar(select(func.count()).select_from(Event)),
+        webhook and (webhook.active, webhook.url, webhook.description),
+        delivery and (delivery.status, delivery.attempts),
+        db.session.scalar(select(func.count()).select_from(WebhookSubscription)),
     )
 
 
