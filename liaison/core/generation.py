@@ -46,11 +46,19 @@ TRACKED = (
     "event_organizer",
     "registration",
     "attendance",
+    "agenda_item",
+    "minutes",
+    "minutes_item",
+    "outcome",
+    "action_item",
+    "material",
+    "material_version",
 )
 UNTRACKED = {
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",
+    "material_downloads": "download counts, shown to the files' owners only (never cached)",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"
@@ -69,11 +77,11 @@ $$
 """
 
 
-def _sqlite_statements() -> list[str]:
+def _sqlite_statements(tables) -> list[str]:
     statements = [
         f"INSERT OR IGNORE INTO content_generation (id, token) VALUES (1, {_SQLITE_TOKEN})"
     ]
-    for table in TRACKED:
+    for table in tables:
         for op in ("INSERT", "UPDATE", "DELETE"):
             name = f"liaison_generation_{table}_{op.lower()}"
             statements += [
@@ -84,13 +92,13 @@ def _sqlite_statements() -> list[str]:
     return statements
 
 
-def _postgresql_statements() -> list[str]:
+def _postgresql_statements(tables) -> list[str]:
     statements = [
         _PG_FUNCTION,
         "INSERT INTO content_generation (id, token) "
         "VALUES (1, replace(gen_random_uuid()::text, '-', '')) ON CONFLICT (id) DO NOTHING",
     ]
-    for table in TRACKED:
+    for table in tables:
         statements += [
             f'DROP TRIGGER IF EXISTS liaison_generation ON "{table}"',
             f'CREATE CONSTRAINT TRIGGER liaison_generation AFTER INSERT OR UPDATE OR DELETE '
@@ -106,12 +114,15 @@ def _postgresql_statements() -> list[str]:
 def install(connection: Connection) -> None:
     """Create the row and the triggers (again: safe to repeat). Called after `create_all` and by
     the migration that introduced them; a later change to the triggers gets a migration that
-    calls this again."""
+    calls this again. Only tables that exist get triggers: an early migration runs it before
+    later migrations create their tables, and those migrations call it again."""
     dialect = connection.dialect.name
+    present = set(sa.inspect(connection).get_table_names())
+    tables = [table for table in TRACKED if table in present]
     if dialect == "sqlite":
-        statements = _sqlite_statements()
+        statements = _sqlite_statements(tables)
     elif dialect == "postgresql":
-        statements = _postgresql_statements()
+        statements = _postgresql_statements(tables)
     else:
         raise RuntimeError(f"no content-generation triggers for the {dialect} database")
     for statement in statements:
