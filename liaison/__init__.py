@@ -13,8 +13,10 @@ CAPABILITIES = (
     "events",
     "registration",
     "calendar",
+    "records",
     "meetings",
     "notifications",
+    "integration",
 )
 
 

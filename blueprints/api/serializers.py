@@ -40,6 +40,7 @@ def event_json(
         "requires_approval": bool(event.requires_approval),
         "status": str(event.status),
         "sequence": event.sequence,
+        "credit_hours": event.credit_hours,
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
         "classification": str(event.classification),
@@ -54,6 +55,8 @@ def registration_json(registration: Registration) -> dict:
         "status": str(registration.status),
         "created_at": iso(registration.created_at),
         "checked_in_at": iso(registration.checked_in_at),
+        "attendance": str(registration.attendance) if registration.attendance else None,
+        "attended_minutes": registration.attended_minutes,
     }
 
 
@@ -75,6 +78,8 @@ def me_json(user: User, calendar_url: str) -> dict:
         "display_name": user.display_name,
         "organization_id": user.organization_id,
         "role": str(user.role),
+        "membership": str(user.membership),
+        "focal_point": bool(user.focal_point),
         "language": user.language,
         "timezone": user.timezone,
         "calendar_url": calendar_url,

@@ -12,6 +12,7 @@ from liaison.core.errors import DomainError
 from liaison.core.types import utcnow
 from liaison.events.models import Event
 from liaison.events.queries import visible_events
+from liaison.records import training
 from liaison.registration import lists, registrations
 from liaison.registration.models import Registration, RegistrationStatus
 
@@ -129,7 +130,6 @@ def mine():
         upcoming=upcoming,
         past=past,
         positions=positions,
-        history=lists.training_history(current_user),
-        total_hours=lists.training_hours(current_user),
+        record=training.person_record(current_user),
         now=now,
     )

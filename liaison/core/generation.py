@@ -45,7 +45,6 @@ TRACKED = (
     "event_topic",
     "event_organizer",
     "registration",
-    "attendance",
     "agenda_item",
     "minutes",
     "minutes_item",
@@ -58,6 +57,9 @@ UNTRACKED = {
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",
+    "job": "the worker's schedule; each run would renew the token",
+    "attendance_log": "shown only to an event's organizers, never on a cached page",
+    "certificate": "shown only to signed-in users and on /verify, which is never cached",
     "material_downloads": "download counts, shown to the files' owners only (never cached)",
 }
 
@@ -77,7 +79,7 @@ $$
 """
 
 
-def _sqlite_statements(tables) -> list[str]:
+def _sqlite_statements(tables: list[str]) -> list[str]:
     statements = [
         f"INSERT OR IGNORE INTO content_generation (id, token) VALUES (1, {_SQLITE_TOKEN})"
     ]
@@ -92,7 +94,7 @@ def _sqlite_statements(tables) -> list[str]:
     return statements
 
 
-def _postgresql_statements(tables) -> list[str]:
+def _postgresql_statements(tables: list[str]) -> list[str]:
     statements = [
         _PG_FUNCTION,
         "INSERT INTO content_generation (id, token) "
@@ -112,13 +114,13 @@ def _postgresql_statements(tables) -> list[str]:
 
 
 def install(connection: Connection) -> None:
-    """Create the row and the triggers (again: safe to repeat). Called after `create_all` and by
-    the migration that introduced them; a later change to the triggers gets a migration that
-    calls this again. Only tables that exist get triggers: an early migration runs it before
-    later migrations create their tables, and those migrations call it again."""
+    """Create the row and the triggers (again: safe to repeat) on the tracked tables that exist.
+    Called after `create_all` and by the migration that introduced them; a later migration
+    that creates a tracked table, or rebuilds one (SQLite's batch mode copies a table to add
+    some columns, and the copy has no triggers), calls this again at its end."""
     dialect = connection.dialect.name
-    present = set(sa.inspect(connection).get_table_names())
-    tables = [table for table in TRACKED if table in present]
+    existing = set(sa.inspect(connection).get_table_names())
+    tables = [table for table in TRACKED if table in existing]
     if dialect == "sqlite":
         statements = _sqlite_statements(tables)
     elif dialect == "postgresql":

@@ -74,6 +74,7 @@ def _current(event: Event) -> dict:
         "requires_approval": event.requires_approval,
         "co_organizer_ids": sorted(u.id for u in event.organizers if u.id != event.created_by_id),
         "classification": event.classification,
+        "credit_hours": event.credit_hours,
     }
 
 
@@ -91,6 +92,7 @@ def _assign(event: Event, values: dict, creator: User | None) -> None:
     event.registration_closes_at = values["registration_closes"]
     event.requires_approval = values["requires_approval"]
     event.classification = values["classification"]
+    event.credit_hours = values["credit_hours"]
     if [r.name for r in event.topic_rows] != values["topics"]:
         # Replace rows whole: a case-only rename would otherwise clash on the primary key.
         event.topic_rows = []

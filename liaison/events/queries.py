@@ -47,7 +47,9 @@ def _registered(user_id: int):
 
 def visible_events(viewer, *, direct: bool = False) -> Select:
     """Anonymous visitors see non-draft events open to all; signed-in users see non-draft
-    events open to all or to their organization's kind, plus every event they organize;
+    events open to all or to their organization's kind (only once the organization has
+    verified their membership: pending and rejected members see what visitors see), plus every
+    event they organize;
     administrators see everything. Drafts are never shown to anyone else. Cancelled events stay
     visible (their page says so; calendar entries link to it); lists of upcoming events show
     published ones only (`upcoming`).
@@ -66,8 +68,10 @@ def visible_events(viewer, *, direct: bool = False) -> Select:
         )
     if viewer.is_admin:
         return stmt
-    kind = viewer.organization.kind
-    in_audience = or_(Event.audience_csv == "", Event.audience_csv.contains(f",{kind},"))
+    kind = viewer.audience_kind  # None until the organization has verified the membership
+    in_audience = Event.audience_csv == ""
+    if kind is not None:
+        in_audience = or_(in_audience, Event.audience_csv.contains(f",{kind},"))
     seen = and_(Event.status != EventStatus.draft, in_audience)
     if not direct:
         seen = and_(

@@ -13,7 +13,7 @@ import liaison.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0090'
-down_revision = '0002'
+down_revision = '0030'
 branch_labels = None
 depends_on = None
 
