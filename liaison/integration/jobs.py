@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from liaison.meetings import reminders as action_reminders
 from liaison.notifications import reminders
 
 DEFAULT_LEASE = timedelta(minutes=30)
@@ -53,4 +54,5 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
+    JobSpec("remind_actions", action_reminders.remind_actions, every=timedelta(hours=6)),
 )

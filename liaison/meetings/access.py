@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from extensions import db
+from liaison.accounts import membership
 from liaison.accounts.models import User
 from liaison.events import classification
 from liaison.events.models import Event
@@ -28,9 +29,6 @@ from liaison.registration.models import (
     Registration,
     RegistrationStatus,
 )
-
-# After attendance is closed (liaison.records), these outcomes still count as attending.
-_ATTENDED = {None, "attended", "partial"}
 
 
 @dataclass(frozen=True)
@@ -52,12 +50,13 @@ def standing_from(event: Event, viewer, registration: Registration | None) -> St
     if not _signed_in(viewer):
         return Standing()
     status = registration.status if registration is not None else None
-    outcome = getattr(registration, "attendance", None)
-    outcome = getattr(outcome, "value", outcome)
+    attendee = status == RegistrationStatus.confirmed and (
+        not event.attendance_closed or registration.took_part
+    )
     return Standing(
         manages=event.is_organized_by(viewer),
         registrant=status in ACTIVE_REGISTRATION_STATUSES,
-        attendee=status == RegistrationStatus.confirmed and outcome in _ATTENDED,
+        attendee=attendee,
         signed_in=True,
     )
 
@@ -114,27 +113,35 @@ def may_read_minutes(minutes: Minutes, event: Event, who: Standing) -> bool:
 
 
 def library_member(user, organization_id: int) -> bool:
-    """The people of an organization use its library; administrators too."""
+    """The verified people of an organization use its library; administrators too."""
     if not _signed_in(user):
         return False
-    return user.is_admin or user.organization_id == organization_id
+    if user.is_admin:
+        return True
+    return user.is_verified_member and user.organization_id == organization_id
 
 
 def may_manage_library(user, organization_id: int) -> bool:
-    """Organizers (and focal points) of the organization add files to its library."""
-    if not library_member(user, organization_id):
+    """Its organizers and focal points (and those of the organizations above it) add files to
+    an organization's library."""
+    if not _signed_in(user):
         return False
-    return user.is_admin or user.can_organize or bool(getattr(user, "focal_point", False))
+    if user.is_admin or membership.is_focal_point_for(user, organization_id):
+        return True
+    return library_member(user, organization_id) and user.can_organize
 
 
 def may_update_action(action: ActionItem, user) -> bool:
-    """The owner person, the people of the owner organization, the meeting's organizers and
-    administrators may change an action's status."""
+    """The owner person, the verified people of the owner organization, the focal points of
+    it or of an organization above it, the meeting's organizers and administrators may change
+    an action's status."""
     if not _signed_in(user):
         return False
     if user.is_admin or action.owner_user_id == user.id:
         return True
-    if user.organization_id == action.owner_organization_id:
+    if user.is_verified_member and user.organization_id == action.owner_organization_id:
+        return True
+    if membership.is_focal_point_for(user, action.owner_organization_id):
         return True
     return action.event.is_organized_by(user)
 

@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
-from liaison.accounts.models import Organization
+from liaison.accounts import membership
 from liaison.core.errors import NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
 from liaison.events.models import Event, EventStatus
@@ -31,16 +31,16 @@ def local_today(now: datetime | None = None, zone=None) -> date:
 
 
 def descendant_ids(organization_id: int) -> list[int]:
-    """The organization and every office below it (a few queries, one per level)."""
-    found, level = [organization_id], [organization_id]
-    for _depth in range(20):
-        level = list(db.session.scalars(
-            select(Organization.id).where(Organization.parent_id.in_(level))))
-        level = [i for i in level if i not in found]
-        if not level:
-            break
-        found += level
-    return found
+    """The organization and every office below it (one recursive query)."""
+    return list(db.session.scalars(membership.tree_ids(organization_id)))
+
+
+def scope_for(user) -> list[int]:
+    """Whose actions are "ours": a verified member's organization and the offices below it;
+    nobody's for a pending or rejected member (they belong to no organization yet)."""
+    if user is None or not getattr(user, "is_verified_member", False):
+        return []
+    return descendant_ids(user.organization_id)
 
 
 def _with_details(stmt: Select) -> Select:

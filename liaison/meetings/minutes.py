@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
+from liaison.accounts import membership
 from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
@@ -137,14 +138,7 @@ def _text(value: str | None, limit: int, multiline: bool = False) -> tuple[str |
 
 def _in_organization(user: User, organization_id: int) -> bool:
     """The user belongs to the organization or to one of its offices below it."""
-    org = user.organization
-    for _depth in range(20):
-        if org is None:
-            return False
-        if org.id == organization_id:
-            return True
-        org = org.parent
-    return False
+    return user.organization_id in set(db.session.scalars(membership.tree_ids(organization_id)))
 
 
 def _clean_outcome(o: OutcomeInput, key: str, errors: dict, event: Event, actions: dict) -> dict:
@@ -352,16 +346,15 @@ def reopen(event: Event, *, by) -> Minutes:
 
 
 def recipients(event: Event, minutes: Minutes) -> list[User]:
-    """Attendees (confirmed; not those marked absent), the organizers of both sides and the
-    people who own one of the actions."""
+    """Attendees (confirmed; once attendance is closed, those who took part), the organizers
+    of both sides and the people who own one of the actions."""
     attendees = db.session.scalars(
         select(Registration).where(
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.confirmed,
         ).options(selectinload(Registration.user))
     ).all()
-    people = [r.user for r in attendees
-              if getattr(getattr(r, "attendance", None), "value", None) != "absent"]
+    people = [r.user for r in attendees if not event.attendance_closed or r.took_part]
     people += list(event.organizers)
     people += [a.owner_user for a in _actions_in(minutes) if a.owner_user is not None]
     return mailing.unique_recipients(people)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
+from liaison.accounts import membership
 from liaison.accounts.models import Role, User
 from liaison.events.models import Event, EventStatus
 from liaison.meetings import mailing
@@ -26,14 +27,19 @@ REMIND_DAYS = 3
 
 
 def _owners(action: ActionItem) -> list[User]:
+    """The owner person; else the nearest focal points of the owner organization (its own,
+    or those of the organization above it); else its organizers."""
     if action.owner_user is not None and action.owner_user.active:
         return [action.owner_user]
-    people = db.session.scalars(
+    focal = membership.focal_points_for(action.owner_organization_id)
+    if focal:
+        nearest = focal[0].organization_id
+        return [u for u in focal if u.organization_id == nearest]
+    return list(db.session.scalars(
         select(User).where(User.organization_id == action.owner_organization_id,
-                           User.active.is_(True))
-    ).all()
-    focal = [u for u in people if getattr(u, "focal_point", False)]
-    return focal or [u for u in people if u.role in (Role.organizer, Role.admin)]
+                           User.active.is_(True), User.role.in_((Role.organizer, Role.admin)))
+        .order_by(User.id)
+    ))
 
 
 def _take(action: ActionItem, column: str) -> bool:

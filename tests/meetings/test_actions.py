@@ -130,3 +130,31 @@ def test_without_an_owner_person_the_organizations_organizers_hear(cast, written
     remind_actions(datetime.now(UTC))
     db.session.commit()
     assert [m.recipient for m in _reminders()] == [brand_organizer.email]
+
+
+def test_a_focal_point_of_the_owner_hears_before_its_organizers(cast, written, make_user):
+    from liaison.accounts.models import Role
+
+    _consignees, guides = _circulated(cast)
+    make_user("organizer@brand.test", Role.organizer, cast.brand)
+    focal = make_user("focal@brand.test", Role.participant, cast.brand, focal_point=True)
+    guides.due_on = date.today() + timedelta(days=1)
+    db.session.commit()
+    remind_actions(datetime.now(UTC))
+    db.session.commit()
+    assert [m.recipient for m in _reminders()] == [focal.email]
+    actions.set_status(guides, "done", by=focal)  # a focal point may close it too
+    assert guides.closed_by_id == focal.id
+
+
+def test_the_worker_runs_the_reminders_as_a_job(cast, written):
+    """jobs.py lists remind_actions; one worker pass runs it like any due job."""
+    from liaison.integration.worker import Worker
+
+    consignees, _guides = _circulated(cast)
+    consignees.due_on = date.today() + timedelta(days=1)
+    db.session.commit()
+    lines: list[str] = []
+    Worker(echo=lines.append, worker_id="test").run_pass()
+    assert any(line.startswith("job remind_actions: 1") for line in lines), lines
+    assert [m.kind for m in _reminders()] == ["action_due"]
