@@ -8,7 +8,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from blueprints.api import records_schemas, schemas
+from blueprints.api import meeting_schemas, records_schemas, schemas
 
 REF = "#/components/schemas/{model}"
 
@@ -19,6 +19,7 @@ ERROR_DESCRIPTIONS = {
     404: "Not found, or not visible to the caller (drafts, audience-restricted events, "
          "other people's registrations).",
     409: "The action conflicts with the current state (e.g. approving a cancelled registration).",
+    413: "The request body is larger than the endpoint accepts (uploads: MATERIAL_MAX_BYTES).",
     422: "Invalid fields; `error.fields` maps each field to its message.",
     429: "Too many requests for this token.",
 }
@@ -39,6 +40,7 @@ class Operation:
     public: bool = False
     ok_headers: tuple[tuple[str, str], ...] = ()  # (name, description) on the success answer
     also_ok: tuple[int, str] | None = None  # a second success status, same model: its meaning
+    form: type[BaseModel] | None = None  # a multipart/form-data body (uploads)
 
 
 REG_ACTION_ERRORS = (404, *DOMAIN)
@@ -94,15 +96,17 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 OPERATIONS += records_schemas.operations()
+OPERATIONS += meeting_schemas.operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    schemas.OrganizationPage, schemas.EventPage, schemas.EventOut,
                    schemas.RegistrationOut, schemas.RegistrationPage,
-                   *records_schemas.RESPONSE_MODELS)
-BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS)
+                   *records_schemas.RESPONSE_MODELS, *meeting_schemas.RESPONSE_MODELS)
+BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS,
+               *meeting_schemas.BODY_MODELS, *meeting_schemas.FORM_MODELS)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
-                *records_schemas.QUERY_MODELS)
+                *records_schemas.QUERY_MODELS, *meeting_schemas.QUERY_MODELS)
 
 
 def _ref(model: type[BaseModel]) -> dict:
@@ -183,6 +187,9 @@ def _operation(op: Operation) -> dict:
         doc["parameters"] = params
     if op.body:
         doc["requestBody"] = {"required": True, "content": _json(_ref(op.body))}
+    if op.form:
+        doc["requestBody"] = {"required": True, "content": {
+            "multipart/form-data": {"schema": _ref(op.form)}}}
     doc["responses"] = _responses(op)
     if op.public:
         doc["security"] = []

@@ -53,14 +53,16 @@ def _with_details(stmt: Select) -> Select:
 
 
 def for_organizations(org_ids: list[int], which: str, today: date) -> Select:
-    """Live actions owned by these organizations: `which` is open, due_soon, overdue or
-    closed (done and dropped); soonest due first (closed: latest closed first)."""
+    """Live actions owned by these organizations: `which` is open, due_soon, overdue, closed
+    (done and dropped; latest closed first) or all; soonest due first."""
     stmt = select(ActionItem).join(Event, ActionItem.event_id == Event.id).where(
         ActionItem.owner_organization_id.in_(org_ids), ActionItem.live.is_(True)
     )
     if which == "closed":
         stmt = stmt.where(ActionItem.status != ActionStatus.open).order_by(
             ActionItem.closed_at.desc(), ActionItem.id.desc())
+    elif which == "all":
+        stmt = stmt.order_by(ActionItem.due_on, ActionItem.id)
     else:
         stmt = stmt.where(ActionItem.status == ActionStatus.open)
         if which == "due_soon":

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -157,21 +157,28 @@ def set_agenda(
     return result
 
 
+def timed(event: Event, items: Sequence[AgendaItem]) -> list[tuple[AgendaItem, datetime | None]]:
+    """Each item with its start in the event's zone, while every item before it has a
+    duration (None from the first item without one)."""
+    result, at = [], event.start_at.astimezone(event.zone)
+    for item in items:
+        result.append((item, at))
+        at = at + timedelta(minutes=item.duration_minutes) if (
+            at is not None and item.duration_minutes) else None
+    return result
+
+
 def summary_lines(event: Event, items: Sequence[AgendaItem]) -> list[str]:
     """The agenda as lines for invites and mail, in the current language: "09:30 Title —
-    presenter (organization), 30 min", the times in the event's zone while every item before
-    has a duration."""
-    lines, at = [], event.start_at.astimezone(event.zone)
-    for n, item in enumerate(items, start=1):
+    presenter, organization (30 min)", the times in the event's zone (see `timed`)."""
+    lines = []
+    for n, (item, at) in enumerate(timed(event, items), start=1):
         prefix = f"{at:%H:%M} " if at is not None else f"{n}. "
         who = ", ".join(p for p in (
             item.presenter, item.organization.display_name if item.organization else None) if p)
         line = prefix + item.display_title + (f" — {who}" if who else "")
         if item.duration_minutes:
             line += " " + _("(%(n)d min)", n=item.duration_minutes)
-            at = at + timedelta(minutes=item.duration_minutes) if at is not None else None
-        else:
-            at = None
         lines.append(line)
     return lines
 
