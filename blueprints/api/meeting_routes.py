@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from blueprints.api import meeting_schemas as ms
 from blueprints.api.auth import ApiError
@@ -194,7 +195,8 @@ def _material_json(material: Material, manages: bool) -> dict:
 def list_materials(event_id: int):
     event, who = _readable_event(event_id)
     items = db.session.scalars(
-        select(Material).where(Material.event_id == event.id).order_by(Material.id)).all()
+        select(Material).where(Material.event_id == event.id).order_by(Material.id)
+        .options(selectinload(Material.versions))).all()
     return jsonify({"items": [_material_json(m, who.manages) for m in items
                               if access.may_download(m, event, who)]})
 

@@ -22,6 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from blueprints.events.manage import event_to_manage
@@ -64,11 +65,11 @@ def _visibilities(event: Event) -> list[MaterialVisibility]:
 def _render_upload(event, material=None, library_org=None, errors=None, values=None,
                    status=200):
     library = []
-    if event is not None and material is None:
+    org_id = current_user.organization_id
+    if event is not None and material is None and access.may_manage_library(current_user, org_id):
         library = list(db.session.scalars(
-            select(Material).where(Material.organization_id == current_user.organization_id)
-            .order_by(Material.title))) if access.may_manage_library(
-                current_user, current_user.organization_id) else []
+            select(Material).where(Material.organization_id == org_id)
+            .order_by(Material.title).options(selectinload(Material.versions))))
     return render_template(
         "meetings/upload.html", event=event, material=material, library_org=library_org,
         library=library, visibilities=_visibilities(event) if event is not None else [],
@@ -157,6 +158,7 @@ def library():
             url_for("meetings.library"), library_org=org)
     items = db.session.scalars(
         select(Material).where(Material.organization_id == org.id).order_by(Material.title)
+        .options(selectinload(Material.versions))
     ).all()
     return render_template("meetings/library.html", organization=org, items=items,
                            manages=access.may_manage_library(current_user, org.id),

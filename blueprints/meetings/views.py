@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from blueprints.events.manage import event_to_manage
 from blueprints.meetings.forms import AgendaForm
@@ -82,6 +83,7 @@ def meeting_parts(event: Event, my_registration=None) -> MeetingParts:
         return MeetingParts(False, who.manages, [], [], None, [], who)
     materials = [m for m in db.session.scalars(
         select(Material).where(Material.event_id == event.id).order_by(Material.id)
+        .options(selectinload(Material.versions))
     ) if access.may_download(m, event, who)]
     latest = minutes_domain.current(event)
     if latest is not None and not access.may_read_minutes(latest, event, who):

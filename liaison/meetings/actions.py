@@ -44,8 +44,9 @@ def scope_for(user) -> list[int]:
 
 
 def _with_details(stmt: Select) -> Select:
+    """What a list of actions shows and checks, in a fixed number of queries."""
     return stmt.options(
-        joinedload(ActionItem.event),
+        joinedload(ActionItem.event).selectinload(Event.organizers),
         joinedload(ActionItem.owner_organization),
         joinedload(ActionItem.owner_user),
         joinedload(ActionItem.closed_by),

@@ -2,9 +2,9 @@
 matrix does not list fails `test_every_route_is_in_the_matrix`."""
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
-import io
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
