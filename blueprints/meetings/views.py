@@ -72,6 +72,7 @@ class MeetingParts:
     minutes: object | None
     carried: list
     who: access.Standing
+    today: object = None  # the meeting's local date: overdue actions are marked
 
 
 @bp.app_template_global()
@@ -93,6 +94,7 @@ def meeting_parts(event: Event, my_registration=None) -> MeetingParts:
         reads=True, manages=who.manages, agenda=agenda.timed(event, agenda.agenda_of(event)),
         materials=materials,
         minutes=latest, carried=actions.carried_over(event), who=who,
+        today=actions.local_today(zone=event.zone),
     )
 
 
