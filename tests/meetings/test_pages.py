@@ -116,7 +116,7 @@ def test_circulate_approve_lock_reopen_through_the_pages(client, login, cast, wr
 
 
 def test_draft_minutes_are_the_organizers_alone(client, login, cast, written):
-    login(cast.officer)
+    login(cast.brand_person)
     page = text_of(client.get(f"/events/{cast.meeting.id}/minutes"))
     assert "Share seizure data monthly." not in page and "No minutes yet." in page
     assert client.get(f"/events/{cast.meeting.id}/minutes?version=1").status_code == 404
