@@ -5,7 +5,7 @@ generation (liaison/core/generation.py), so `install` runs again at the end to g
 tables their triggers (dropping a table drops its triggers).
 
 Revision ID: 0091
-Revises: 0080
+Revises: 0040
 Create Date: 2026-11-30 15:59:01.162216
 
 """
@@ -18,7 +18,7 @@ from liaison.core.generation import install
 
 # revision identifiers, used by Alembic.
 revision = '0091'
-down_revision = '0080'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 
