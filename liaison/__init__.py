@@ -13,8 +13,8 @@ CAPABILITIES = (
     "events",
     "registration",
     "calendar",
-    "records",
     "meetings",
+    "records",
     "notifications",
     "integration",
 )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, User
 from liaison.core.types import utcnow
+from liaison.events import topics
 from liaison.events.models import (
     Classification,
     Event,
@@ -33,6 +34,7 @@ from liaison.meetings.models import ActionItem, ActionStatus, Material, MinutesS
 from liaison.registration.models import Registration, RegistrationStatus
 
 TITLE = "Rights holders and customs: quarterly exchange, Port of Shanghai"
+TITLE_ZH = "权利人与海关季度交流会（上海口岸）"
 ZONE = "Asia/Shanghai"
 # Days from today of the three meetings: two held, one coming.
 MEETING_DAYS = (-182, -91, 21)
@@ -70,9 +72,12 @@ def _meeting(n: int, day: date, series: EventSeries, orgs, users) -> Event:
         registration_closes_at=start - timedelta(hours=12),
         created_by=users["organizer"], series=series,
     )
+    db.session.add(event)
     event.audience = [OrgKind.rights_holder, OrgKind.customs]
     event.organizers = [users["organizer"], users["customs"]]
-    event.topic_rows = [EventTopic(name="postal channel"), EventTopic(name="detention procedure")]
+    event.title_zh = TITLE_ZH
+    event.topic_rows = [EventTopic(topic_slug=topics.ensure_topic(label).slug)
+                        for label in ("detention procedure", "postal channel")]
     db.session.add(event)
     db.session.flush()
     for key in ATTENDEES:

@@ -16,6 +16,7 @@ from extensions import db
 from liaison.accounts import membership
 from liaison.accounts.models import User
 from liaison.events import classification
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.meetings.models import (
     ActionItem,
@@ -54,7 +55,7 @@ def standing_from(event: Event, viewer, registration: Registration | None) -> St
         not event.attendance_closed or registration.took_part
     )
     return Standing(
-        manages=event.is_organized_by(viewer),
+        manages=can_manage(event, viewer),
         registrant=status in ACTIVE_REGISTRATION_STATUSES,
         attendee=attendee,
         signed_in=True,
@@ -143,7 +144,7 @@ def may_update_action(action: ActionItem, user) -> bool:
         return True
     if membership.is_focal_point_for(user, action.owner_organization_id):
         return True
-    return action.event.is_organized_by(user)
+    return can_manage(action.event, user)
 
 
 def may_see_action(action: ActionItem, user: User) -> bool:

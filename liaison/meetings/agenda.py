@@ -25,6 +25,7 @@ from extensions import db
 from liaison.accounts.models import Organization
 from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.meetings import mailing
 from liaison.meetings.models import PRESENTER_MAX, TITLE_MAX, AgendaItem
@@ -128,7 +129,7 @@ def set_agenda(
     """Replace the agenda with `items`, in that order. Organizers only; not on a cancelled
     event. When a published meeting that has not ended gets a different agenda, its
     registrants are told by mail (`notify=False` skips that, e.g. for a typo)."""
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this meeting can change its agenda."))
     if event.is_cancelled:
         raise Conflict(_("This event is cancelled and can no longer be changed."))
@@ -197,7 +198,7 @@ def _tell_registrants(event: Event, items: list[AgendaItem]) -> int:
     for user in mailing.unique_recipients(r.user for r in registrations):
         queued = mailing.queue_meeting_mail(
             "agenda_changed", user, event,
-            lambda: _("Agenda updated: %(title)s", title=event.title),
+            lambda: _("Agenda updated: %(title)s", title=event.display_title),
             items=items, summary=lambda: summary_lines(event, items),
         )
         sent += queued is not None

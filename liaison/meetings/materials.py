@@ -29,6 +29,7 @@ from sqlalchemy import update
 
 from extensions import db
 from liaison.core.errors import NotAllowed, ValidationFailed
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.meetings.access import may_manage_library, widest_visibility
 from liaison.meetings.models import (
@@ -238,7 +239,7 @@ def add_to_event(event: Event, *, filename, stream, by, title=None, title_zh=Non
                  visibility=None) -> Material:
     """A new material on an event: its organizers only; never wider than the classification
     allows."""
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this meeting can add files to it."))
     chosen = _visibility(event, visibility)
     checked = check_upload(filename, stream)
@@ -267,7 +268,7 @@ def add_to_library(organization_id: int, *, filename, stream, by, title=None,
 def add_version(material: Material, *, filename, stream, by) -> MaterialVersion:
     """A new file for an existing material; the earlier versions stay downloadable."""
     if material.event is not None:
-        allowed = material.event.is_organized_by(by)
+        allowed = can_manage(material.event, by)
     else:
         allowed = may_manage_library(by, material.organization_id)
     if not allowed:
@@ -281,7 +282,7 @@ def reuse(library_item: Material, event: Event, *, by, visibility=None) -> Mater
     if library_item.organization_id is None:
         raise ValidationFailed(_("Choose a file from your organization's library."),
                                fields={"material": _("Not a library file.")})
-    if not event.is_organized_by(by) or not may_manage_library(by, library_item.organization_id):
+    if not can_manage(event, by) or not may_manage_library(by, library_item.organization_id):
         raise NotAllowed(_("Only organizers of both the meeting and the library's organization "
                            "can do this."))
     chosen = _visibility(event, visibility)

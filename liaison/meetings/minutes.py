@@ -27,6 +27,7 @@ from liaison.accounts import membership
 from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.meetings import mailing
 from liaison.meetings.agenda import agenda_of
@@ -122,7 +123,7 @@ def inputs_for(event: Event, minutes: Minutes | None) -> list[MinutesItemInput]:
 
 
 def _require_manage(event: Event, by) -> None:
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this meeting can do this to its minutes."))
     if event.is_cancelled:
         raise Conflict(_("This event is cancelled and can no longer be changed."))
@@ -365,7 +366,7 @@ def _send(event: Event, minutes: Minutes) -> int:
     for user in recipients(event, minutes):
         queued = mailing.queue_meeting_mail(
             "minutes_circulated", user, event,
-            lambda: _("Minutes for review: %(title)s", title=event.title),
+            lambda: _("Minutes for review: %(title)s", title=event.display_title),
             minutes=minutes,
         )
         sent += queued is not None

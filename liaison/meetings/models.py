@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-from liaison.accounts.models import localized
+from liaison.core.i18n import localized
 from liaison.core.types import utcnow
 
 if TYPE_CHECKING:

@@ -94,15 +94,15 @@ def remind_actions(now: datetime) -> int:
             continue
         for user in mailing.unique_recipients(people):
             queued += mailing.queue_meeting_mail(
-                template, user, event, _subject(template, event.title), action=action,
+                template, user, event, _subject(template, event), action=action,
                 days=days,
             ) is not None
     return queued
 
 
-def _subject(template: str, title: str):
-    """The subject, to be rendered in each recipient's language."""
+def _subject(template: str, event: Event):
+    """The subject, rendered in each recipient's language (the event's title too)."""
     if template == "action_overdue":
-        return lambda: _("Overdue action: %(title)s", title=title)
-    return lambda: _("Action due soon: %(title)s", title=title)
+        return lambda: _("Overdue action: %(title)s", title=event.display_title)
+    return lambda: _("Action due soon: %(title)s", title=event.display_title)
 
