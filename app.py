@@ -12,6 +12,7 @@ from blueprints import (
     cli,
     events,
     integration,
+    meetings,
     notifications,
     records,
     registration,
@@ -70,6 +71,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(registration.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(meetings.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(integration.bp)
     app.register_blueprint(notifications.bp)

@@ -130,6 +130,10 @@ class Config:
     BENCH_ROUTES = False
     # Where built calendar feeds are kept (liaison/feedcache.py); default instance/feed-cache.
     FEED_CACHE_DIR = os.environ.get("FEED_CACHE_DIR") or None
+    # Meeting materials (liaison/meetings/materials.py): the largest file accepted, and where
+    # the files are kept (default instance/materials; never under static/).
+    MATERIAL_MAX_BYTES = _int("MATERIAL_MAX_BYTES", 25 * 1024 * 1024)
+    MATERIALS_DIR = os.environ.get("MATERIALS_DIR") or None
 
 
 class DevelopmentConfig(Config):

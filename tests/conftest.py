@@ -75,6 +75,7 @@ def app(tmp_path, app_settings):
             "TEST_DATABASE_URL", f"sqlite:///{tmp_path / 'test.sqlite'}"
         )
 
+    Config.MATERIALS_DIR = str(tmp_path / "materials")  # uploads never land in instance/
     for name, value in app_settings.items():
         setattr(Config, name, value)
     app = create_app(Config)

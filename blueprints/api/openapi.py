@@ -8,7 +8,13 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from blueprints.api import message_schemas, records_schemas, schemas, webhook_schemas
+from blueprints.api import (
+    meeting_schemas,
+    message_schemas,
+    records_schemas,
+    schemas,
+    webhook_schemas,
+)
 
 REF = "#/components/schemas/{model}"
 
@@ -19,6 +25,7 @@ ERROR_DESCRIPTIONS = {
     404: "Not found, or not visible to the caller (drafts, audience-restricted events, "
          "other people's registrations).",
     409: "The action conflicts with the current state (e.g. approving a cancelled registration).",
+    413: "The request body is larger than the endpoint accepts (uploads: MATERIAL_MAX_BYTES).",
     422: "Invalid fields; `error.fields` maps each field to its message.",
     429: "Too many requests for this token.",
 }
@@ -40,6 +47,7 @@ class Operation:
     ok_headers: tuple[tuple[str, str], ...] = ()  # (name, description) on the success answer
     also_ok: tuple[int, str] | None = None  # a second success status, same model: its meaning
     body_optional: bool = False  # the body may be left out
+    form: type[BaseModel] | None = None  # a multipart/form-data body (uploads)
 
 
 REG_ACTION_ERRORS = (404, *DOMAIN)
@@ -141,6 +149,7 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 OPERATIONS += records_schemas.operations()
+OPERATIONS += meeting_schemas.operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
@@ -151,12 +160,15 @@ RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    webhook_schemas.WebhookPage, webhook_schemas.DeliveryOut,
                    webhook_schemas.DeliveryPage,
                    *dict.fromkeys(webhook_schemas.MESSAGE_MODELS.values()),
-                   message_schemas.MessageOut, message_schemas.MessagePage)
+                   message_schemas.MessageOut, message_schemas.MessagePage,
+                   *meeting_schemas.RESPONSE_MODELS)
 BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS,
                webhook_schemas.WebhookCreate, webhook_schemas.WebhookPatch, schemas.ReasonBody,
-               message_schemas.MessageCreate)
+               message_schemas.MessageCreate,
+               *meeting_schemas.BODY_MODELS, *meeting_schemas.FORM_MODELS)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
-                *records_schemas.QUERY_MODELS, webhook_schemas.DeliveryQuery)
+                *records_schemas.QUERY_MODELS, webhook_schemas.DeliveryQuery,
+                *meeting_schemas.QUERY_MODELS)
 
 
 def _ref(model: type[BaseModel]) -> dict:
@@ -240,6 +252,9 @@ def _operation(op: Operation) -> dict:
     if op.body:
         doc["requestBody"] = {"required": not op.body_optional,
                               "content": _json(_ref(op.body))}
+    if op.form:
+        doc["requestBody"] = {"required": True, "content": {
+            "multipart/form-data": {"schema": _ref(op.form)}}}
     doc["responses"] = _responses(op)
     if op.public:
         doc["security"] = []

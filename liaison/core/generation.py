@@ -48,6 +48,13 @@ TRACKED = (
     "event_organizer",
     "registration",
     "allocation",
+    "agenda_item",
+    "minutes",
+    "minutes_item",
+    "outcome",
+    "action_item",
+    "material",
+    "material_version",
 )
 UNTRACKED = {
     "content_generation": "the token itself",
@@ -60,6 +67,7 @@ UNTRACKED = {
     "attendance_log": "shown only to an event's organizers, never on a cached page",
     "certificate": "shown only to signed-in users and on /verify, which is never cached",
     "account_decision": "shown only to admins and focal points, never on a cached page",
+    "material_downloads": "download counts, shown to the files' owners only (never cached)",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

@@ -40,6 +40,7 @@ from datetime import datetime, timedelta
 
 from liaison.accounts import member_digest
 from liaison.integration import webhooks
+from liaison.meetings import reminders as action_reminders
 from liaison.notifications import reminders
 from liaison.registration import allocations
 
@@ -60,4 +61,5 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
     JobSpec("release_allocations", allocations.release_allocations,
             every=timedelta(minutes=1)),
+    JobSpec("remind_actions", action_reminders.remind_actions, every=timedelta(hours=6)),
 )

@@ -290,6 +290,71 @@ CASES: list[Case] = [
          "/api/v1/webhooks/{webhook}/deliveries/{delivery}/resend", API_OWN_WEBHOOK),
 ]
 
+# Exchange meetings (liaison/meetings). Each role's `event` has an agenda, circulated minutes
+# with an action owned by the customs organization (`action`: its people may close it) and a
+# file shared with everyone who sees the event (`material`).
+MANAGE_UPLOAD = expect(403, anonymous=LOGIN, outsider=404, organizer=422, admin=422)
+MEETING_CONTENT = expect(200, anonymous=LOGIN, outsider=404)  # a public meeting's content
+CASES += [
+    Case("GET", "/events/<int:event_id>/agenda", "/events/{event}/agenda", MANAGE_PAGE),
+    # Moving a row re-renders the editor without saving.
+    Case("POST", "/events/<int:event_id>/agenda", "/events/{event}/agenda", MANAGE_PAGE,
+         {"item-a-title": "Opening", "move": "a:down"}),
+    Case("GET", "/events/<int:event_id>/agenda/print", "/events/{event}/agenda/print",
+         MEETING_CONTENT),
+    Case("POST", "/events/<int:event_id>/next", "/events/{event}/next", MANAGE_ACTION),
+    Case("GET", "/events/<int:event_id>/minutes", "/events/{event}/minutes", MEETING_CONTENT),
+    Case("GET", "/events/<int:event_id>/minutes/print", "/events/{event}/minutes/print",
+         MEETING_CONTENT),
+    # Circulated minutes are not edited: their organizers are sent to reopen them.
+    Case("GET", "/events/<int:event_id>/minutes/edit", "/events/{event}/minutes/edit",
+         MANAGE_ACTION),
+    Case("POST", "/events/<int:event_id>/minutes/edit", "/events/{event}/minutes/edit",
+         MANAGE_ACTION, {"it-a-title": "Other business"}),
+    Case("POST", "/events/<int:event_id>/minutes/<any(circulate, approve, reopen):step>",
+         "/events/{event}/minutes/approve", MANAGE_ACTION, name="approve"),
+    Case("GET", "/actions", "/actions", SIGNED_IN),
+    # The customs people own the action; the brand's participant may not learn it exists.
+    Case("POST", "/actions/<int:action_id>/status", "/actions/{action}/status",
+         expect(REDIRECT, anonymous=LOGIN, outsider=404), {"status": "done"}),
+    Case("GET", "/events/<int:event_id>/materials", "/events/{event}/materials", MANAGE_PAGE),
+    Case("POST", "/events/<int:event_id>/materials", "/events/{event}/materials",
+         MANAGE_UPLOAD, {"title": "no file"}),
+    Case("GET", "/materials/<int:material_id>/versions", "/materials/{material}/versions",
+         MANAGE_PAGE),
+    Case("POST", "/materials/<int:material_id>/versions", "/materials/{material}/versions",
+         MANAGE_UPLOAD),
+    Case("GET", "/materials/<int:material_id>/download", "/materials/{material}/download",
+         MEETING_CONTENT),
+    Case("GET", "/library", "/library", SIGNED_IN),
+    Case("POST", "/library", "/library",
+         expect(403, anonymous=LOGIN, other_org=422, organizer=422, admin=422)),
+    Case("GET", "/api/v1/events/<int:event_id>/agenda", "/api/v1/events/{event}/agenda",
+         expect(200, anonymous=401, outsider=404)),
+    Case("PUT", "/api/v1/events/<int:event_id>/agenda", "/api/v1/events/{event}/agenda",
+         API_MANAGE, {"items": [{"title": "Opening"}], "notify": False}),
+    Case("GET", "/api/v1/events/<int:event_id>/minutes", "/api/v1/events/{event}/minutes",
+         expect(200, anonymous=401, outsider=404)),
+    Case("PUT", "/api/v1/events/<int:event_id>/minutes", "/api/v1/events/{event}/minutes",
+         expect(403, anonymous=401, outsider=404, organizer=409, admin=409), {"items": []},
+         name="(circulated: 409)"),
+    Case("POST", "/api/v1/events/<int:event_id>/minutes/circulate",
+         "/api/v1/events/{event}/minutes/circulate",
+         expect(403, anonymous=401, outsider=404, organizer=409, admin=409)),
+    Case("POST", "/api/v1/events/<int:event_id>/minutes/approve",
+         "/api/v1/events/{event}/minutes/approve", API_MANAGE),
+    Case("POST", "/api/v1/events/<int:event_id>/minutes/reopen",
+         "/api/v1/events/{event}/minutes/reopen", API_MANAGE),
+    Case("GET", "/api/v1/action-items", "/api/v1/action-items", API_SIGNED_IN),
+    Case("PATCH", "/api/v1/action-items/<int:action_id>", "/api/v1/action-items/{action}",
+         expect(200, anonymous=401, outsider=404), {"status": "done"}),
+    Case("GET", "/api/v1/events/<int:event_id>/materials", "/api/v1/events/{event}/materials",
+         expect(200, anonymous=401, outsider=404)),
+    # JSON instead of multipart: 400 for the organizers, refused before that for the rest.
+    Case("POST", "/api/v1/events/<int:event_id>/materials", "/api/v1/events/{event}/materials",
+         expect(403, anonymous=401, outsider=404, organizer=400, admin=400), {}),
+]
+
 # Cells where the app answers differently from the matrix and the fix belongs to the module's
 # owner (reported with the issue). The test passes them as expected failures (xfail) while
 # they answer exactly as recorded here; any other difference fails. Delete a line once fixed.

@@ -2,9 +2,10 @@
 matrix does not list fails `test_every_route_is_in_the_matrix`."""
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,6 +20,7 @@ from liaison.events.models import Event, EventKind, EventStatus, Topic
 from liaison.events.topics import ensure_topic
 from liaison.integration import webhooks
 from liaison.integration.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from liaison.meetings.models import ActionItem, AgendaItem, Material, Minutes
 from liaison.registration.models import Registration, RegistrationStatus
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
@@ -126,6 +128,7 @@ def build_world():
                                    status=DeliveryStatus.failed, attempts=10)
         db.session.add_all([webhook, delivery])
         db.session.flush()
+        action, material = _meeting_records(event, cast["organizer"], customs)
         targets[role] = {
             "event": event.id,
             "draft": draft.id,
@@ -138,10 +141,30 @@ def build_world():
             "webhook": webhook.id,
             "delivery": delivery.id,
             "topic": ensure_topic(f"Matrix topic for {role}").slug,
+            "action": action.id,
+            "material": material.id,
         }
     cast["demoted"].role = Role.participant
     db.session.commit()
     return actors, targets
+
+
+def _meeting_records(event: Event, organizer: User, owner: Organization):
+    """An agenda, circulated minutes with an action owned by `owner`, and a public file."""
+    from liaison.meetings import agenda, materials, minutes
+    from liaison.meetings.agenda import AgendaItemInput
+    from liaison.meetings.minutes import MinutesItemInput, OutcomeInput
+
+    (item,) = agenda.set_agenda(event, [AgendaItemInput(title="Seizures")], by=organizer,
+                                notify=False)
+    minutes.save(event, [MinutesItemInput(agenda_item_id=item.id, outcomes=[OutcomeInput(
+        kind="action", text="Send the list", owner_organization_id=owner.id,
+        due_on=date(2031, 1, 1))])], by=organizer)
+    minutes.circulate(event, by=organizer)
+    material = materials.add_to_event(event, filename="guide.pdf", by=organizer,
+                                      stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), visibility="public")
+    action = db.session.scalar(select(ActionItem).where(ActionItem.event_id == event.id))
+    return action, material
 
 
 DENIALS = {LOGIN, 401, 403, 404}
@@ -173,6 +196,22 @@ def fingerprint(targets: dict) -> tuple:
         webhook and (webhook.active, webhook.url, webhook.description),
         delivery and (delivery.status, delivery.attempts),
         db.session.scalar(select(func.count()).select_from(WebhookSubscription)),
+        _meeting_fingerprint(targets),
+    )
+
+
+def _meeting_fingerprint(targets: dict) -> tuple:
+    action = db.session.get(ActionItem, targets["action"])
+    material = db.session.get(Material, targets["material"])
+    event_id = targets["event"]
+    return (
+        (action.status, action.closed_at),
+        tuple(db.session.execute(select(Minutes.version, Minutes.status).where(
+            Minutes.event_id == event_id).order_by(Minutes.version)).all()),
+        tuple(db.session.scalars(select(AgendaItem.title).where(
+            AgendaItem.event_id == event_id).order_by(AgendaItem.position))),
+        len(material.versions),
+        db.session.scalar(select(func.count()).select_from(Material)),
     )
 
 
