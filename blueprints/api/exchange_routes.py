@@ -317,7 +317,7 @@ def withdraw_proposal(proposal_id: int):
 
 
 @bp.get("/proposals/<int:proposal_id>/messages")
-def list_messages(proposal_id: int):
+def list_proposal_messages(proposal_id: int):
     item = _proposal(proposal_id)
     args = query_args(schemas.Query)
     stmt = select(ProposalMessage).where(ProposalMessage.proposal_id == item.id).order_by(
@@ -327,9 +327,9 @@ def list_messages(proposal_id: int):
 
 
 @bp.post("/proposals/<int:proposal_id>/messages")
-def post_message(proposal_id: int):
+def post_proposal_message(proposal_id: int):
     item = _proposal(proposal_id)
-    body = json_body(xs.MessageCreate)
+    body = json_body(xs.ProposalMessageCreate)
     message = proposals.add_message(item, by=g.api_user, body=body.body)
     db.session.commit()
     return jsonify(message_json(message)), 201

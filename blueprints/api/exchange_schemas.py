@@ -118,7 +118,7 @@ class ProposalCreate(schemas.Body):
     timezone: schemas.Zone | None = None
 
 
-class MessageCreate(schemas.Body):
+class ProposalMessageCreate(schemas.Body):
     body: Message
 
 
@@ -239,7 +239,7 @@ class AcceptedOut(BaseModel):
     event_id: int = Field(description="The draft training it became.")
 
 
-class MessageOut(BaseModel):
+class ProposalMessageOut(BaseModel):
     id: int
     proposal_id: int
     author_id: int | None
@@ -259,8 +259,8 @@ class ProposalPage(schemas.Page):
     items: list[ProposalOut]
 
 
-class MessagePage(schemas.Page):
-    items: list[MessageOut]
+class ProposalMessagePage(schemas.Page):
+    items: list[ProposalMessageOut]
 
 
 class DirectionOut(BaseModel):
@@ -342,11 +342,13 @@ def operations():
                   "Withdraw (the proposing side).", (200, ProposalOut), (404, *DOMAIN),
                   tags=tags),
         Operation("get", "/proposals/{proposal_id}/messages", "listProposalMessages",
-                  "The proposal's thread, oldest first.", (200, MessagePage), (400, 403, 404, 422),
+                  "The proposal's thread, oldest first.", (200, ProposalMessagePage),
+                  (400, 403, 404, 422),
                   query=schemas.Query, tags=tags),
         Operation("post", "/proposals/{proposal_id}/messages", "postProposalMessage",
                   "Write in the thread (either side's focal points).",
-                  (201, MessageOut), (400, 404, *DOMAIN), body=MessageCreate, tags=tags),
+                  (201, ProposalMessageOut), (400, 404, *DOMAIN), body=ProposalMessageCreate,
+                  tags=tags),
         Operation("get", "/exchange/figures", "getExchangeFigures",
                   "Figures for the association: requests by status and direction, median "
                   "days to a scheduled session, open requests without any match. "
@@ -356,9 +358,9 @@ def operations():
 
 
 RESPONSE_MODELS = (RequestOut, RequestPage, OfferOut, OfferPage, OfferMatchesOut,
-                   RequestMatchesOut, ProposalOut, ProposalPage, AcceptedOut, MessageOut,
-                   MessagePage, FiguresOut)
+                   RequestMatchesOut, ProposalOut, ProposalPage, AcceptedOut, ProposalMessageOut,
+                   ProposalMessagePage, FiguresOut)
 BODY_MODELS = (RequestCreate, RequestPatch, OfferCreate, OfferPatch, ProposalCreate,
-               MessageCreate)
+               ProposalMessageCreate)
 PATCH_MODELS = ("RequestPatch", "OfferPatch")
 QUERY_MODELS = (RequestQuery, OfferQuery, MatchQuery, ProposalQuery)

@@ -46,6 +46,7 @@ def event_json(
         "credit_hours": event.credit_hours,
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
+        "cancellation_reason": event.cancellation_reason,
         "classification": str(event.classification),
         "request_id": origin[0] if origin else None,  # (request id, offer id) on the exchange
         "offer_id": origin[1] if origin else None,
@@ -69,6 +70,7 @@ def registration_json(registration: Registration) -> dict:
         "status": str(registration.status),
         "created_at": iso(registration.created_at),
         "checked_in_at": iso(registration.checked_in_at),
+        "decline_reason": registration.decline_reason,
         "attendance": str(registration.attendance) if registration.attendance else None,
         "attended_minutes": registration.attended_minutes,
     }

@@ -6,7 +6,7 @@ proposal is linked through `proposal.event_id` (unique): the `event` table itsel
 alone, so no existing row moves.
 
 Revision ID: 0070
-Revises: 0040
+Revises: 0091
 Create Date: 2026-11-30 16:57:34.520116
 
 """
@@ -19,7 +19,7 @@ from liaison.core.generation import install
 
 # revision identifiers, used by Alembic.
 revision = '0070'
-down_revision = '0040'
+down_revision = '0091'
 branch_labels = None
 depends_on = None
 
