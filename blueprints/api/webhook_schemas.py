@@ -192,11 +192,26 @@ class WebhookCertificateMessage(_Message):
     data: WebhookCertificateData
 
 
-class WebhookOtherMessage(_Message):
-    """proposal.accepted: its `data` is described once the exchange capability is installed."""
+class WebhookProposalData(BaseModel):
+    id: int
+    url: str
+    request_id: int
+    request_title: str
+    requesting_organization_id: int
+    offer_id: int
+    offer_title: str
+    offering_organization_id: int
+    proposed_by: int | None
+    accepted_by: int | None
+    accepted_at: AwareDatetime
+    date_to_confirm: bool = Field(description="No date was proposed: the training's date is "
+                                              "a placeholder until its organizers set it.")
+    event: WebhookEventData = Field(description="The draft training it became.")
 
+
+class WebhookProposalMessage(_Message):
     type: Literal["proposal.accepted"]
-    data: dict
+    data: WebhookProposalData
 
 
 MESSAGE_MODELS = {
@@ -207,5 +222,5 @@ MESSAGE_MODELS = {
     "registration.updated": WebhookRegistrationMessage,
     "attendance.closed": WebhookAttendanceMessage,
     "certificate.issued": WebhookCertificateMessage,
-    "proposal.accepted": WebhookOtherMessage,
+    "proposal.accepted": WebhookProposalMessage,
 }

@@ -123,6 +123,27 @@ def certificate_data(certificate: Certificate) -> dict:
     }
 
 
+def proposal_data(proposal, *, event: Event, by: User | None) -> dict:
+    """An accepted exchange proposal: the pair, both organizations, and the draft training
+    it became (as its organizers see it)."""
+    base = current_app.config["BASE_URL"]
+    return {
+        "id": proposal.id,
+        "url": f"{base}/exchange/proposals/{proposal.id}",
+        "request_id": proposal.request_id,
+        "request_title": proposal.request.title,
+        "requesting_organization_id": proposal.request.organization_id,
+        "offer_id": proposal.offer_id,
+        "offer_title": proposal.offer.title,
+        "offering_organization_id": proposal.offer.organization_id,
+        "proposed_by": proposal.proposed_by_id,
+        "accepted_by": by.id if by is not None else None,
+        "accepted_at": iso(proposal.decided_at),
+        "date_to_confirm": proposal.placeholder_start is not None,
+        "event": event_data(event),
+    }
+
+
 def envelope(event_type: str, data: dict, timestamp: datetime) -> str:
     """The exact body that is signed and sent (compact JSON, UTF-8 text as is)."""
     return json.dumps(

@@ -1,12 +1,11 @@
 """Webhooks for what happens below: each domain signal becomes deliveries in the sender's
-transaction (liaison.core.signals), for the subscriptions that may hear about it.
-
-proposal.accepted (from exchange) is connected here when that package declares its signal."""
+transaction (liaison.core.signals), for the subscriptions that may hear about it."""
 from __future__ import annotations
 
 from extensions import db
 from liaison.events import signals as event_signals
 from liaison.events.models import Event
+from liaison.exchange import signals as exchange_signals
 from liaison.integration import payloads, webhooks
 from liaison.records import signals as records_signals
 from liaison.records.models import Certificate
@@ -55,3 +54,12 @@ def attendance_closed(event: Event, *, by=None, **_extra) -> None:
 def certificate_issued(certificate: Certificate) -> None:
     event = db.session.get(Event, certificate.event_id)
     webhooks.queue("certificate.issued", payloads.certificate_data(certificate), event=event)
+
+
+@exchange_signals.proposal_accepted.connect
+def proposal_accepted(proposal, *, event: Event, by=None) -> None:
+    """The focal points of both organizations (and the offices above them) hear it, as do the
+    new training's organizers and admins."""
+    webhooks.queue("proposal.accepted", payloads.proposal_data(proposal, event=event, by=by),
+                   event=event, organization_ids=[proposal.request.organization_id,
+                                                  proposal.offer.organization_id])
