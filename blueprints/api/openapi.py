@@ -8,7 +8,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from blueprints.api import records_schemas, schemas
+from blueprints.api import question_schemas, records_schemas, schemas
 
 REF = "#/components/schemas/{model}"
 
@@ -39,6 +39,7 @@ class Operation:
     public: bool = False
     ok_headers: tuple[tuple[str, str], ...] = ()  # (name, description) on the success answer
     also_ok: tuple[int, str] | None = None  # a second success status, same model: its meaning
+    body_required: bool = True  # False: the body may be left out
 
 
 REG_ACTION_ERRORS = (404, *DOMAIN)
@@ -75,9 +76,12 @@ OPERATIONS: tuple[Operation, ...] = (
               "Cancel the event (final); registrants are told. Its organizers only.",
               (200, schemas.EventOut), (404, *DOMAIN), tags=("events",)),
     Operation("post", "/events/{event_id}/registrations", "registerForEvent",
-              "Register the caller: 201 for a new place, 200 when the active one is returned.",
-              (201, schemas.RegistrationOut), (404, *DOMAIN), tags=("registrations",),
-              also_ok=(200, "Already registered: the active registration.")),
+              "Register the caller: 201 for a new place, 200 when the active one is returned "
+              "(sending answers again replaces them). The body carries the answers to the "
+              "event's questions; it may be left out when none is required.",
+              (201, schemas.RegistrationOut), (400, 404, *DOMAIN), tags=("registrations",),
+              also_ok=(200, "Already registered: the active registration."),
+              body=question_schemas.RegistrationIn, body_required=False),
     Operation("get", "/events/{event_id}/registrations", "listRegistrations",
               "An event's registrations in queue order. Its organizers only.",
               (200, schemas.RegistrationPage), (403, 404, 422), query=schemas.RegistrationQuery,
@@ -97,15 +101,17 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 OPERATIONS += records_schemas.operations()
+OPERATIONS += question_schemas.operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    schemas.OrganizationPage, schemas.EventPage, schemas.EventOut,
                    schemas.RegistrationOut, schemas.RegistrationPage, schemas.TopicList,
-                   *records_schemas.RESPONSE_MODELS)
-BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS)
+                   *records_schemas.RESPONSE_MODELS, *question_schemas.RESPONSE_MODELS)
+BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS,
+               *question_schemas.BODY_MODELS)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
-                *records_schemas.QUERY_MODELS)
+                *records_schemas.QUERY_MODELS, *question_schemas.QUERY_MODELS)
 
 
 def _ref(model: type[BaseModel]) -> dict:
@@ -185,7 +191,7 @@ def _operation(op: Operation) -> dict:
     if params:
         doc["parameters"] = params
     if op.body:
-        doc["requestBody"] = {"required": True, "content": _json(_ref(op.body))}
+        doc["requestBody"] = {"required": op.body_required, "content": _json(_ref(op.body))}
     doc["responses"] = _responses(op)
     if op.public:
         doc["security"] = []

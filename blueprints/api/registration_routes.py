@@ -2,16 +2,17 @@
 cancel and check in, through liaison.registrations (rules 1-6 live there, not here)."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from blueprints.api import schemas, serializers
+from blueprints.api import question_schemas, schemas, serializers
 from blueprints.api.event_routes import EVENT_ID, not_found, require_manager, visible_event
-from blueprints.api.parsing import query_args
+from blueprints.api.parsing import json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
 from liaison.events import lifecycle
-from liaison.registration import checkin, registrations
+from liaison.registration import checkin, questions, registrations
 from liaison.registration.models import Registration
 
 REGISTRATION_ID = "<int:registration_id>"
@@ -19,11 +20,14 @@ REGISTRATION_ID = "<int:registration_id>"
 
 @bp.post(f"/events/{EVENT_ID}/registrations")
 def register(event_id: int):
-    """Register the caller: 201 for a new place, 200 when the active one is returned (rule 2)."""
+    """Register the caller: 201 for a new place, 200 when the active one is returned (rule 2);
+    answers to the event's questions come in the optional body."""
     event = visible_event(event_id, g.api_user)
+    answers = json_body(question_schemas.RegistrationIn).answers if request.get_data(
+        cache=True) else {}
     existing = registrations.registration_for(event, g.api_user)
     was_active = existing is not None and existing.is_active
-    registration = registrations.register(event, g.api_user)
+    registration = questions.register_answering(event, g.api_user, answers, strict=True)
     db.session.commit()
     return jsonify(serializers.registration_json(registration)), 200 if was_active else 201
 
@@ -37,7 +41,8 @@ def list_registrations(event_id: int):
     stmt = select(Registration).where(Registration.event_id == event.id)
     if args.status:
         stmt = stmt.where(Registration.status == args.status)
-    stmt = stmt.order_by(Registration.created_at, Registration.id)
+    stmt = stmt.order_by(Registration.created_at, Registration.id).options(
+        selectinload(Registration.answers))
     page = db.paginate(stmt, page=args.page, per_page=args.per_page, error_out=False)
     items = [serializers.registration_json(r) for r in page.items]
     return jsonify(serializers.page_json(page, items))

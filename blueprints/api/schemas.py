@@ -279,6 +279,8 @@ class RegistrationOut(BaseModel):
     checked_in_at: AwareDatetime | None
     attendance: AttendanceOutcome | None
     attended_minutes: int | None
+    answers: dict[str, bool | int | float | str | list[str]] = Field(
+        description='Answers to the event\'s questions: {"<question id>": value}.')
 
 
 class OrganizationOut(BaseModel):

@@ -68,6 +68,7 @@ def registration_json(registration: Registration) -> dict:
         "checked_in_at": iso(registration.checked_in_at),
         "attendance": str(registration.attendance) if registration.attendance else None,
         "attended_minutes": registration.attended_minutes,
+        "answers": {str(a.question_id): a.value for a in registration.answers},
     }
 
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from liaison.notifications import reminders
+from liaison.registration import questions
 
 DEFAULT_LEASE = timedelta(minutes=30)
 
@@ -53,4 +54,6 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
+    JobSpec("purge_personal_answers", questions.purge_personal_answers,
+            every=timedelta(hours=6)),
 )

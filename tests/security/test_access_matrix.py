@@ -17,7 +17,13 @@ from liaison.accounts.passwords import hash_password
 from liaison.calendar import feedtokens
 from liaison.events.models import Event, EventKind, EventStatus, Topic
 from liaison.events.topics import ensure_topic
-from liaison.registration.models import Registration, RegistrationStatus
+from liaison.registration.models import (
+    QuestionKind,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    RegistrationStatus,
+)
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
 UNLISTED_ENDPOINTS = {"static", "bootstrap.static"}
@@ -109,8 +115,11 @@ def build_world():
         waiting = _user(f"waiting.{role}@customs.test", Role.participant, customs)
         confirmed = Registration(event=event, user=attendee, status=RegistrationStatus.confirmed)
         pending = Registration(event=event, user=waiting, status=RegistrationStatus.pending)
-        db.session.add_all([confirmed, pending])
+        question = RegistrationQuestion(event=event, kind=QuestionKind.text, label="City")
+        db.session.add_all([confirmed, pending, question])
         db.session.flush()
+        db.session.add(RegistrationAnswer(registration_id=confirmed.id, question_id=question.id,
+                                          value_json='"Beijing"'))
         token, _raw = apitokens.issue_token(attendee, "theirs")
         targets[role] = {
             "event": event.id,
@@ -122,6 +131,7 @@ def build_world():
             "org": customs.id,
             "feed": feedtokens.calendar_token(attendee),
             "topic": ensure_topic(f"Matrix topic for {role}").slug,
+            "question": question.id,
         }
     db.session.commit()
     return actors, targets
@@ -141,6 +151,7 @@ def fingerprint(targets: dict) -> tuple:
     token = db.session.get(ApiToken, targets["token"])
     org = db.session.get(Organization, targets["org"])
     topic = db.session.get(Topic, targets["topic"])
+    question = db.session.get(RegistrationQuestion, targets["question"])
     return (
         (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
         (draft.status, draft.title, draft.sequence),
@@ -150,6 +161,8 @@ def fingerprint(targets: dict) -> tuple:
         (token.revoked_at,),
         (org.name, org.kind),
         (topic.label_en, topic.label_zh, topic.status),
+        (question.label, question.position, [a.value for a in question.answers]) if question
+        else None,
         db.session.scalar(select(func.count()).select_from(Event)),
     )
 
