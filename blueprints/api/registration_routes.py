@@ -2,13 +2,13 @@
 cancel and check in, through liaison.registrations (rules 1-6 live there, not here)."""
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from blueprints.api import question_schemas, schemas, serializers
 from blueprints.api.event_routes import EVENT_ID, not_found, require_manager, visible_event
-from blueprints.api.parsing import json_body, query_args
+from blueprints.api.parsing import optional_json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
 from liaison.events import lifecycle
@@ -20,16 +20,16 @@ REGISTRATION_ID = "<int:registration_id>"
 
 @bp.post(f"/events/{EVENT_ID}/registrations")
 def register(event_id: int):
-    """Register the caller: 201 for a new place, 200 when the active one is returned (rule 2);
-    answers to the event's questions come in the optional body."""
+    """Register the caller: 201 when this request made the place, 200 when the active one is
+    returned (rule 2). Decided under the seat lock: of simultaneous requests exactly one
+    answers 201, and every answer carries the same registration. Answers to the event's
+    questions come in the optional body (sending them again replaces them)."""
     event = visible_event(event_id, g.api_user)
-    answers = json_body(question_schemas.RegistrationIn).answers if request.get_data(
-        cache=True) else {}
-    existing = registrations.registration_for(event, g.api_user)
-    was_active = existing is not None and existing.is_active
+    answers = optional_json_body(question_schemas.RegistrationIn).answers
     registration = questions.register_answering(event, g.api_user, answers, strict=True)
+    made_now = registration.placed_now
     db.session.commit()
-    return jsonify(serializers.registration_json(registration)), 200 if was_active else 201
+    return jsonify(serializers.registration_json(registration)), 201 if made_now else 200
 
 
 @bp.get(f"/events/{EVENT_ID}/registrations")
@@ -82,8 +82,10 @@ def approve(registration_id: int):
 
 @bp.post(f"/registrations/{REGISTRATION_ID}/decline")
 def decline(registration_id: int):
+    """Decline; the person is told, with the `reason` if given."""
     registration = _managed(registration_id)
-    registrations.decline(registration, by=g.api_user)
+    body = optional_json_body(schemas.ReasonBody)
+    registrations.decline(registration, by=g.api_user, reason=body.reason)
     return _done(registration)
 
 

@@ -3,7 +3,8 @@
 Public feed: published events open to all (empty audience), not restricted (classification),
 that ended at most `PUBLIC_PAST_DAYS` ago, filterable by kind, topic and host organization.
 Personal feed: events the user has an active registration for (pending and waitlisted become
-TENTATIVE) or organizes, drafts excluded, ended at most `PERSONAL_PAST_DAYS` ago.
+TENTATIVE; only while the audience still admits them, rule 1) or organizes, drafts excluded,
+ended at most `PERSONAL_PAST_DAYS` ago.
 Both keep a cancelled event as STATUS:CANCELLED for `grace_days` (FEED_CANCELLED_GRACE_DAYS)
 after its cancellation, then drop it: dropping removes it from every subscribed calendar.
 
@@ -26,6 +27,7 @@ from sqlalchemy import (
     case,
     exists,
     func,
+    literal,
     or_,
     select,
     type_coerce,
@@ -34,8 +36,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload, subqueryload
 
 from extensions import db
-from liaison.accounts.models import Organization, User
+from liaison.accounts.models import Membership, Organization, User
 from liaison.calendar import feedcache
+from liaison.core.database import MAX_ID
 from liaison.core.errors import ValidationFailed
 from liaison.core.types import UTCDateTime
 from liaison.events import topics
@@ -109,7 +112,8 @@ def parse_public_filters(args: Mapping[str, str]) -> PublicFilters:
             raise ValidationFailed(
                 _("The host must be an organization number."), fields={"host": _("Invalid.")}
             )
-        host = db.session.get(Organization, int(host_raw))
+        number = int(host_raw)
+        host = db.session.get(Organization, number) if number <= MAX_ID else None
         if host is None:
             raise ValidationFailed(
                 _("There is no organization with that number."), fields={"host": _("Unknown.")}
@@ -215,6 +219,23 @@ def personal_select(
     )
 
 
+_FEED_USER = User.__table__.alias("feed_user")
+_FEED_ORG = Organization.__table__.alias("feed_org")
+
+
+def _admitted(user_id):
+    """Rule 1 as the feed is read: the event is open to all, or the user's verified
+    organization's kind is in its audience (a registration the audience no longer admits
+    does not put the event, or its meeting link, in their calendar)."""
+    kind_in_audience = exists().where(
+        _FEED_USER.c.id == user_id,
+        _FEED_USER.c.membership == Membership.verified.value,
+        _FEED_ORG.c.id == _FEED_USER.c.organization_id,
+        Event.audience_csv.contains(literal(",") + _FEED_ORG.c.kind + literal(",")),
+    )
+    return or_(Event.audience_csv == "", kind_in_audience)
+
+
 def _personal_select(user_id, ended_after, cancelled_after):
     """`personal_select` on values or bind parameters (see `personal_fingerprint`)."""
     organizes = exists().where(
@@ -224,7 +245,7 @@ def _personal_select(user_id, ended_after, cancelled_after):
         Registration.event_id == Event.id,
         Registration.user_id == user_id,
         or_(
-            Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
+            and_(Registration.status.in_(ACTIVE_REGISTRATION_STATUSES), _admitted(user_id)),
             # Cancelled together with (or after) the event: it was theirs when it was called off.
             and_(
                 Event.status == EventStatus.cancelled,
@@ -263,11 +284,12 @@ def personal_feed(
         )
     ).all()
     statuses = {r.event_id: r.status for r in rows if r.status in ACTIVE_REGISTRATION_STATUSES}
+    # The online link as an organizer only while their role organizes (lifecycle.can_manage).
     organized = set(
         db.session.scalars(
             select(event_organizer.c.event_id).where(event_organizer.c.user_id == user.id)
         )
-    )
+    ) if user.can_organize else set()
     online = {
         e.id
         for e in events
@@ -342,5 +364,6 @@ def personal_fingerprint(user: User, *, now: datetime, grace_days: int, base_url
         "fp_cancelled_after": now - timedelta(days=grace_days),
     }
     return feedcache.fingerprint(
-        _PERSONAL_ROWS, "personal", user.id, str(get_locale()), base_url, params=params
+        _PERSONAL_ROWS, "personal", user.id, user.can_organize, str(get_locale()), base_url,
+        params=params,
     )

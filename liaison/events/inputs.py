@@ -127,9 +127,11 @@ def _clean_url(value: str | None) -> str | None:
     return value
 
 
-def validate(data: EventInput) -> dict:
+def validate(data: EventInput, *, current_organizer_ids=()) -> dict:
     """Every rule of shape and range at once; raises ValidationFailed naming each bad field.
-    Returns the clean values keyed as the change dict is (start/end in UTC)."""
+    Returns the clean values keyed as the change dict is (start/end in UTC). A co-organizer
+    already on the event (`current_organizer_ids`) may stay after losing the organizer role:
+    they manage nothing any more, and their event stays editable."""
     errors: dict[str, str] = {}
     values: dict = {}
 
@@ -232,7 +234,9 @@ def validate(data: EventInput) -> dict:
     ids = sorted(set(data.co_organizer_ids or ()))
     if ids:
         found = db.session.scalars(select(User).where(User.id.in_(ids))).all()
-        if len(found) != len(ids) or not all(u.can_organize and u.active for u in found):
+        kept = set(current_organizer_ids)
+        allowed = all(u.can_organize and u.active for u in found if u.id not in kept)
+        if len(found) != len(ids) or not allowed:
             errors["co_organizer_ids"] = _(
                 "Co-organizers must be active organizers or administrators."
             )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from extensions import db
 from liaison.accounts.models import User
 from liaison.core.errors import Conflict, NotAllowed
+from liaison.core.reasons import clean_reason
 from liaison.core.signals import send_required
 from liaison.core.types import utcnow
 from liaison.events import signals, topics
@@ -39,8 +40,18 @@ CALENDAR_FIELDS = frozenset(
 
 
 def can_manage(event: Event, user) -> bool:
-    """Admins manage every event; organizers only those they created or co-organize."""
-    return event.is_organized_by(user)
+    """THE rule for managing an event, asked by pages, CSV, API, check-in and registrations:
+    administrators manage every event; anyone else must be one of its organizers *and* still
+    hold a role that organizes — the organizer role, or acting as a focal point (a focal point
+    made co-organizer, as after an accepted proposal, manages the event as an organizer
+    would). An organizer demoted to participant, or a focal point no longer acting (pending,
+    rejected, flag removed), stays on the event's list (it records who ran it) but manages
+    nothing."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return (user.can_organize or user.acts_as_focal_point) and event.has_organizer(user)
 
 
 def _require_manage(event: Event, user) -> None:
@@ -136,10 +147,11 @@ def create_event(data: EventInput, *, by: User) -> Event:
 def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple]:
     """Apply an edit; returns field -> (old, new). Time, zone, place and status changes raise
     the sequence; capacity and the organization cap go through the seat lock first
-    (`signals.seats_changing`: it refuses what no longer fits, and promotes)."""
+    (`signals.seats_changing`: it refuses what no longer fits, and promotes); a new audience
+    cancels the registrations it no longer admits (`signals.audience_changed`)."""
     _require_manage(event, by)
     _require_open(event)
-    values = validate(data)
+    values = validate(data, current_organizer_ids=[u.id for u in event.organizers])
     before = _current(event)
     changes = {k: (before[k], v) for k, v in values.items() if before[k] != v}
     seat_changes = {k: changes[k][1] for k in ("capacity", "org_cap") if k in changes}
@@ -150,8 +162,14 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
     _assign(event, values, creator, by)
     _touch(event, set(changes))
     db.session.flush()
+    if "audience" in changes:
+        # Those it no longer admits lose their places (and are told) before anyone hears of
+        # the other changes: they are no longer registrants of this event.
+        send_required(signals.audience_changed, event)
     if event.is_published and set(changes) & CALENDAR_FIELDS:
         signals.event_changed.send(event, changes=changes)
+    if event.is_published and changes:
+        signals.event_updated.send(event, changes=changes)
     return changes
 
 
@@ -182,15 +200,19 @@ def unpublish_event(event: Event, *, by: User) -> dict[str, tuple]:
         raise Conflict(_("Only a published event can be taken back to draft."))
     changes = _set_status(event, EventStatus.draft)
     signals.event_changed.send(event, changes=changes)
+    signals.event_updated.send(event, changes=changes)
     return changes
 
 
-def cancel_event(event: Event, *, by: User) -> Event:
-    """Cancelling is final: status cancelled, stamped, sequence raised, registrants told."""
+def cancel_event(event: Event, *, by: User, reason: str | None = None) -> Event:
+    """Cancelling is final: status cancelled, stamped, sequence raised, registrants told (with
+    the organizers' `reason`, if they gave one)."""
     _require_manage(event, by)
     _require_open(event)
+    reason = clean_reason(reason)
     was_published = event.is_published
     event.cancelled_at = utcnow()
+    event.cancellation_reason = reason
     _set_status(event, EventStatus.cancelled)
     if was_published:
         signals.event_cancelled.send(event)
@@ -219,8 +241,8 @@ def update_series_from(event: Event, data: EventInput, *, by: User) -> dict[int,
     return series.update_series_from(event, data, by=by)
 
 
-def cancel_series_from(event: Event, *, by: User) -> list[Event]:
+def cancel_series_from(event: Event, *, by: User, reason: str | None = None) -> list[Event]:
     """Cancel this occurrence and every later one of its series ("the remaining series")."""
     from liaison.events import series
 
-    return series.cancel_series_from(event, by=by)
+    return series.cancel_series_from(event, by=by, reason=reason)

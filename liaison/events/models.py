@@ -278,6 +278,8 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    # Why the organizers cancelled it, as they wrote it; shown on the page and in the mail.
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
     # Hours a full attendance credits (None: the duration; required over several days).
     credit_hours: Mapped[float | None]
     # Set when the organizers close attendance (liaison.records); outcomes are then locked.
@@ -352,13 +354,10 @@ class Event(db.Model):
         kind = user.audience_kind
         return kind is not None and self.admits_kind(kind)
 
-    def is_organized_by(self, user) -> bool:
-        """Admins manage every event; others only those they organize."""
-        if user is None or not getattr(user, "is_authenticated", False):
-            return False
-        if user.is_admin:
-            return True
-        return any(o.id == user.id for o in self.organizers)
+    def has_organizer(self, user) -> bool:
+        """The user is on the event's list of organizers (created or co-organizes it). A fact,
+        not a permission: who may manage the event is `lifecycle.can_manage`."""
+        return user is not None and any(o.id == user.id for o in self.organizers)
 
     @property
     def is_published(self) -> bool:

@@ -50,7 +50,7 @@ def visible_events(viewer, *, direct: bool = False) -> Select:
     """Anonymous visitors see non-draft events open to all; signed-in users see non-draft
     events open to all or to their organization's kind (only once the organization has
     verified their membership: pending and rejected members see what visitors see), plus every
-    event they organize;
+    event they manage (organize, while their role still organizes);
     administrators see everything. Drafts are never shown to anyone else. Cancelled events stay
     visible (their page says so; calendar entries link to it); lists of upcoming events show
     published ones only (`upcoming`).
@@ -79,7 +79,9 @@ def visible_events(viewer, *, direct: bool = False) -> Select:
             seen,
             or_(Event.classification != Classification.restricted, _registered(viewer.id)),
         )
-    return stmt.where(or_(seen, _organized_by(viewer.id)))
+    if viewer.can_organize:  # lifecycle.can_manage's rule: a demoted organizer sees no drafts
+        seen = or_(seen, _organized_by(viewer.id))
+    return stmt.where(seen)
 
 
 def organized_by(user) -> Select:

@@ -11,7 +11,7 @@ key rule are copied from liaison/events/topics.py (`slugify`, `match_key`) as th
 revision: a migration must not change when that module does.
 
 Revision ID: 0040
-Revises: 0080
+Revises: 0022
 """
 import hashlib
 import re
@@ -25,7 +25,7 @@ import liaison.core.types
 from liaison.core.generation import install
 
 revision = "0040"
-down_revision = "0080"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

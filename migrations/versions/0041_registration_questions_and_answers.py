@@ -5,7 +5,7 @@ each registration's answers (`registration_answer`). New tables, no data to move
 table is tracked by the content-generation triggers (installed again at the end).
 
 Revision ID: 0041
-Revises: 0040
+Revises: 0091
 """
 import sqlalchemy as sa
 from alembic import op
@@ -16,7 +16,7 @@ from liaison.core.generation import install
 
 # revision identifiers, used by Alembic.
 revision = '0041'
-down_revision = '0040'
+down_revision = '0091'
 branch_labels = None
 depends_on = None
 
