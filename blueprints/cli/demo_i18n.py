@@ -105,7 +105,7 @@ def seed_questions() -> None:
     asked = questions.event_questions(event.id)
     arrival = (event.start_at.date()).isoformat()
     for registration in db.session.scalars(
-        select(Registration).join(User).where(
+        select(Registration).join(User, User.id == Registration.user_id).where(
             Registration.event_id == event.id, User.email.in_(list(ANSWERS)),
             Registration.status == RegistrationStatus.confirmed)
     ):

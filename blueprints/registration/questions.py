@@ -12,6 +12,7 @@ from blueprints.registration.forms import QuestionForm
 from blueprints.registration.views import bp, status_message, visible_event
 from extensions import db
 from liaison.core.errors import DomainError, ValidationFailed
+from liaison.events.lifecycle import can_manage
 from liaison.registration import questions, registrations
 from liaison.registration.models import QuestionKind, Registration, RegistrationQuestion
 
@@ -123,9 +124,8 @@ def register(event_id: int):
 def _own_registration(registration_id: int) -> Registration:
     """The caller's registration, or one of an event they organize; 404 for any other."""
     registration = db.get_or_404(Registration, registration_id)
-    if registration.user_id != current_user.id and not registration.event.is_organized_by(
-        current_user
-    ):
+    if registration.user_id != current_user.id and not can_manage(registration.event,
+                                                                  current_user):
         abort(404)
     return registration
 

@@ -30,6 +30,7 @@ from sqlalchemy import delete, select
 from extensions import db
 from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.registration import registrations
 from liaison.registration.models import (
@@ -91,7 +92,7 @@ def event_questions(event_id: int) -> list[RegistrationQuestion]:
 
 
 def _require_manage(event: Event, by) -> None:
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event can change its questions."))
 
 
@@ -394,7 +395,7 @@ def answer(registration: Registration, raw: Mapping[str, object], *, by, strict:
     """The registrant (or an organizer for them) answers or changes the answers, e.g. a
     nominee after the nomination; only while the registration is active."""
     if by is None or (by.id != registration.user_id
-                      and not registration.event.is_organized_by(by)):
+                      and not can_manage(registration.event, by)):
         raise NotAllowed(_("Only the registrant and the organizers can change these answers."))
     if not registration.is_active:
         raise Conflict(_("This registration is no longer active."))
