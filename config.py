@@ -124,6 +124,9 @@ class Config:
     # Check-in opens this many hours before an event starts (SPEC, "Attendance and records").
     CHECKIN_OPENS_HOURS = _int("CHECKIN_OPENS_HOURS", 2)
     FEED_CANCELLED_GRACE_DAYS = 30
+    # Answers to registration questions marked "personal data" are deleted this many days
+    # after the event ends (the worker's purge_personal_answers job).
+    PERSONAL_DATA_RETENTION_DAYS = _int("PERSONAL_DATA_RETENTION_DAYS", 30)
     # Test-only switch for the stress test's control run; never set it in production.
     SEAT_LOCK_DISABLED = False
     # bench/ only: registers the benchmarks' reference page (blueprints/benchref.py).

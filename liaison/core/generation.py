@@ -62,8 +62,10 @@ TRACKED = (
     "offer_city",
     "proposal",
     "proposal_message",
+    "registration_question",
 )
 UNTRACKED = {
+    "registration_answer": "shown only to the registrant and the organizers, never cached",
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",

@@ -43,7 +43,7 @@ from liaison.exchange import alerts, postings
 from liaison.integration import webhooks
 from liaison.meetings import reminders as action_reminders
 from liaison.notifications import reminders
-from liaison.registration import allocations
+from liaison.registration import allocations, questions
 
 DEFAULT_LEASE = timedelta(minutes=30)
 
@@ -65,4 +65,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("release_allocations", allocations.release_allocations,
             every=timedelta(minutes=1)),
     JobSpec("remind_actions", action_reminders.remind_actions, every=timedelta(hours=6)),
+    JobSpec("purge_personal_answers", questions.purge_personal_answers,
+            every=timedelta(hours=6)),
 )

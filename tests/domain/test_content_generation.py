@@ -66,6 +66,13 @@ CHANGES = {
     ],
     "event_organizer": ["DELETE FROM event_organizer"],
     "registration": ["UPDATE registration SET reminded_at = NULL", "DELETE FROM registration"],
+    "registration_question": [
+        "INSERT INTO registration_question (event_id, position, kind, label, required, personal,"
+        " choices_json, created_at) SELECT id, 0, 'text', 'City', false, false, '[]', created_at"
+        " FROM event",
+        "UPDATE registration_question SET label = 'Town'",
+        "DELETE FROM registration_question",
+    ],
     "allocation": [
         "INSERT INTO allocation (event_id, organization_id, seats, release_at, created_at) "
         "SELECT id, host_organization_id, 2, start_at, start_at FROM event",

@@ -22,7 +22,8 @@ requiring approval; `draft` the same but a draft; `confirmed` a confirmed regist
 third person on `event`; `pending` a pending one; `token` the third person's API token;
 `victim` that third person (admin user actions); `org` a customs organization; `feed` the third
 person's feed token; `topic` a topic of the vocabulary; `webhook` a webhook subscription of
-the organizer, `delivery` one of its deliveries.
+the organizer, `delivery` one of its deliveries; `question` a registration question of `event`
+(a text question; the confirmed registration has answered it).
 """
 from __future__ import annotations
 
@@ -216,6 +217,28 @@ CASES: list[Case] = [
          MANAGE_PAGE),
     Case("GET", "/events/<int:event_id>/registrations.csv",
          "/events/{event}/registrations.csv", MANAGE_PAGE),
+    Case("GET", "/events/<int:event_id>/registrations.xlsx",
+         "/events/{event}/registrations.xlsx", MANAGE_PAGE),
+    # Registration questions: the form (the event asks one), answers, the organizers' editor
+    Case("GET", "/events/<int:event_id>/register", "/events/{event}/register",
+         expect(200, anonymous=LOGIN, outsider=404)),
+    Case("GET", "/registrations/<int:registration_id>/answers",
+         "/registrations/{confirmed}/answers",
+         expect(404, anonymous=LOGIN, organizer=200, admin=200), name="(someone else's)"),
+    Case("POST", "/registrations/<int:registration_id>/answers",
+         "/registrations/{confirmed}/answers",
+         expect(404, anonymous=LOGIN, organizer=REDIRECT, admin=REDIRECT),
+         name="(someone else's)"),
+    Case("GET", "/events/<int:event_id>/questions", "/events/{event}/questions", MANAGE_PAGE),
+    Case("POST", "/events/<int:event_id>/questions", "/events/{event}/questions", MANAGE_PAGE,
+         {"label": ""}),
+    Case("GET", "/events/<int:event_id>/questions/<int:question_id>/edit",
+         "/events/{event}/questions/{question}/edit", MANAGE_PAGE),
+    Case("POST", "/events/<int:event_id>/questions/<int:question_id>/edit",
+         "/events/{event}/questions/{question}/edit", MANAGE_PAGE, {"label": ""}),
+    Case("POST",
+         "/events/<int:event_id>/questions/<int:question_id>/<any(delete, up, down):action>",
+         "/events/{event}/questions/{question}/delete", MANAGE_ACTION),
     Case("GET", "/events/<int:event_id>/check-in", "/events/{event}/check-in", MANAGE_PAGE),
     Case("POST", "/events/<int:event_id>/registrations/<int:registration_id>/approve",
          "/events/{event}/registrations/{pending}/approve", MANAGE_ACTION),
@@ -289,6 +312,10 @@ CASES: list[Case] = [
          {"title": "Renamed by the matrix"}),
     Case("POST", "/api/v1/events/<int:event_id>/cancel", "/api/v1/events/{event}/cancel",
          API_MANAGE),
+    Case("GET", "/api/v1/events/<int:event_id>/questions", "/api/v1/events/{event}/questions",
+         expect(200, anonymous=401, outsider=404)),
+    Case("PUT", "/api/v1/events/<int:event_id>/questions", "/api/v1/events/{event}/questions",
+         API_MANAGE, {"questions": []}),
     Case("GET", "/api/v1/events/<int:event_id>/registrations",
          "/api/v1/events/{event}/registrations", API_MANAGE),
     # Organizer and admin (association) are outside the customs audience: a rule refusal.
