@@ -95,6 +95,7 @@ def app(tmp_path, app_settings):
         )
         FEED_CACHE_DIR = str(tmp_path / "feed-cache")
 
+    Config.MATERIALS_DIR = str(tmp_path / "materials")  # uploads never land in instance/
     for name, value in app_settings.items():
         setattr(Config, name, value)
     app = create_app(Config)

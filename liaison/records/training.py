@@ -44,11 +44,12 @@ class PersonRecord:
 
     @property
     def topics(self) -> list[str]:
-        seen: dict[str, None] = {}
+        """The labels (in the reader's language) of the topics of these sessions."""
+        seen: dict[str, str] = {}
         for item in self.items:
-            for topic in item.event.topics:
-                seen.setdefault(topic)
-        return list(seen)
+            for topic in item.event.topic_terms:
+                seen.setdefault(topic.slug, topic.label)
+        return list(seen.values())
 
 
 def counted_attendance():
