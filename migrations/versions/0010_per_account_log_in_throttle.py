@@ -1,7 +1,7 @@
 """per-account log-in throttle
 
 Revision ID: 0010
-Revises: 0040
+Revises: 0041
 Create Date: 2026-11-30 17:23:31.019005
 
 """
@@ -13,7 +13,7 @@ import liaison.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0040'
+down_revision = '0041'
 branch_labels = None
 depends_on = None
 
