@@ -1,4 +1,4 @@
-from blueprints.records import certificates  # noqa: F401  (registers its routes on bp)
+from blueprints.records import certificates, checkin  # noqa: F401  (they add routes to bp)
 from blueprints.records.views import bp
 
 __all__ = ["bp"]

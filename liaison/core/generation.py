@@ -52,6 +52,7 @@ UNTRACKED = {
     "outbox_message": "the mail queue; never shown on pages",
     "attendance_log": "shown only to an event's organizers, never on a cached page",
     "certificate": "shown only to signed-in users and on /verify, which is never cached",
+    "checkin_scan": "the check-in devices' scans; shown on no page",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

@@ -87,3 +87,29 @@ class Certificate(db.Model):
         if language == "zh":
             return getattr(self, f"{field}_zh", None) or english
         return english
+
+
+class ScanResult(enum.StrEnum):
+    checked_in = "checked_in"  # this scan checked the person in
+    already = "already"        # they were checked in before (the time is on the registration)
+    unknown = "unknown"        # no registration of this event has that code
+    refused = "refused"        # a rule said no (window, not confirmed, closed); `message` says
+
+
+class CheckinScan(db.Model):
+    """One scan or tap from a check-in device, kept by its nonce (a random id the device gives
+    it): a retry of the same nonce answers the stored result and never counts twice."""
+
+    __tablename__ = "checkin_scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    scanned_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    result: Mapped[ScanResult]
+    message: Mapped[str] = mapped_column(String(300), default="")
