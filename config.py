@@ -48,6 +48,9 @@ class Config:
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)  # seconds per SMTP connection/command
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)  # then status failed (`outbox status`)
     OUTBOX_BATCH = _int("OUTBOX_BATCH", 50)  # rows claimed per short transaction
+    WORKER_INTERVAL = float(os.environ.get("WORKER_INTERVAL") or 5)  # seconds between passes
+    # Test-only switch for the job-claim concurrency test's control run; never set it.
+    JOB_CLAIM_LOCK_DISABLED = False
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True

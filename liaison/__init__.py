@@ -15,6 +15,7 @@ CAPABILITIES = (
     "calendar",
     "records",
     "notifications",
+    "integration",
 )
 
 

@@ -79,9 +79,12 @@ def test_a_database_from_before_the_content_generation_table_upgrades(tmp_path):
     upgrade_then_check(url)
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL not configured")
-def test_migrations_match_models_on_postgresql():
-    url = os.environ["TEST_DATABASE_URL"]
+@pytest.fixture
+def empty_postgresql():
+    """The PostgreSQL pass's database with an empty schema, emptied again afterwards."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("PostgreSQL not configured")
     engine = sa.create_engine(url)
 
     def reset():
@@ -90,10 +93,14 @@ def test_migrations_match_models_on_postgresql():
 
     reset()
     try:
-        upgrade_then_check(url)
+        yield url
     finally:
         reset()
         engine.dispose()
+
+
+def test_migrations_match_models_on_postgresql(empty_postgresql):
+    upgrade_then_check(empty_postgresql)
 
 
 FIRST_WAVE = ROOT / "tests" / "fixtures" / "first_wave_demo.json"
@@ -189,18 +196,5 @@ def test_a_first_wave_database_upgrades_keeping_every_row_on_sqlite(tmp_path):
     _assert_upgrades_keeping_every_row(f"sqlite:///{tmp_path / 'first-wave.sqlite'}")
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL not configured")
-def test_a_first_wave_database_upgrades_keeping_every_row_on_postgresql():
-    url = os.environ["TEST_DATABASE_URL"]
-    engine = sa.create_engine(url)
-
-    def reset():
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
-
-    reset()
-    try:
-        _assert_upgrades_keeping_every_row(url)
-    finally:
-        reset()
-        engine.dispose()
+def test_a_first_wave_database_upgrades_keeping_every_row_on_postgresql(empty_postgresql):
+    _assert_upgrades_keeping_every_row(empty_postgresql)

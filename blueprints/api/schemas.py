@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from liaison.accounts.models import OrgKind, Role
+from liaison.accounts.models import Membership, OrgKind, Role
 from liaison.events.lifecycle import (
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -26,7 +26,7 @@ from liaison.events.lifecycle import (
     VENUE_MAX,
     iana_zones,
 )
-from liaison.events.models import EventKind, EventStatus
+from liaison.events.models import Classification, EventKind, EventStatus
 from liaison.registration.models import AttendanceOutcome, RegistrationStatus
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -139,6 +139,11 @@ class EventCreate(Body):
     registration_closes: Instant | None = None
     requires_approval: bool = False
     co_organizer_ids: Ids = []
+    classification: Classification = Field(
+        default=Classification.public,
+        description="public, participants (content for registrants and organizers only) or "
+                    "restricted (also left out of lists and feeds).",
+    )
     credit_hours: CreditHours | None = Field(
         default=None, description="Hours a full attendance credits; default the duration, "
         "required when the event lasts more than a day.")
@@ -165,6 +170,7 @@ class EventPatch(Body):
     registration_closes: Instant | None = None
     requires_approval: bool = None
     co_organizer_ids: Ids = None
+    classification: Classification = None
     credit_hours: CreditHours | None = None
     status: Literal["draft", "published"] = None
 
@@ -231,6 +237,9 @@ class EventOut(BaseModel):
     sequence: int
     confirmed_count: int
     waitlist_count: int
+    classification: Classification = Field(
+        description="The description is empty for callers the classification keeps it from."
+    )
     credit_hours: float | None = Field(description="Set hours; null means the duration.")
 
 
@@ -260,6 +269,11 @@ class MeOut(BaseModel):
     display_name: str
     organization_id: int
     role: Role
+    membership: Membership = Field(
+        description="Whether the organization has verified the caller; until then only "
+                    "events open to all are visible."
+    )
+    focal_point: bool = Field(description="Acts for the organization and its offices.")
     language: str
     timezone: str
     calendar_url: str = Field(description="The caller's personal calendar feed.")

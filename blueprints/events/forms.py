@@ -25,8 +25,10 @@ from liaison.accounts.models import ORG_KIND_PLURALS, OrgKind
 from liaison.core.errors import ValidationFailed
 from liaison.events.lifecycle import EventInput, iana_zones, validate
 from liaison.events.models import (
+    CLASSIFICATION_LABELS,
     EVENT_KIND_LABELS,
     SERIES_FREQUENCY_LABELS,
+    Classification,
     EventKind,
     SeriesFrequency,
 )
@@ -134,6 +136,15 @@ class EventForm(FlaskForm):
         coerce=int,
         description=_l("They can edit the event and manage its registrations."),
     )
+    classification = SelectField(
+        _l("Classification"),
+        choices=[SelectChoice(c.value, CLASSIFICATION_LABELS[c]) for c in Classification],
+        default=Classification.public.value,
+        validators=[Optional()],  # left out: public, the default
+        description=_l("Public: anyone who may see the event reads everything. Participants "
+                       "only: description, agenda, materials and minutes for registrants and "
+                       "organizers. Restricted: also left out of public lists and feeds."),
+    )
 
     def __init__(self, *args, organizations=(), organizers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,6 +175,7 @@ class EventForm(FlaskForm):
         self.registration_closes.data = _naive(data.registration_closes)
         self.requires_approval.data = data.requires_approval
         self.co_organizers.data = list(data.co_organizer_ids)
+        self.classification.data = str(data.classification)
 
     def to_input(self) -> EventInput:
         """The typed input for the domain; times are wall time in the chosen zone."""
@@ -185,6 +197,7 @@ class EventForm(FlaskForm):
             registration_closes=self.registration_closes.data,
             requires_approval=self.requires_approval.data,
             co_organizer_ids=list(self.co_organizers.data or ()),
+            classification=self.classification.data or Classification.public.value,
         )
 
     def show_errors(self, fields: dict[str, str]) -> None:

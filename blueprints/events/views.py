@@ -14,8 +14,8 @@ from blueprints.events import helpers
 from extensions import db
 from liaison.accounts.models import Organization
 from liaison.core.types import utcnow
+from liaison.events import classification, queries
 from liaison.events import direction as directions
-from liaison.events import queries
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventKind, EventStatus, EventTopic
 from liaison.registration.models import Registration, RegistrationStatus
@@ -150,7 +150,9 @@ def calendar():
 def detail(event_id: int):
     """The event page; a draft is a 404 for anyone but its organizers."""
     viewer = _viewer()
-    stmt = queries.with_details(queries.visible_events(viewer).where(Event.id == event_id))
+    stmt = queries.with_details(
+        queries.visible_events(viewer, direct=True).where(Event.id == event_id)
+    )
     event = db.first_or_404(stmt)
     my_registration = None
     if viewer is not None:
@@ -164,11 +166,16 @@ def detail(event_id: int):
     sees_link = manages or (
         my_registration is not None and my_registration.status == RegistrationStatus.confirmed
     )
+    content = classification.shows_content(
+        event,
+        manages=manages,
+        registrant=my_registration is not None and my_registration.is_active,
+    )
     viewer_zone = str(get_timezone())
     series_events = []
     if event.series_id is not None:
         series_events = db.session.scalars(
-            queries.visible_events(viewer)
+            queries.visible_events(viewer, direct=True)
             .where(Event.series_id == event.series_id)
             .order_by(Event.start_at)
         ).all()
@@ -179,6 +186,7 @@ def detail(event_id: int):
         counts=counts,
         can_manage=manages,
         show_online_link=sees_link,
+        shows_content=content,
         viewer_zone=viewer_zone,
         other_zone=viewer_zone != event.timezone,
         series_events=series_events,

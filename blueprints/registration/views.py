@@ -69,7 +69,7 @@ def registration_started(event: Event) -> bool:
 def visible_event(event_id: int) -> Event:
     """The event if the current user may see it (the events pages' rule); 404 otherwise,
     alike for missing, someone else's draft and an audience that excludes them."""
-    return db.first_or_404(visible_events(current_user).where(Event.id == event_id))
+    return db.first_or_404(visible_events(current_user, direct=True).where(Event.id == event_id))
 
 
 def _event_page(event_id: int):

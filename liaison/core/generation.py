@@ -50,6 +50,7 @@ UNTRACKED = {
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",
+    "job": "the worker's schedule; each run would renew the token",
     "attendance_log": "shown only to an event's organizers, never on a cached page",
     "certificate": "shown only to signed-in users and on /verify, which is never cached",
     "checkin_scan": "the check-in devices' scans; shown on no page",
@@ -71,7 +72,7 @@ $$
 """
 
 
-def _sqlite_statements(tables) -> list[str]:
+def _sqlite_statements(tables: list[str]) -> list[str]:
     statements = [
         f"INSERT OR IGNORE INTO content_generation (id, token) VALUES (1, {_SQLITE_TOKEN})"
     ]
@@ -86,7 +87,7 @@ def _sqlite_statements(tables) -> list[str]:
     return statements
 
 
-def _postgresql_statements(tables) -> list[str]:
+def _postgresql_statements(tables: list[str]) -> list[str]:
     statements = [
         _PG_FUNCTION,
         "INSERT INTO content_generation (id, token) "
@@ -106,11 +107,10 @@ def _postgresql_statements(tables) -> list[str]:
 
 
 def install(connection: Connection) -> None:
-    """Create the row and the triggers (again: safe to repeat). Called after `create_all` and by
-    the migration that introduced them; a later change to the triggers gets a migration that
-    calls this again. Only tables that exist get triggers: an early migration (0002) runs with
-    today's TRACKED, which names tables later migrations create — each of those migrations
-    calls this again once its table is there."""
+    """Create the row and the triggers (again: safe to repeat) on the tracked tables that exist.
+    Called after `create_all` and by the migration that introduced them; a later migration
+    that creates a tracked table, or rebuilds one (SQLite's batch mode copies a table to add
+    some columns, and the copy has no triggers), calls this again at its end."""
     dialect = connection.dialect.name
     existing = set(sa.inspect(connection).get_table_names())
     tables = [table for table in TRACKED if table in existing]

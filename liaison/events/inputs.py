@@ -17,7 +17,7 @@ from sqlalchemy import select
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, User
 from liaison.core.errors import ValidationFailed
-from liaison.events.models import Event, EventKind
+from liaison.events.models import Classification, Event, EventKind
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -49,6 +49,7 @@ class EventInput:
     registration_closes: datetime | None = None
     requires_approval: bool = False
     co_organizer_ids: list[int] = field(default_factory=list)
+    classification: Classification | str = Classification.public
     credit_hours: float | None = None
 
     @classmethod
@@ -73,6 +74,7 @@ class EventInput:
             registration_closes=_local(event.registration_closes_at, zone),
             requires_approval=event.requires_approval,
             co_organizer_ids=[u.id for u in event.organizers if u.id != event.created_by_id],
+            classification=event.classification,
             credit_hours=event.credit_hours,
         )
 
@@ -222,6 +224,10 @@ def validate(data: EventInput) -> dict:
             )
     values["co_organizer_ids"] = ids
 
+    try:
+        values["classification"] = Classification(data.classification or "public")
+    except ValueError:
+        errors["classification"] = _("Choose public, participants only or restricted.")
     values["credit_hours"] = _credit_hours(data.credit_hours, start, end, zone, errors)
 
     if errors:

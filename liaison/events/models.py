@@ -63,6 +63,7 @@ class SeriesFrequency(enum.StrEnum):
     weekly = "weekly"
     biweekly = "biweekly"
     monthly = "monthly"
+    quarterly = "quarterly"
 
     @property
     def label(self) -> str:
@@ -73,6 +74,42 @@ SERIES_FREQUENCY_LABELS = {
     SeriesFrequency.weekly: _l("Every week"),
     SeriesFrequency.biweekly: _l("Every two weeks"),
     SeriesFrequency.monthly: _l("Every month"),
+    SeriesFrequency.quarterly: _l("Every three months"),
+}
+
+
+class Classification(enum.StrEnum):
+    """How far an event's content may travel (SPEC "Classification"; the rules of each output
+    are in `liaison.events.classification`)."""
+
+    public = "public"
+    participants = "participants"
+    restricted = "restricted"
+
+    @property
+    def label(self) -> str:
+        return str(CLASSIFICATION_LABELS[self])
+
+    @property
+    def hint(self) -> str:
+        return str(CLASSIFICATION_HINTS[self])
+
+
+CLASSIFICATION_LABELS = {
+    Classification.public: _l("Public"),
+    Classification.participants: _l("Participants only"),
+    Classification.restricted: _l("Restricted"),
+}
+
+CLASSIFICATION_HINTS = {
+    Classification.public: _l("Anyone who may see the event sees its description, agenda, "
+                              "materials and minutes."),
+    Classification.participants: _l("Description, agenda, materials and minutes only for "
+                                    "registrants and organizers; feeds show title, time and "
+                                    "place only."),
+    Classification.restricted: _l("As “participants only”, and also left out of public lists "
+                                  "and feeds; calendar entries are confidential and mail "
+                                  "subjects start with “[Restricted]”."),
 }
 
 
@@ -144,6 +181,9 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None]
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     status: Mapped[EventStatus] = mapped_column(default=EventStatus.draft)
+    classification: Mapped[Classification] = mapped_column(
+        default=Classification.public, server_default=Classification.public.value
+    )
     sequence: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
@@ -204,6 +244,14 @@ class Event(db.Model):
         """Rule 1: the audience is empty or includes this organization kind."""
         return not self.audience_csv or f",{kind}," in self.audience_csv
 
+    def admits(self, user) -> bool:
+        """Rule 1 with membership: open to all, or the user's *verified* organization kind is
+        in the audience (a pending or rejected member belongs to no kind: User.audience_kind)."""
+        if not self.audience_csv:
+            return True
+        kind = user.audience_kind
+        return kind is not None and self.admits_kind(kind)
+
     def is_organized_by(self, user) -> bool:
         """Admins manage every event; others only those they organize."""
         if user is None or not getattr(user, "is_authenticated", False):
@@ -219,6 +267,15 @@ class Event(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.cancelled
+
+    @property
+    def is_public(self) -> bool:
+        """Public classification: its content goes wherever the event itself may go."""
+        return self.classification == Classification.public
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.classification == Classification.restricted
 
     @property
     def duration_hours(self) -> float:

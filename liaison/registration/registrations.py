@@ -86,11 +86,22 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
             ),
             code="registration_closed",
         )
-    if not event.admits_kind(user.organization.kind):
+    if not event.admits(user):
+        kinds = ", ".join(kind.plural_label for kind in event.audience)
+        if user.audience_kind is None and event.admits_kind(user.organization.kind):
+            raise DomainError(
+                _(
+                    "This event is open only to: %(kinds)s. Your membership of %(org)s is not "
+                    "verified, so you may register only for events open to all.",
+                    kinds=kinds,
+                    org=user.organization.display_name,
+                ),
+                code="membership_not_verified",
+            )
         raise DomainError(
             _(
                 "This event is open only to: %(kinds)s. Your organization is not in the audience.",
-                kinds=", ".join(kind.plural_label for kind in event.audience),
+                kinds=kinds,
             ),
             code="not_in_audience",
         )

@@ -22,7 +22,7 @@ import liaison.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0080'
-down_revision = '0002'
+down_revision = '0090'
 branch_labels = None
 depends_on = None
 
