@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from liaison.notifications import reminders
+from liaison.records import certificates
 
 DEFAULT_LEASE = timedelta(minutes=30)
 
@@ -53,4 +54,5 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
+    JobSpec("render_certificates", certificates.render_certificates, every=timedelta(minutes=1)),
 )

@@ -158,6 +158,12 @@ def test_training_records(api_as, make_event, make_org, make_user, people):
     assert mine.json["total_hours"] == 3.0 and mine.json["items"][0]["certificate_code"]
 
     assert api_as(zh).get(f"/organizations/{national.id}/training-record").status_code == 403
+    focal = make_user("focal@example.test", Role.participant, national, focal_point=True)
+    assert api_as(focal).get(f"/organizations/{national.id}/training-record").status_code == 200
+    assert api_as(focal).get(f"/organizations/{office.id}/training-record").status_code == 200
+    office_focal = make_user("of@example.test", Role.participant, office, focal_point=True)
+    assert api_as(office_focal).get(
+        f"/organizations/{national.id}/training-record").status_code == 403  # not upwards
     admin = make_user("admin@example.test", Role.admin, brand)
     record = api_as(admin).get(f"/organizations/{national.id}/training-record")
     assert record.status_code == 200, record.json
