@@ -54,6 +54,9 @@ UNTRACKED = {
     "attendance_log": "shown only to an event's organizers, never on a cached page",
     "certificate": "shown only to signed-in users and on /verify, which is never cached",
     "checkin_scan": "the check-in devices' scans; shown on no page",
+    "survey_question": "shown to signed-in attendees and organizers only",
+    "survey_invitation": "shown on no page",
+    "survey_response": "shown to organizers and on signed-in reports only",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

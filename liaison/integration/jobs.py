@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from liaison.notifications import reminders
-from liaison.records import certificates
+from liaison.records import certificates, surveys
 
 DEFAULT_LEASE = timedelta(minutes=30)
 
@@ -55,4 +55,6 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
     JobSpec("render_certificates", certificates.render_certificates, every=timedelta(minutes=1)),
+    JobSpec("send_survey_invitations", surveys.send_survey_invitations,
+            every=timedelta(minutes=5)),
 )
