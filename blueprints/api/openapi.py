@@ -93,7 +93,7 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
 )
 
-OPERATIONS += records_schemas.operations()
+OPERATIONS += records_schemas.operations() + records_schemas.survey_operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
