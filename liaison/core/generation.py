@@ -45,6 +45,7 @@ TRACKED = (
     "event_topic",
     "event_organizer",
     "registration",
+    "survey_response",  # the reports' survey scores
 )
 UNTRACKED = {
     "content_generation": "the token itself",
@@ -56,7 +57,6 @@ UNTRACKED = {
     "checkin_scan": "the check-in devices' scans; shown on no page",
     "survey_question": "shown to signed-in attendees and organizers only",
     "survey_invitation": "shown on no page",
-    "survey_response": "shown to organizers and on signed-in reports only",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

@@ -147,6 +147,14 @@ def buckets_by_office(**where) -> list[Bucket]:
 def organization_record(org: Organization, start: date | None = None,
                         end: date | None = None) -> OrganizationRecord:
     """The record of `org` and its offices for the days from `start` to `end` (inclusive)."""
+    from liaison.records.memo import memoized
+
+    parts = memoized("organization_record", (org.id, start, end),
+                     lambda: _record_parts(org, start, end))
+    return OrganizationRecord(organization=org, start=start, end=end, **parts)
+
+
+def _record_parts(org: Organization, start: date | None, end: date | None) -> dict:
     lower, upper = day_bounds(start, end)
     where = {"start": lower, "end": upper, "within": membership.tree_ids(org)}
     people = db.session.execute(
@@ -156,8 +164,7 @@ def organization_record(org: Organization, start: date | None = None,
         .group_by(User.id, User.display_name, User.display_name_zh, Trainee.name, Trainee.name_zh)
         .order_by(func.sum(credited_hours_sql()).desc(), User.display_name)
     ).all()
-    return OrganizationRecord(
-        organization=org, start=start, end=end,
+    return dict(
         people=[PersonHours(uid, localized(n, nzh), localized(o, ozh), round(float(h or 0), 2), s)
                 for uid, n, nzh, o, ozh, h, s in people],
         by_topic=buckets_by_topic(**where),

@@ -166,6 +166,14 @@ def survey_scores(where, scope) -> list[tuple[str, float, int]]:
 
 
 def reports(user: User, start: date | None = None, end: date | None = None) -> Reports:
+    """The reports as `user` may see them (memoized per content generation)."""
+    from liaison.records.memo import memoized
+
+    scope_key = "all" if user.is_admin else ("focal", user.id, user.organization_id)
+    return memoized("reports", (scope_key, start, end), lambda: _reports(user, start, end))
+
+
+def _reports(user: User, start: date | None, end: date | None) -> Reports:
     lower, upper = day_bounds(start, end)
     where = {"start": lower, "end": upper}
     scope = scope_for(user)

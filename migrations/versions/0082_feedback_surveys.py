@@ -6,6 +6,8 @@ Create Date: 2026-11-30 16:29:25.109204
 
 """
 from alembic import op
+
+from liaison.core.generation import install
 import sqlalchemy as sa
 
 import liaison.core.types
@@ -67,6 +69,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_survey_response_event_id'), ['event_id'], unique=False)
 
     # ### end Alembic commands ###
+    install(op.get_bind())  # survey_response is tracked (the reports' scores)
 
 
 def downgrade():

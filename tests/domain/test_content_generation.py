@@ -49,7 +49,7 @@ CHANGES = {
     "event_topic": ["UPDATE event_topic SET name = 'Fake spare parts'", "DELETE FROM event_topic"],
     "event_organizer": ["DELETE FROM event_organizer"],
     "registration": ["UPDATE registration SET reminded_at = NULL", "DELETE FROM registration"],
-    "attendance": [],  # inserted below: it needs the ids
+    "survey_response": [],  # inserted below: it needs the ids
 }
 
 
@@ -57,12 +57,12 @@ CHANGES = {
 def test_plain_sql_writes_to_a_tracked_table_renew_the_token(app, world, table):
     event, participant = world
     statements = list(CHANGES[table])
-    if table == "attendance":
+    if table == "survey_response":
         statements = [
-            "INSERT INTO attendance (event_id, user_id, hours, recorded_at) "
-            f"SELECT {event.id}, {participant.id}, 2.0, start_at FROM event",
-            "UPDATE attendance SET hours = 1.5",
-            "DELETE FROM attendance",
+            "INSERT INTO survey_response (event_id, submitted_at, answers_json, overall) "
+            f"SELECT {event.id}, start_at, '{{}}', 4 FROM event",
+            "UPDATE survey_response SET overall = 5",
+            "DELETE FROM survey_response",
         ]
     assert statements, f"no change written for {table}"
     seen = {current_token()}
