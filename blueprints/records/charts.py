@@ -51,7 +51,7 @@ def report_parts(r: Reports) -> list[Part]:
         Part("coverage-chart", _("Coverage of local offices"),
              _("Share of local offices with someone trained"),
              {"type": "bar", "max": 100, "labels": [c.organization for c in r.coverage],
-              "series": [{"label": _("% of offices with someone trained"),
+              "series": [{"label": _("Offices with someone trained, in percent"),
                           "data": [c.percent for c in r.coverage]}]},
              [_("Organization"), _("Offices"), _("Trained"), "%"],
              [[c.organization, c.offices, c.covered, c.percent] for c in r.coverage]),
