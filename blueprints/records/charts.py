@@ -78,3 +78,50 @@ def record_parts(record: OrganizationRecord) -> list[Part]:
         bucket_part("offices-chart", _("Hours by office"), _("Hours of training per office"),
                     _("Office"), record.by_office),
     ]
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of an already computed list, shaped like Flask-SQLAlchemy's pagination (the
+    `pagination` macro draws it)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @classmethod
+    def of(cls, rows: list, page: int, per_page: int) -> ListPage:
+        pages = max(1, -(-len(rows) // per_page))
+        page = min(max(page, 1), pages)
+        return cls(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    def iter_pages(self):
+        shown = sorted({1, 2, self.pages - 1, self.pages,
+                        *range(self.page - 2, self.page + 3)} & set(range(1, self.pages + 1)))
+        previous = 0
+        for n in shown:
+            if n - previous > 1:
+                yield None
+            yield n
+            previous = n

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -70,8 +70,12 @@ def organization_page(org_id: int):
     org = _organization(org_id)
     start, end, errors = _range(None)
     record = organization_record.organization_record(org, start, end)
+    page = request.args.get("page", "1")
+    people = charts.ListPage.of(record.people, int(page) if page.isdigit() and len(page) < 7
+                                else 1, current_app.config["PER_PAGE"])
     return render_template("records/organization.html", org=org, record=record, errors=errors,
-                           parts=charts.record_parts(record), args=request.args.to_dict(),
+                           parts=charts.record_parts(record), people=people,
+                           args={k: v for k, v in request.args.items() if k in ("from", "to")},
                            offices=membership.descendant_offices(org)), 422 if errors else 200
 
 

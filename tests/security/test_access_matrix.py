@@ -61,7 +61,8 @@ def _user(email: str, role: Role, org: Organization) -> User:
 
 
 def _event(organizer: User, host: Organization, status: EventStatus, title: str) -> Event:
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    # In an hour: registration is open and check-in too (it opens 2 hours before the start).
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
     event = Event(
         kind=EventKind.training,
         title=title,
