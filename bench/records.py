@@ -81,6 +81,10 @@ def seed_attendance(rows: int, *, seed: int = 18) -> dict:
     n_events = max(1, rows // per_event)
     start0 = datetime.now(UTC).replace(hour=1, minute=0, second=0, microsecond=0) \
         - timedelta(days=730)
+    from liaison.events.topics import ensure_topic
+
+    slugs = [ensure_topic(t).slug for t in TOPICS]
+    db.session.flush()
     events, topics, organizers = [], [], []
     for e in range(n_events):
         start = start0 + timedelta(days=rng.randrange(725), hours=rng.randrange(8))
@@ -95,8 +99,8 @@ def seed_attendance(rows: int, *, seed: int = 18) -> dict:
     db.session.execute(insert(Event), events)
     event_rows = db.session.execute(db.select(Event.id, Event.host_organization_id)).all()
     for event_id, _host in event_rows:
-        for topic in rng.sample(TOPICS, 2):
-            topics.append({"event_id": event_id, "name": topic})
+        for slug in rng.sample(slugs, 2):
+            topics.append({"event_id": event_id, "topic_slug": slug})
         organizers.append({"event_id": event_id, "user_id": admin.id})
     db.session.execute(insert(EventTopic), topics)
     db.session.execute(insert(event_organizer), organizers)

@@ -15,6 +15,7 @@ from blueprints.api.views import PUBLIC_ENDPOINTS, bp
 from blueprints.records.certificates import count_guess, guessing_blocked
 from extensions import db
 from liaison.accounts.models import Organization
+from liaison.events import lifecycle
 from liaison.records import attendance, certificates, organization_record, surveys, training
 from liaison.records.attendance import OutcomeInput
 from liaison.records.models import Certificate
@@ -141,7 +142,7 @@ def reissue_certificate(code: str):
 
 
 def _can_see_survey(event, user) -> bool:
-    return event.is_organized_by(user) or surveys.invitation_for(event, user) is not None
+    return lifecycle.can_manage(event, user) or surveys.invitation_for(event, user) is not None
 
 
 def survey_json(event, questions) -> dict:

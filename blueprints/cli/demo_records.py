@@ -12,6 +12,7 @@ from extensions import db
 from liaison.accounts.models import Organization, Role, User
 from liaison.accounts.passwords import hash_password
 from liaison.events.models import Event, EventKind, EventStatus, EventTopic
+from liaison.events.topics import ensure_topic
 from liaison.records import attendance, certificates, surveys
 from liaison.records.attendance import OutcomeInput
 from liaison.records.models import Certificate
@@ -88,10 +89,10 @@ def seed(orgs: dict[str, Organization], users: dict[str, User]) -> int:
                       end_at=start + timedelta(hours=3), timezone="Asia/Shanghai",
                       venue="Training room", status=EventStatus.published, created_by=organizer,
                       capacity=40)
-        if hasattr(event, "title_zh"):
-            event.title_zh = title_zh
+        event.title_zh = title_zh
         event.organizers.append(organizer)
-        event.topic_rows = [EventTopic(name=t) for t in topics]
+        event.topic_rows = [EventTopic(topic_slug=s)
+                            for s in sorted({ensure_topic(t).slug for t in topics})]
         db.session.add(event)
         regs = [Registration(event=event, user=people[key], status=RegistrationStatus.confirmed,
                              created_at=start - timedelta(days=14))

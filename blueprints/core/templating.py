@@ -5,9 +5,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_datetime_format
-from flask import request, url_for
 from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
 
+from blueprints.core import params
 from blueprints.core.i18n import current_language
 from liaison.accounts.models import OrgKind, Role
 from liaison.events.models import EventKind, EventStatus
@@ -45,17 +45,10 @@ def zone_name(value: datetime, zone: str | None = None) -> str:
     return f"{key.replace('_', ' ')}, UTC{offset[:3]}:{offset[3:]}"
 
 
-def page_url(page: int) -> str:
-    """The current URL with ?page= changed, keeping every filter."""
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
-
-
 def init_app(app) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.globals.update(
-        page_url=page_url,
+        page_url=params.page_url,
         OrgKind=OrgKind,
         Role=Role,
         EventKind=EventKind,

@@ -15,6 +15,7 @@ from blueprints.records.views import bp
 from blueprints.registration.export import safe_cell
 from extensions import db
 from liaison.core.errors import DomainError
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.events.queries import visible_events
 from liaison.records import surveys
@@ -49,7 +50,7 @@ def survey(event_id: int):
     event = _visible(event_id)
     invitation = surveys.invitation_for(event, current_user)
     if invitation is None:
-        if event.is_organized_by(current_user):
+        if can_manage(event, current_user):
             return redirect(url_for("records.survey_results", event_id=event.id))
         abort(404)
     questions = surveys.questions(event)

@@ -43,6 +43,8 @@ TRACKED = (
     "event_series",
     "event",
     "event_topic",
+    "topic",
+    "topic_name",
     "event_organizer",
     "registration",
     "survey_response",  # the reports' survey scores
@@ -57,6 +59,7 @@ UNTRACKED = {
     "checkin_scan": "the check-in devices' scans; shown on no page",
     "survey_question": "shown to signed-in attendees and organizers only",
     "survey_invitation": "shown on no page",
+    "account_decision": "shown only to admins and focal points, never on a cached page",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from liaison.accounts import member_digest
 from liaison.notifications import reminders
 from liaison.records import certificates, surveys
 
@@ -54,6 +55,7 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
+    JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
     JobSpec("render_certificates", certificates.render_certificates, every=timedelta(minutes=1)),
     JobSpec("send_survey_invitations", surveys.send_survey_invitations,
             every=timedelta(minutes=5)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from liaison.core.i18n import reader_language
 from liaison.core.lru import BoundedLRU
 from liaison.events.pagecache import current_token
 
@@ -20,7 +21,7 @@ def memoized(name: str, args: Hashable, compute: Callable[[], T]) -> T:
     token = current_token()
     if token is None:
         return compute()
-    key = (name, token, args)
+    key = (name, token, reader_language(), args)  # labels are in the reader's language
     found = _memo.get(key)
     if found is None:
         found = compute()

@@ -14,8 +14,9 @@ from sqlalchemy.orm import aliased
 from extensions import db
 from liaison.accounts import membership
 from liaison.accounts.models import Organization, OrgKind, User, localized
+from liaison.core import i18n
 from liaison.events.direction import pair_label
-from liaison.events.models import Event, EventTopic
+from liaison.events.models import Event, EventTopic, Topic
 from liaison.records.hours import credited_hours_sql
 from liaison.records.training import counted_attendance
 from liaison.registration.models import Registration
@@ -107,12 +108,16 @@ def quarter_of(column):
 
 
 def buckets_by_topic(**where) -> list[Bucket]:
+    """Hours per topic of the vocabulary: keyed by its slug, labelled in the reader's language."""
     rows = db.session.execute(
-        attendance_base(EventTopic.name, *_aggregates(), **where)
+        attendance_base(Topic.slug, Topic.label_en, Topic.label_zh, *_aggregates(), **where)
         .join(EventTopic, EventTopic.event_id == Event.id)
-        .group_by(EventTopic.name).order_by(func.sum(credited_hours_sql()).desc(), EventTopic.name)
+        .join(Topic, Topic.slug == EventTopic.topic_slug)
+        .group_by(Topic.slug, Topic.label_en, Topic.label_zh)
+        .order_by(func.sum(credited_hours_sql()).desc(), Topic.slug)
     ).all()
-    return [Bucket(name, name, round(float(h or 0), 2), s, p) for name, h, s, p in rows]
+    return [Bucket(slug, i18n.localized(en, zh), round(float(h or 0), 2), s, p)
+            for slug, en, zh, h, s, p in rows]
 
 
 def buckets_by_quarter(**where) -> list[Bucket]:

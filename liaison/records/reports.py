@@ -190,13 +190,15 @@ def _reports(user: User, start: date | None, end: date | None) -> Reports:
 
 
 def _scoped_topics(where, scope) -> list[Bucket]:
-    from liaison.events.models import Event, EventTopic
+    from liaison.core import i18n
+    from liaison.events.models import Event, EventTopic, Topic
 
     rows = db.session.execute(_scoped(
-        attendance_base(EventTopic.name, func.sum(credited_hours_sql()),
+        attendance_base(Topic.slug, Topic.label_en, Topic.label_zh, func.sum(credited_hours_sql()),
                         func.count(distinct(Event.id)), func.count(distinct(Registration.user_id)),
                         **where)
         .join(EventTopic, EventTopic.event_id == Event.id)
-        .group_by(EventTopic.name), scope)).all()
-    return sorted((Bucket(n, n, round(float(h or 0), 2), s, p) for n, h, s, p in rows),
-                  key=lambda b: (-b.hours, b.key))
+        .join(Topic, Topic.slug == EventTopic.topic_slug)
+        .group_by(Topic.slug, Topic.label_en, Topic.label_zh), scope)).all()
+    return sorted((Bucket(slug, i18n.localized(en, zh), round(float(h or 0), 2), s, p)
+                   for slug, en, zh, h, s, p in rows), key=lambda b: (-b.hours, b.key))

@@ -15,6 +15,7 @@ from extensions import db
 from liaison.accounts.models import User
 from liaison.core.errors import DomainError, NotAllowed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.records.models import CheckinScan, ScanResult
 from liaison.registration import checkin
@@ -45,7 +46,7 @@ class ScanAnswer:
 def apply_scans(event: Event, scans: list[Scan], *, by: User,
                 now: datetime | None = None) -> list[ScanAnswer]:
     """Apply a batch in order; each answer says what happened to that scan."""
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event can check people in."))
     now = now or utcnow()
     lock_seats(event)

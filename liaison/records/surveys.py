@@ -19,6 +19,7 @@ from extensions import db
 from liaison.accounts.models import User, locale_for
 from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.mail import outbox
 from liaison.records.models import (
@@ -85,7 +86,7 @@ def replace_questions(event: Event, items: list[QuestionInput], *,
                       by: User) -> list[SurveyQuestion]:
     """The organizers' edit: the whole list at once, checked first; refused once answers came
     in (they would no longer match their questions)."""
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event can do this."))
     if _has_responses(event):
         raise Conflict(_("People have answered this survey; its questions can no longer change."),

@@ -171,7 +171,7 @@ def test_training_records(api_as, make_event, make_org, make_user, people):
     body = record.json
     assert body["total_hours"] == 6.0
     assert {p["name"] for p in body["people"]} == {"Li Na", "Zhao"}
-    assert [b["key"] for b in body["by_topic"]] == ["product id"]
+    assert [(b["key"], b["label"]) for b in body["by_topic"]] == [("product-id", "product id")]
     assert [b["key"] for b in body["by_direction"]] == ["rights_holder>customs"]
     assert {b["label"] for b in body["by_office"]} == {"Shanghai Customs", "Pudong Office"}
     office_only = api_as(admin).get(f"/organizations/{office.id}/training-record").json
