@@ -103,6 +103,10 @@ def upgrade():
     bind.execute(sa.text(
         "UPDATE registration SET checked_in_at = NULL WHERE status <> 'confirmed'"
     ))
+    if bind.dialect.name == "postgresql":
+        # The updates queued the deferred content-generation triggers; PostgreSQL alters no
+        # table with trigger events pending, so they fire now.
+        bind.execute(sa.text("SET CONSTRAINTS ALL IMMEDIATE"))
 
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.alter_column('checkin_token', existing_type=sa.String(length=32), nullable=False)
