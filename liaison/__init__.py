@@ -13,7 +13,9 @@ CAPABILITIES = (
     "events",
     "registration",
     "calendar",
+    "meetings",
     "records",
+    "exchange",
     "notifications",
     "integration",
 )

@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from blueprints.api import schemas, serializers
 from blueprints.api.auth import ApiError
-from blueprints.api.parsing import json_body, query_args
+from blueprints.api.parsing import json_body, optional_json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
 from liaison.events import classification, lifecycle, topics
 from liaison.events.models import Event, EventStatus
 from liaison.events.queries import filter_events, visible_events, with_details
+from liaison.exchange import queries as exchange_queries
 from liaison.registration import registrations
 from liaison.registration.models import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -60,6 +61,7 @@ def events_json(rows: list[Event], user) -> list[dict]:
             )
         ).tuples().all()
     ) if ids else {}
+    origins = exchange_queries.origins(ids)
     items = []
     for event in rows:
         manages = lifecycle.can_manage(event, user)
@@ -70,6 +72,7 @@ def events_json(rows: list[Event], user) -> list[dict]:
             show_content=classification.shows_content(
                 event, manages=manages, registrant=event.id in mine
             ),
+            origin=origins.get(event.id),
         ))
     return items
 
@@ -145,9 +148,11 @@ def update_event(event_id: int):
 
 @bp.post(f"/events/{EVENT_ID}/cancel")
 def cancel_event(event_id: int):
-    """Cancelling is final; registrants are told and calendars drop the event."""
+    """Cancelling is final; registrants are told (with the `reason`, if given) and calendars
+    drop the event."""
     event = visible_event(event_id, g.api_user)
     require_manager(event, g.api_user)
-    lifecycle.cancel_event(event, by=g.api_user)
+    body = optional_json_body(schemas.ReasonBody)
+    lifecycle.cancel_event(event, by=g.api_user, reason=body.reason)
     db.session.commit()
     return event_response(event, g.api_user)

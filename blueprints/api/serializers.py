@@ -14,7 +14,8 @@ def iso(value: datetime | None, zone=UTC) -> str | None:
 
 
 def event_json(
-    event: Event, counts=None, *, show_online_url: bool = False, show_content: bool = True
+    event: Event, counts=None, *, show_online_url: bool = False, show_content: bool = True,
+    origin: tuple[int, int] | None = None,
 ) -> dict:
     """One event; `counts` is its SeatCounts (None = no seats taken); the meeting link only
     when the caller organizes or holds a confirmed place (`show_online_url`); the description
@@ -45,7 +46,10 @@ def event_json(
         "credit_hours": event.credit_hours,
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
+        "cancellation_reason": event.cancellation_reason,
         "classification": str(event.classification),
+        "request_id": origin[0] if origin else None,  # (request id, offer id) on the exchange
+        "offer_id": origin[1] if origin else None,
     }
 
 
@@ -66,8 +70,10 @@ def registration_json(registration: Registration) -> dict:
         "status": str(registration.status),
         "created_at": iso(registration.created_at),
         "checked_in_at": iso(registration.checked_in_at),
+        "decline_reason": registration.decline_reason,
         "attendance": str(registration.attendance) if registration.attendance else None,
         "attended_minutes": registration.attended_minutes,
+        "answers": {str(a.question_id): a.value for a in registration.answers},
     }
 
 

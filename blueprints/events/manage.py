@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from blueprints.events.forms import EventForm, NewEventForm
 from blueprints.events.views import bp
@@ -19,7 +19,8 @@ def _choices(event: Event | None = None) -> dict:
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     organizers = db.session.scalars(
         select(User)
-        .where(User.role.in_((Role.organizer, Role.admin)), User.active.is_(True))
+        .where(or_(User.role.in_((Role.organizer, Role.admin)), User.focal_point.is_(True)),
+               User.active.is_(True))
         .where(User.id != current_user.id)
         .order_by(User.display_name)
     ).all()
@@ -134,13 +135,17 @@ ACTIONS = {
 @bp.post("/events/<int:event_id>/<any(publish, unpublish, cancel):action>")
 @login_required
 def act(event_id: int, action: str):
-    """Publish, unpublish or cancel; cancel with scope=following cancels the rest of a series."""
+    """Publish, unpublish or cancel (with an optional `reason`); cancel with scope=following
+    cancels the rest of a series."""
     event = event_to_manage(event_id)
     operation, message = ACTIONS[action]
-    if action == "cancel" and request.form.get("scope") == "following":
-        operation = lifecycle.cancel_series_from
+    extra = {}
+    if action == "cancel":
+        extra["reason"] = request.form.get("reason")  # told to the registrants
+        if request.form.get("scope") == "following":
+            operation = lifecycle.cancel_series_from
     try:
-        operation(event, by=current_user)
+        operation(event, by=current_user, **extra)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

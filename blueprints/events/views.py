@@ -184,8 +184,9 @@ MINE_TABS = ("upcoming", "drafts", "past")
 @bp.get("/events/mine")
 @login_required
 def mine():
-    """Organizers' own events: drafts, upcoming and past."""
-    if not current_user.can_organize:
+    """Organizers' own events: drafts, upcoming and past (focal points co-organize the
+    trainings their exchange proposals became)."""
+    if not current_user.can_co_organize:
         abort(403)
     tab = request.args.get("tab") if request.args.get("tab") in MINE_TABS else "upcoming"
     now = utcnow()

@@ -226,6 +226,12 @@ class User(UserMixin, db.Model):
         return self.focal_point and self.active and self.membership == Membership.verified
 
     @property
+    def can_co_organize(self) -> bool:
+        """Organizers and admins, and acting focal points: an accepted exchange proposal makes
+        both sides' focal points organizers of its training (SPEC), whatever their role."""
+        return self.can_organize or self.acts_as_focal_point
+
+    @property
     def name(self) -> str:
         """The Chinese display name on a Chinese page when one is known."""
         return localized(self.display_name, self.display_name_zh)

@@ -234,11 +234,12 @@ def validate(data: EventInput, *, current_organizer_ids=()) -> dict:
     ids = sorted(set(data.co_organizer_ids or ()))
     if ids:
         found = db.session.scalars(select(User).where(User.id.in_(ids))).all()
+        # Focal points co-organize the trainings their exchange proposals became (SPEC).
         kept = set(current_organizer_ids)
-        allowed = all(u.can_organize and u.active for u in found if u.id not in kept)
+        allowed = all(u.can_co_organize and u.active for u in found if u.id not in kept)
         if len(found) != len(ids) or not allowed:
             errors["co_organizer_ids"] = _(
-                "Co-organizers must be active organizers or administrators."
+                "Co-organizers must be active organizers, administrators or focal points."
             )
     values["co_organizer_ids"] = ids
 

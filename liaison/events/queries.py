@@ -79,7 +79,7 @@ def visible_events(viewer, *, direct: bool = False) -> Select:
             seen,
             or_(Event.classification != Classification.restricted, _registered(viewer.id)),
         )
-    if viewer.can_organize:  # lifecycle.can_manage's rule: a demoted organizer sees no drafts
+    if viewer.can_co_organize:  # lifecycle.can_manage's rule: a demoted organizer sees no drafts
         seen = or_(seen, _organized_by(viewer.id))
     return stmt.where(seen)
 

@@ -39,8 +39,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from liaison.accounts import member_digest
+from liaison.exchange import alerts, postings
+from liaison.integration import webhooks
+from liaison.meetings import reminders as action_reminders
 from liaison.notifications import reminders
 from liaison.records import certificates, surveys
+from liaison.registration import allocations, questions
 
 DEFAULT_LEASE = timedelta(minutes=30)
 
@@ -55,7 +59,15 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
+    JobSpec("expire_training_requests", postings.expire_requests, every=timedelta(hours=1)),
+    JobSpec("exchange_match_alerts", alerts.send_match_alerts, every=timedelta(hours=1)),
+    JobSpec("prune_webhook_log", webhooks.prune_log, every=timedelta(days=1)),
     JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
+    JobSpec("release_allocations", allocations.release_allocations,
+            every=timedelta(minutes=1)),
+    JobSpec("remind_actions", action_reminders.remind_actions, every=timedelta(hours=6)),
+    JobSpec("purge_personal_answers", questions.purge_personal_answers,
+            every=timedelta(hours=6)),
     JobSpec("render_certificates", certificates.render_certificates, every=timedelta(minutes=1)),
     JobSpec("send_survey_invitations", surveys.send_survey_invitations,
             every=timedelta(minutes=5)),

@@ -13,8 +13,8 @@ from sqlalchemy.orm import aliased
 
 from extensions import db
 from liaison.accounts import membership
-from liaison.accounts.models import Organization, OrgKind, User, localized
-from liaison.core import i18n
+from liaison.accounts.models import Organization, OrgKind, User
+from liaison.core.i18n import localized
 from liaison.events.direction import pair_label
 from liaison.events.models import Event, EventTopic, Topic
 from liaison.records.hours import credited_hours_sql
@@ -108,7 +108,7 @@ def quarter_of(column):
 
 
 def buckets_by_topic(**where) -> list[Bucket]:
-    """Hours per topic of the vocabulary: keyed by its slug, labelled in the reader's language."""
+    """Hours by topic of the vocabulary: keyed by slug, labelled in the reader's language."""
     rows = db.session.execute(
         attendance_base(Topic.slug, Topic.label_en, Topic.label_zh, *_aggregates(), **where)
         .join(EventTopic, EventTopic.event_id == Event.id)
@@ -116,7 +116,7 @@ def buckets_by_topic(**where) -> list[Bucket]:
         .group_by(Topic.slug, Topic.label_en, Topic.label_zh)
         .order_by(func.sum(credited_hours_sql()).desc(), Topic.slug)
     ).all()
-    return [Bucket(slug, i18n.localized(en, zh), round(float(h or 0), 2), s, p)
+    return [Bucket(slug, localized(en, zh), round(float(h or 0), 2), s, p)
             for slug, en, zh, h, s, p in rows]
 
 

@@ -1,7 +1,7 @@
 """check-in scans with their nonces
 
 Revision ID: 0081
-Revises: 0040
+Revises: 0041
 Create Date: 2026-11-30 16:02:18.045641
 
 """
@@ -13,7 +13,7 @@ import liaison.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0081'
-down_revision = '0040'
+down_revision = '0041'
 branch_labels = None
 depends_on = None
 

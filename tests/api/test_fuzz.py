@@ -17,7 +17,7 @@ from config import TestConfig
 from extensions import db
 from liaison.accounts.models import OrgKind, Role
 from liaison.events.models import EventStatus
-from liaison.registration import registrations
+from liaison.registration import questions, registrations
 
 
 @pytest.fixture
@@ -31,10 +31,56 @@ def fuzz_token(app, make_org, make_user, make_event, token_for):
     published = make_event(organizer=organizer, capacity=5, venue="Room 1", topics=["postal"])
     make_event(organizer=organizer, status=EventStatus.draft, venue="Room 2")
     approval = make_event(organizer=organizer, requires_approval=True, venue="Room 3")
+    # Questions on the approval event, so generated answers meet real ones.
+    for kind, choices in (("choice", "Yes | 是\nNo | 否"), ("number", ""), ("date", "")):
+        questions.add_question(approval, questions.QuestionInput(
+            kind=kind, label=f"A {kind}", choices=choices), by=organizer)
     for event in (published, approval):
         registrations.register(event, participant)
         db.session.commit()
+    _exchange_rows(organizer, make_org, make_user)
+    _meeting_records(published, organizer, customs)
     return token_for(organizer)
+
+
+def _exchange_rows(organizer, make_org, make_user):
+    """The organizer is customs' focal point, with a request, a brand's offer and a waiting
+    proposal of the pair, so the exchange endpoints meet real rows as well as missing ones."""
+    from datetime import UTC, datetime, timedelta
+
+    from liaison.events.topics import ensure_topic
+    from liaison.exchange import postings, proposals
+    from liaison.exchange.inputs import OfferInput, RequestInput
+
+    ensure_topic("recordation")
+    organizer.focal_point = True
+    brand_focal = make_user("brand.focal@example.test", Role.participant,
+                            make_org("Brand focal", OrgKind.rights_holder), focal_point=True)
+    today = datetime.now(UTC).date()
+    request = postings.create_request(RequestInput(
+        organization_id=organizer.organization_id, title="Need", topics=["recordation"],
+        earliest=today, latest=today + timedelta(days=60), mode="online", languages=["en"]),
+        by=organizer)
+    offer = postings.create_offer(OfferInput(
+        organization_id=brand_focal.organization_id, title="Offer", topics=["recordation"],
+        mode="online", languages=["en"]), by=brand_focal)
+    proposals.propose(request, offer, by=brand_focal, message="Hello")
+
+
+def _meeting_records(event, organizer, owner) -> None:
+    """An agenda and circulated minutes with an action, so meeting endpoints hit real rows."""
+    from datetime import date
+
+    from liaison.meetings import agenda, minutes
+    from liaison.meetings.agenda import AgendaItemInput
+    from liaison.meetings.minutes import MinutesItemInput, OutcomeInput
+
+    (item,) = agenda.set_agenda(event, [AgendaItemInput(title="Seizures")], by=organizer)
+    minutes.save(event, [MinutesItemInput(agenda_item_id=item.id, outcomes=[OutcomeInput(
+        kind="action", text="Send the list", owner_organization_id=owner.id,
+        due_on=date(2031, 1, 1))])], by=organizer)
+    minutes.circulate(event, by=organizer)
+    db.session.commit()
 
 
 def _served_schema():

@@ -106,7 +106,7 @@ def test_co_organizers_must_be_organizers(event_input, organizer, customs_office
     with pytest.raises(ValidationFailed) as excinfo:
         lifecycle.create_event(event_input(co_organizer_ids=[customs_officer.id]), by=organizer)
     assert fields_of(excinfo)["co_organizer_ids"] == (
-        "Co-organizers must be active organizers or administrators."
+        "Co-organizers must be active organizers, administrators or focal points."
     )
 
 

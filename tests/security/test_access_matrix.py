@@ -2,9 +2,10 @@
 matrix does not list fails `test_every_route_is_in_the_matrix`."""
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,7 +18,16 @@ from liaison.accounts.passwords import hash_password
 from liaison.calendar import feedtokens
 from liaison.events.models import Event, EventKind, EventStatus, Topic
 from liaison.events.topics import ensure_topic
-from liaison.registration.models import Registration, RegistrationStatus
+from liaison.integration import webhooks
+from liaison.integration.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from liaison.meetings.models import ActionItem, AgendaItem, Material, Minutes
+from liaison.registration.models import (
+    QuestionKind,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    RegistrationStatus,
+)
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
 UNLISTED_ENDPOINTS = {"static", "bootstrap.static"}
@@ -99,6 +109,10 @@ def build_world():
         "demoted": _user("demoted.organizer@customs.test", Role.organizer, customs),
     }
     _event(cast["other_org"], customs, EventStatus.published, "Their own event")
+    brand_focal = _user("focal@brand.test", Role.organizer, brand)
+    for focal in (cast["other_org"], cast["organizer"], brand_focal):
+        if hasattr(focal, "focal_point"):  # focal points of customs, the association, the brand
+            focal.focal_point = True
     db.session.flush()
     actors = {"anonymous": Actor(None, None)}
     for role, user in cast.items():
@@ -114,10 +128,24 @@ def build_world():
         waiting = _user(f"waiting.{role}@customs.test", Role.participant, customs)
         confirmed = Registration(event=event, user=attendee, status=RegistrationStatus.confirmed)
         pending = Registration(event=event, user=waiting, status=RegistrationStatus.pending)
-        db.session.add_all([confirmed, pending])
+        question = RegistrationQuestion(event=event, kind=QuestionKind.text, label="City")
+        db.session.add_all([confirmed, pending, question])
         db.session.flush()
+        db.session.add(RegistrationAnswer(registration_id=confirmed.id, question_id=question.id,
+                                          value_json='"Beijing"'))
         token, _raw = apitokens.issue_token(attendee, "theirs")
+        exchange = _exchange_targets(customs, brand, cast["other_org"], brand_focal, role)
+        webhook = WebhookSubscription(owner=cast["organizer"], secret=webhooks.new_secret(),
+                                      url=f"https://hooks.example.org/{role}")
+        webhook.event_types = ["event.published"]
+        delivery = WebhookDelivery(subscription=webhook, event_type="event.published",
+                                   message_id=f"msg_{role}", payload="{}",
+                                   status=DeliveryStatus.failed, attempts=10)
+        db.session.add_all([webhook, delivery])
+        db.session.flush()
+        action, material = _meeting_records(event, cast["organizer"], customs)
         targets[role] = {
+            **exchange,
             "event": event.id,
             "draft": draft.id,
             "confirmed": confirmed.id,
@@ -126,11 +154,81 @@ def build_world():
             "victim": waiting.id,
             "org": customs.id,
             "feed": feedtokens.calendar_token(attendee),
+            "webhook": webhook.id,
+            "delivery": delivery.id,
             "topic": ensure_topic(f"Matrix topic for {role}").slug,
+            "question": question.id,
+            "action": action.id,
+            "material": material.id,
         }
     cast["demoted"].role = Role.participant
     db.session.commit()
     return actors, targets
+
+
+def _exchange_targets(customs, brand, customs_focal, brand_focal, role) -> dict:
+    """A customs request, a brand offer, and the brand's waiting proposal of the pair."""
+    from liaison.events.topics import ensure_topic
+    from liaison.exchange.models import (
+        Mode,
+        OfferStatus,
+        OfferTopic,
+        Proposal,
+        ProposalMessage,
+        ProposalStatus,
+        RequestStatus,
+        RequestTopic,
+        Side,
+        TrainingOffer,
+        TrainingRequest,
+    )
+
+    ensure_topic("recordation")
+    today = datetime.now(UTC).date()
+    request = TrainingRequest(
+        organization=customs, created_by=customs_focal, title=f"Need for {role}",
+        earliest=today, latest=today + timedelta(days=60), mode=Mode.online, language_mask=3,
+        timezone="Asia/Shanghai", status=RequestStatus.open,
+        expires_on=today + timedelta(days=60))
+    offer = TrainingOffer(organization=brand, created_by=brand_focal, title=f"Offer for {role}",
+                          mode=Mode.online, language_mask=3, status=OfferStatus.open)
+    request.topic_rows = [RequestTopic(slug="recordation")]
+    offer.topic_rows = [OfferTopic(slug="recordation")]
+    proposal = Proposal(request=request, offer=offer, side=Side.offer, proposed_by=brand_focal,
+                        status=ProposalStatus.proposed)
+    db.session.add_all([request, offer, proposal,
+                        ProposalMessage(proposal=proposal, author=brand_focal, body="Hello")])
+    db.session.flush()
+    return {"request": request.id, "offer": offer.id, "proposal": proposal.id}
+
+
+def _exchange_fingerprint(targets: dict) -> tuple:
+    from liaison.exchange.models import Proposal, ProposalMessage, TrainingOffer, TrainingRequest
+
+    request = db.session.get(TrainingRequest, targets["request"])
+    offer = db.session.get(TrainingOffer, targets["offer"])
+    proposal = db.session.get(Proposal, targets["proposal"])
+    return (
+        (request.status, request.title), (offer.status, offer.title), (proposal.status,),
+        *(db.session.scalar(select(func.count()).select_from(model))
+          for model in (TrainingRequest, TrainingOffer, Proposal, ProposalMessage)),
+    )
+def _meeting_records(event: Event, organizer: User, owner: Organization):
+    """An agenda, circulated minutes with an action owned by `owner`, and a public file."""
+    from liaison.meetings import agenda, materials, minutes
+    from liaison.meetings.agenda import AgendaItemInput
+    from liaison.meetings.minutes import MinutesItemInput, OutcomeInput
+
+    (item,) = agenda.set_agenda(event, [AgendaItemInput(title="Seizures")], by=organizer,
+                                notify=False)
+    minutes.save(event, [MinutesItemInput(agenda_item_id=item.id, outcomes=[OutcomeInput(
+        kind="action", text="Send the list", owner_organization_id=owner.id,
+        due_on=date(2031, 1, 1))])], by=organizer)
+    minutes.circulate(event, by=organizer)
+    material = materials.add_to_event(event, filename="guide.pdf", by=organizer,
+                                      stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), visibility="public")
+    action = db.session.scalar(select(ActionItem).where(ActionItem.event_id == event.id))
+    return action, material
 
 
 DENIALS = {LOGIN, 401, 403, 404}
@@ -146,7 +244,10 @@ def fingerprint(targets: dict) -> tuple:
     victim = db.session.get(User, targets["victim"])
     token = db.session.get(ApiToken, targets["token"])
     org = db.session.get(Organization, targets["org"])
+    webhook = db.session.get(WebhookSubscription, targets["webhook"])
+    delivery = db.session.get(WebhookDelivery, targets["delivery"])
     topic = db.session.get(Topic, targets["topic"])
+    question = db.session.get(RegistrationQuestion, targets["question"])
     return (
         (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
         (draft.status, draft.title, draft.sequence),
@@ -156,7 +257,29 @@ def fingerprint(targets: dict) -> tuple:
         (token.revoked_at,),
         (org.name, org.kind),
         (topic.label_en, topic.label_zh, topic.status),
+        (question.label, question.position, [a.value for a in question.answers]) if question
+        else None,
         db.session.scalar(select(func.count()).select_from(Event)),
+        _exchange_fingerprint(targets),
+        webhook and (webhook.active, webhook.url, webhook.description),
+        delivery and (delivery.status, delivery.attempts),
+        db.session.scalar(select(func.count()).select_from(WebhookSubscription)),
+        _meeting_fingerprint(targets),
+    )
+
+
+def _meeting_fingerprint(targets: dict) -> tuple:
+    action = db.session.get(ActionItem, targets["action"])
+    material = db.session.get(Material, targets["material"])
+    event_id = targets["event"]
+    return (
+        (action.status, action.closed_at),
+        tuple(db.session.execute(select(Minutes.version, Minutes.status).where(
+            Minutes.event_id == event_id).order_by(Minutes.version)).all()),
+        tuple(db.session.scalars(select(AgendaItem.title).where(
+            AgendaItem.event_id == event_id).order_by(AgendaItem.position))),
+        len(material.versions),
+        db.session.scalar(select(func.count()).select_from(Material)),
     )
 
 
