@@ -157,6 +157,7 @@ OPERATIONS += records_schemas.operations()
 OPERATIONS += meeting_schemas.operations()
 OPERATIONS += exchange_schemas.operations()
 OPERATIONS += question_schemas.operations()
+OPERATIONS += records_schemas.survey_operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
