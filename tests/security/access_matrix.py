@@ -130,10 +130,13 @@ CASES: list[Case] = [
          SIGNED_IN_REDIRECT),
     Case("POST", "/account/organization", "/account/organization", SIGNED_IN_REDIRECT,
          {"organization": "0"}, name="(no such organization)"),
-    # Members: focal points and admins
-    Case("GET", "/members/", "/members/", ADMIN_PAGE),
+    # Members: focal points and admins. other_org is a focal point of customs, organizer of
+    # the association (build_world); the victim waits at customs.
+    Case("GET", "/members/", "/members/",
+         expect(403, anonymous=LOGIN, other_org=200, organizer=200, admin=200)),
     Case("POST", "/members/<int:user_id>/<any(verify, reject):action>",
-         "/members/{victim}/verify", ADMIN_ACTION, name="verify"),
+         "/members/{victim}/verify",
+         expect(403, anonymous=LOGIN, other_org=REDIRECT, admin=REDIRECT), name="verify"),
     # Administration
     Case("GET", "/admin/", "/admin/", expect(403, anonymous=LOGIN, admin=REDIRECT)),
     Case("GET", "/admin/organizations", "/admin/organizations", ADMIN_PAGE),

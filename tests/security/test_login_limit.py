@@ -172,3 +172,12 @@ def test_forty_simultaneous_tries_check_at_most_ten_passwords(app, tmp_path, mak
     assert checked <= 10
     db.session.rollback()
     assert lock_mails(email) == 1
+
+
+@pytest.mark.parametrize("app_settings", [{"RATELIMIT_ENABLED": True,
+                                           "LOGIN_RATE_LIMIT": "3 per minute"}])
+def test_a_per_address_limit_says_so_in_words_not_its_rule(app):
+    answers = [_login(app, "someone@example.org", "guess", "198.51.100.9") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert "Too many attempts. Wait a minute and try again." in answers[-1].text
+    assert "per 1 minute" not in answers[-1].text
