@@ -186,6 +186,7 @@ def add_next(event: Event, *, by: User, frequency=None) -> Event:
     return created
 
 
-def cancel_series_from(event: Event, *, by: User) -> list[Event]:
+def cancel_series_from(event: Event, *, by: User, reason: str | None = None) -> list[Event]:
     """Cancel this occurrence and every later one; earlier ones stay as they are."""
-    return [lifecycle.cancel_event(occurrence, by=by) for occurrence in following(event)]
+    return [lifecycle.cancel_event(occurrence, by=by, reason=reason)
+            for occurrence in following(event)]

@@ -44,8 +44,12 @@ REGISTRATION_NEWS = (
     "declined",
     "cancelled",
     "excluded",  # cancelled because the audience no longer admits them (registration.audience)
+    "nominated",  # a focal point registered them (confirmed, waitlisted or pending)
+    "forwarded",  # the organization's focal point approved: now it waits for the organizers
+    "replaced",  # their place passed to a colleague (substitution): cancelled
+    "substituted",  # they took a colleague's place, with its status and queue position
 )
-_REQUEST_NEWS = {"confirmed", "promoted", "approved"}
+_REQUEST_NEWS = {"confirmed", "promoted", "approved", "nominated", "substituted"}
 
 # The event fields whose change attendees hear about, in the order they are listed.
 CHANGE_LABELS = {
@@ -62,7 +66,9 @@ CHANGE_LABELS = {
 _TIME_FIELDS = {"start", "end"}
 
 
-def _subject(kind: str, title: str) -> str:
+def _subject(kind: str, title: str, message=None) -> str:
+    if kind == "event_message":  # the organizer's own subject, after the event's title
+        return _("%(title)s: %(subject)s", title=title, subject=message.display_subject)
     subjects = {
         "registration_received": _("Registration received: %(title)s", title=title),
         "registration_confirmed": _("Confirmed: %(title)s", title=title),
@@ -73,6 +79,11 @@ def _subject(kind: str, title: str) -> str:
         "registration_cancelled": _("Registration cancelled: %(title)s", title=title),
         "registration_excluded": _("No longer in the audience, registration cancelled: %(title)s",
                                    title=title),
+        "registration_nominated": _("You are nominated: %(title)s", title=title),
+        "registration_forwarded": _("Approved by your organization, now with the organizers: "
+                                    "%(title)s", title=title),
+        "registration_replaced": _("Your place passed to a colleague: %(title)s", title=title),
+        "registration_substituted": _("You take a colleague's place: %(title)s", title=title),
         "event_changed": _("Changed: %(title)s", title=title),
         "event_cancelled": _("Cancelled: %(title)s", title=title),
         "reminder": _("Reminder: %(title)s", title=title),
@@ -261,7 +272,9 @@ def queue_notice(
             invite=method,
             **context,
         )
-        subject = classification.mail_subject(event, _subject(kind, event.display_title))
+        subject = classification.mail_subject(
+            event, _subject(kind, event.display_title, context.get("message"))
+        )
         text = render_template(f"email/{kind}.txt", subject=subject, **values)
         html = render_template(f"email/{kind}.html", subject=subject, **values)
         # The invite's description (direction, host, links) in the recipient's language too.

@@ -18,7 +18,7 @@ from liaison.core.generation import install
 
 # revision identifiers, used by Alembic.
 revision = '0091'
-down_revision = '0040'
+down_revision = '0032'
 branch_labels = None
 depends_on = None
 

@@ -66,6 +66,12 @@ CHANGES = {
     ],
     "event_organizer": ["DELETE FROM event_organizer"],
     "registration": ["UPDATE registration SET reminded_at = NULL", "DELETE FROM registration"],
+    "allocation": [
+        "INSERT INTO allocation (event_id, organization_id, seats, release_at, created_at) "
+        "SELECT id, host_organization_id, 2, start_at, start_at FROM event",
+        "UPDATE allocation SET seats = 3",
+        "DELETE FROM allocation",
+    ],
     "attendance": [],  # inserted below: it needs the ids
     # liaison/meetings
     "agenda_item": [

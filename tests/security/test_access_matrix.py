@@ -18,6 +18,8 @@ from liaison.accounts.passwords import hash_password
 from liaison.calendar import feedtokens
 from liaison.events.models import Event, EventKind, EventStatus, Topic
 from liaison.events.topics import ensure_topic
+from liaison.integration import webhooks
+from liaison.integration.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from liaison.meetings.models import ActionItem, AgendaItem, Material, Minutes
 from liaison.registration.models import Registration, RegistrationStatus
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
@@ -118,6 +120,14 @@ def build_world():
         db.session.add_all([confirmed, pending])
         db.session.flush()
         token, _raw = apitokens.issue_token(attendee, "theirs")
+        webhook = WebhookSubscription(owner=cast["organizer"], secret=webhooks.new_secret(),
+                                      url=f"https://hooks.example.org/{role}")
+        webhook.event_types = ["event.published"]
+        delivery = WebhookDelivery(subscription=webhook, event_type="event.published",
+                                   message_id=f"msg_{role}", payload="{}",
+                                   status=DeliveryStatus.failed, attempts=10)
+        db.session.add_all([webhook, delivery])
+        db.session.flush()
         action, material = _meeting_records(event, cast["organizer"], customs)
         targets[role] = {
             "event": event.id,
@@ -128,6 +138,8 @@ def build_world():
             "victim": waiting.id,
             "org": customs.id,
             "feed": feedtokens.calendar_token(attendee),
+            "webhook": webhook.id,
+            "delivery": delivery.id,
             "topic": ensure_topic(f"Matrix topic for {role}").slug,
             "action": action.id,
             "material": material.id,
@@ -168,6 +180,8 @@ def fingerprint(targets: dict) -> tuple:
     victim = db.session.get(User, targets["victim"])
     token = db.session.get(ApiToken, targets["token"])
     org = db.session.get(Organization, targets["org"])
+    webhook = db.session.get(WebhookSubscription, targets["webhook"])
+    delivery = db.session.get(WebhookDelivery, targets["delivery"])
     topic = db.session.get(Topic, targets["topic"])
     return (
         (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
@@ -179,6 +193,9 @@ def fingerprint(targets: dict) -> tuple:
         (org.name, org.kind),
         (topic.label_en, topic.label_zh, topic.status),
         db.session.scalar(select(func.count()).select_from(Event)),
+        webhook and (webhook.active, webhook.url, webhook.description),
+        delivery and (delivery.status, delivery.attempts),
+        db.session.scalar(select(func.count()).select_from(WebhookSubscription)),
         _meeting_fingerprint(targets),
     )
 

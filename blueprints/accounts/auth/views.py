@@ -14,10 +14,12 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
@@ -28,9 +30,10 @@ from blueprints.core.forms import apply_errors
 from blueprints.core.i18n import current_language
 from blueprints.core.redirects import home_url, safe_next
 from extensions import db, limiter, login_manager
-from liaison.accounts import users
+from liaison.accounts import apitokens, users
 from liaison.accounts.models import normalize_email
 from liaison.accounts.organizations import all_organizations
+from liaison.calendar import feedtokens
 from liaison.core.errors import DomainError
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -44,6 +47,36 @@ login_manager.localize_callback = str  # the message is lazy: translate it per r
 @login_manager.user_loader
 def load_user(value: str):
     return users.user_for_session_id(value)
+
+
+AUTH_AT = "auth_at"  # session key: when this session last proved the password (epoch s)
+
+
+def start_session(user, *, remember: bool = False) -> None:
+    """Log `user` in after they proved their password (log-in, a new password)."""
+    login_user(user, remember=remember)
+    session[AUTH_AT] = int(time.time())
+
+
+def recently_authenticated() -> bool:
+    """The password was given in this session within REAUTH_AFTER_SECONDS (a session restored
+    from a remember-me cookie never was)."""
+    proved = session.get(AUTH_AT)
+    limit = current_app.config.get("REAUTH_AFTER_SECONDS", 300)
+    return isinstance(proved, int) and 0 <= time.time() - proved <= limit
+
+
+def after_new_password(user, *, revoke_tokens: bool) -> list[str]:
+    """A new password (changed, reset) also gives the personal feed a new address: whoever read
+    the account could have copied it. API tokens are revoked when the owner asked. Flushes;
+    returns what to tell the owner."""
+    feedtokens.rotate_calendar_token(user)
+    told = [_("Your personal calendar feed has a new address: subscribe to it again from your "
+              "account page. The old address no longer works.")]
+    if revoke_tokens and (count := apitokens.revoke_all(user)):
+        told.append(ngettext("%(num)d API token was revoked.",
+                             "%(num)d API tokens were revoked.", count))
+    return told
 
 
 def config_limit(name: str) -> Callable[[], str]:
@@ -115,7 +148,7 @@ def login():
                 form.password.errors.append(_("The email or password is wrong."))
             else:
                 db.session.commit()
-                login_user(user, remember=form.remember.data)
+                start_session(user, remember=form.remember.data)
                 flash(_("Welcome, %(name)s.", name=user.name), "success")
                 return redirect(next_url or home_url())
     elif request.method == "POST":
@@ -127,9 +160,20 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Ends the session on the server too: a copy of its cookie, and every remember-me cookie
+    of the account, stop working (the account's session token changes)."""
+    if current_user.is_authenticated:
+        users.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
-    flash(_("You are logged out."), "info")
+    flash(_("You are logged out, here and on your other devices."), "info")
     return redirect(url_for("auth.login"))
+
+
+def organization_choices() -> list[SelectChoice]:
+    return [SelectChoice("0", _("Choose your organization…"))] + [
+        SelectChoice(str(org.id), org.display_name) for org in all_organizations()
+    ]
 
 
 # Creating accounts is limited per address (nobody is logged in yet), and per address typed in
@@ -143,15 +187,12 @@ def signup():
     if current_user.is_authenticated:
         return redirect(home_url())
     form = SignupForm()
-    form.organization_id.choices = [SelectChoice("0", _("Choose your organization…"))] + [
-        SelectChoice(str(org.id), org.display_name) for org in all_organizations()
-    ]
+    form.organization_id.choices = organization_choices()
     if form.validate_on_submit():
         try:
             users.register(
                 form.email.data,
                 form.display_name.data,
-                form.password.data,
                 form.organization_id.data,
                 display_name_zh=form.display_name_zh.data,
                 language=current_language(),
@@ -177,14 +218,12 @@ def signup():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
+    user = current_user._get_current_object()
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            users.change_password(
-                current_user._get_current_object(),
-                form.current_password.data,
-                form.new_password.data,
-            )
+            users.change_password(user, form.current_password.data, form.new_password.data)
+            told = after_new_password(user, revoke_tokens=form.revoke_tokens.data)
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error.fields)
@@ -192,8 +231,10 @@ def password():
             db.session.commit()
             # The session token changed: log this browser in again so only the others end.
             cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            remembered = cookie in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            start_session(user, remember=cookie in request.cookies)
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
+            for line in told:
+                flash(line, "info")
             return redirect(url_for("account.profile"))
-    return render_template("accounts/auth/password.html", form=form)
+    return render_template("accounts/auth/password.html", form=form,
+                           token_count=apitokens.active_count(user))
