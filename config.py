@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -75,6 +76,13 @@ class Config:
     # Log-in counts failed attempts only: per address and email, and per address.
     LOGIN_RATE_LIMIT = "10 per minute"
     LOGIN_ADDRESS_RATE_LIMIT = "100 per minute"
+    # Per account, whatever the addresses, counted in the database (liaison/accounts/throttle):
+    # LOGIN_ACCOUNT_LIMIT attempts per LOGIN_ACCOUNT_WINDOW seconds, then log-in pauses for
+    # LOGIN_LOCKOUT seconds, doubled for each pause in a row up to LOGIN_LOCKOUT_MAX.
+    LOGIN_ACCOUNT_LIMIT = _int("LOGIN_ACCOUNT_LIMIT", 10)
+    LOGIN_ACCOUNT_WINDOW = _int("LOGIN_ACCOUNT_WINDOW", 15 * 60)
+    LOGIN_LOCKOUT = _int("LOGIN_LOCKOUT", 5 * 60)
+    LOGIN_LOCKOUT_MAX = _int("LOGIN_LOCKOUT_MAX", 60 * 60)
     SIGNUP_RATE_LIMIT = "5 per minute"
     # Forms that send account mail (password reset, confirmation again): per address, and
     # per email typed in, so nobody's mailbox can be flooded.
@@ -124,6 +132,9 @@ class Config:
     # Check-in opens this many hours before an event starts (SPEC, "Attendance and records").
     CHECKIN_OPENS_HOURS = _int("CHECKIN_OPENS_HOURS", 2)
     FEED_CANCELLED_GRACE_DAYS = 30
+    # Answers to registration questions marked "personal data" are deleted this many days
+    # after the event ends (the worker's purge_personal_answers job).
+    PERSONAL_DATA_RETENTION_DAYS = _int("PERSONAL_DATA_RETENTION_DAYS", 30)
     # Test-only switch for the stress test's control run; never set it in production.
     SEAT_LOCK_DISABLED = False
     # bench/ only: registers the benchmarks' reference page (blueprints/benchref.py).
@@ -163,6 +174,11 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_HASH_FAST = True  # argon2 at its minimum cost keeps the suite quick
+    # Never the instance folder's feed-cache: tests/conftest.py gives each test its own folder,
+    # and processes the tests start (gunicorn, the worker) share this one.
+    FEED_CACHE_DIR = os.environ.get("FEED_CACHE_DIR") or os.path.join(
+        tempfile.gettempdir(), "liaison-test-feed-cache"
+    )
     ACCOUNT_MAIL_MIN_SECONDS = 0.0  # tests/security/test_timing.py sets it to measure it
 
 

@@ -12,6 +12,7 @@ from blueprints.api import (
     exchange_schemas,
     meeting_schemas,
     message_schemas,
+    question_schemas,
     records_schemas,
     schemas,
     webhook_schemas,
@@ -116,9 +117,12 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, schemas.EventOut), (400, 404, *DOMAIN), body=schemas.ReasonBody,
               body_optional=True, tags=("events",)),
     Operation("post", "/events/{event_id}/registrations", "registerForEvent",
-              "Register the caller: 201 for a new place, 200 when the active one is returned.",
-              (201, schemas.RegistrationOut), (404, *DOMAIN), tags=("registrations",),
-              also_ok=(200, "Already registered: the active registration.")),
+              "Register the caller: 201 for a new place, 200 when the active one is returned "
+              "(sending answers again replaces them). The body carries the answers to the "
+              "event's questions; it may be left out when none is required.",
+              (201, schemas.RegistrationOut), (400, 404, *DOMAIN), tags=("registrations",),
+              also_ok=(200, "Already registered: the active registration."),
+              body=question_schemas.RegistrationIn, body_optional=True),
     Operation("get", "/events/{event_id}/registrations", "listRegistrations",
               "An event's registrations in queue order. Its organizers only.",
               (200, schemas.RegistrationPage), (403, 404, 422), query=schemas.RegistrationQuery,
@@ -152,6 +156,8 @@ OPERATIONS: tuple[Operation, ...] = (
 OPERATIONS += records_schemas.operations()
 OPERATIONS += meeting_schemas.operations()
 OPERATIONS += exchange_schemas.operations()
+OPERATIONS += question_schemas.operations()
+OPERATIONS += records_schemas.survey_operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
@@ -163,15 +169,17 @@ RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    webhook_schemas.DeliveryPage,
                    *dict.fromkeys(webhook_schemas.MESSAGE_MODELS.values()),
                    message_schemas.MessageOut, message_schemas.MessagePage,
-                   *meeting_schemas.RESPONSE_MODELS, *exchange_schemas.RESPONSE_MODELS)
+                   *meeting_schemas.RESPONSE_MODELS, *exchange_schemas.RESPONSE_MODELS,
+                   *question_schemas.RESPONSE_MODELS)
 BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS,
                webhook_schemas.WebhookCreate, webhook_schemas.WebhookPatch, schemas.ReasonBody,
                message_schemas.MessageCreate,
                *meeting_schemas.BODY_MODELS, *meeting_schemas.FORM_MODELS,
-               *exchange_schemas.BODY_MODELS)
+               *exchange_schemas.BODY_MODELS, *question_schemas.BODY_MODELS)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
                 *records_schemas.QUERY_MODELS, webhook_schemas.DeliveryQuery,
-                *meeting_schemas.QUERY_MODELS, *exchange_schemas.QUERY_MODELS)
+                *meeting_schemas.QUERY_MODELS, *exchange_schemas.QUERY_MODELS,
+                *question_schemas.QUERY_MODELS)
 
 
 def _ref(model: type[BaseModel]) -> dict:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import g, jsonify
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from blueprints.api import schemas, serializers
+from blueprints.api import question_schemas, schemas, serializers
 from blueprints.api.event_routes import EVENT_ID, not_found, require_manager, visible_event
 from blueprints.api.parsing import optional_json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
 from liaison.events import lifecycle
-from liaison.registration import checkin, registrations
+from liaison.registration import checkin, questions, registrations
 from liaison.registration.models import Registration
 
 REGISTRATION_ID = "<int:registration_id>"
@@ -21,9 +22,11 @@ REGISTRATION_ID = "<int:registration_id>"
 def register(event_id: int):
     """Register the caller: 201 when this request made the place, 200 when the active one is
     returned (rule 2). Decided under the seat lock: of simultaneous requests exactly one
-    answers 201, and every answer carries the same registration."""
+    answers 201, and every answer carries the same registration. Answers to the event's
+    questions come in the optional body (sending them again replaces them)."""
     event = visible_event(event_id, g.api_user)
-    registration = registrations.register(event, g.api_user)
+    answers = optional_json_body(question_schemas.RegistrationIn).answers
+    registration = questions.register_answering(event, g.api_user, answers, strict=True)
     made_now = registration.placed_now
     db.session.commit()
     return jsonify(serializers.registration_json(registration)), 201 if made_now else 200
@@ -38,7 +41,8 @@ def list_registrations(event_id: int):
     stmt = select(Registration).where(Registration.event_id == event.id)
     if args.status:
         stmt = stmt.where(Registration.status == args.status)
-    stmt = stmt.order_by(Registration.created_at, Registration.id)
+    stmt = stmt.order_by(Registration.created_at, Registration.id).options(
+        selectinload(Registration.answers))
     page = db.paginate(stmt, page=args.page, per_page=args.per_page, error_out=False)
     items = [serializers.registration_json(r) for r in page.items]
     return jsonify(serializers.page_json(page, items))

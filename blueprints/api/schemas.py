@@ -290,6 +290,8 @@ class RegistrationOut(BaseModel):
     decline_reason: str | None = Field(description="Why it was declined, if given.")
     attendance: AttendanceOutcome | None
     attended_minutes: int | None
+    answers: dict[str, bool | int | float | str | list[str]] = Field(
+        description='Answers to the event\'s questions: {"<question id>": value}.')
 
 
 class OrganizationOut(BaseModel):

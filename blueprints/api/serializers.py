@@ -73,6 +73,7 @@ def registration_json(registration: Registration) -> dict:
         "decline_reason": registration.decline_reason,
         "attendance": str(registration.attendance) if registration.attendance else None,
         "attended_minutes": registration.attended_minutes,
+        "answers": {str(a.question_id): a.value for a in registration.answers},
     }
 
 

@@ -1,6 +1,7 @@
 """The demo's bilingual side: the topic vocabulary with Chinese labels, Chinese titles and
-descriptions for the demo events, and a topic an organizer proposed. Idempotent: it fills
-what is missing and changes nothing an administrator or organizer has set since."""
+descriptions for the demo events, a topic an organizer proposed, and registration questions
+(with answers from the people already registered). Idempotent: it fills what is missing and
+changes nothing an administrator or organizer has set since."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -9,6 +10,8 @@ from extensions import db
 from liaison.accounts.models import User
 from liaison.events import topics
 from liaison.events.models import Event, EventTopic
+from liaison.registration import questions
+from liaison.registration.models import Choice, Registration, RegistrationStatus
 
 # English label, Chinese label, other names people type.
 TOPICS = [
@@ -69,6 +72,48 @@ PROPOSED = ("outdoor gear", "brand.organizer@example.com",
             "Lindqvist product identification: footwear and backpacks")
 
 
+# Questions of the detention-procedure training, and what its two registrants answered.
+QUESTIONS_OF = "The detention procedure: what rights holders must do within three working days"
+QUESTIONS = [
+    questions.QuestionInput("text", "Your role in brand protection", "您在品牌保护中的职务",
+                            required=True),
+    questions.QuestionInput("choice", "Lunch", "午餐", required=True, choices=[
+        Choice("Regular", "普通"), Choice("Vegetarian", "素食"), Choice("Halal", "清真")]),
+    questions.QuestionInput("multi", "Channels you deal with", "您涉及的渠道", choices=[
+        Choice("Sea freight", "海运"), Choice("Air freight", "空运"),
+        Choice("Postal and express", "邮件快件")]),
+    questions.QuestionInput("number", "Detentions last year", "去年的扣留次数"),
+    questions.QuestionInput("date", "Date of arrival in Shanghai", "抵达上海日期",
+                            personal=True),
+    questions.QuestionInput("checkbox", "I agree to appear in photos of the session",
+                            "我同意出现在培训照片中", required=True),
+]
+ANSWERS = {
+    "michael.torres@example.com": ["Brand protection manager", "Regular",
+                                   ["Sea freight", "Postal and express"], 14, None, True],
+    "zhao.li@example.com": ["知识产权专员", "素食", ["空运"], 3, None, True],
+}
+
+
+def seed_questions() -> None:
+    """The questions of one demo event and its registrants' answers, when it has none."""
+    event = db.session.scalar(select(Event).where(Event.title == QUESTIONS_OF))
+    if event is None or questions.event_questions(event.id):
+        return
+    for item in QUESTIONS:
+        questions.add_question(event, item, by=event.organizers[0])
+    asked = questions.event_questions(event.id)
+    arrival = (event.start_at.date()).isoformat()
+    for registration in db.session.scalars(
+        select(Registration).join(User, User.id == Registration.user_id).where(
+            Registration.event_id == event.id, User.email.in_(list(ANSWERS)),
+            Registration.status == RegistrationStatus.confirmed)
+    ):
+        values = [arrival if v is None else v for v in ANSWERS[registration.user.email]]
+        raw = {str(q.id): v for q, v in zip(asked, values, strict=True)}
+        questions.answer(registration, raw, by=registration.user, strict=True)
+
+
 def seed() -> None:
     """Vocabulary labels, Chinese event texts and one proposal, where missing."""
     for label_en, label_zh, aliases in TOPICS:
@@ -83,4 +128,5 @@ def seed() -> None:
     if event is not None and topics.resolve(label) is None:
         proposal = topics.propose_topic(label, by=author)
         event.topic_rows.append(EventTopic(topic_slug=proposal.slug))
+    seed_questions()
     db.session.flush()

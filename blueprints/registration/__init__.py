@@ -1,4 +1,4 @@
-from blueprints.registration import manage  # noqa: F401  (registers the organizers' routes on bp)
+from blueprints.registration import manage, questions  # noqa: F401  (they add routes to bp)
 from blueprints.registration.views import bp
 
 __all__ = ["bp"]

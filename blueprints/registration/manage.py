@@ -7,12 +7,12 @@ from flask_login import current_user, login_required
 
 from blueprints.core.redirects import safe_next
 from blueprints.events.manage import event_to_manage
-from blueprints.registration.export import roster_csv
+from blueprints.registration.export import roster_csv, roster_xlsx
 from blueprints.registration.views import bp
 from extensions import db
 from liaison.core.errors import DomainError
 from liaison.events.models import Event
-from liaison.registration import checkin, lists, registrations
+from liaison.registration import checkin, lists, questions, registrations
 from liaison.registration.models import Registration, RegistrationStatus
 
 FILTERS = ("all", "confirmed", "waitlisted", "pending", "declined", "cancelled")
@@ -51,10 +51,13 @@ def attendees(event_id: int):
     chosen = chosen if chosen in FILTERS else "all"
     search = request.args.get("q", "")[:100]
     status = None if chosen == "all" else RegistrationStatus(chosen)
+    rows = lists.attendees(event, status, search)
     return render_template(
         "registration/attendees.html",
         event=event,
-        rows=lists.attendees(event, status, search),
+        rows=rows,
+        questions=questions.event_questions(event.id),
+        answers=questions.answers_of(r.id for r in rows),
         chosen=chosen,
         filters=FILTERS,
         search=search,
@@ -128,10 +131,17 @@ def check_in(event_id: int, registration_id: int):
                 "registrations.check_in_page")
 
 
-def _csv_name(event: Event) -> str:
+def _csv_name(event: Event, extension: str = "csv") -> str:
     """The file name carries a non-public classification too, where a folder listing shows it."""
     marked = "" if event.is_public else f"-{event.classification.value}"
-    return f"event-{event.id}-registrations{marked}.csv"
+    return f"event-{event.id}-registrations{marked}.{extension}"
+
+
+def _roster(event: Event) -> tuple:
+    """Every registration, the event's questions and all answers (one query each)."""
+    rows = lists.attendees(event)
+    return rows, event, questions.event_questions(event.id), questions.answers_of(
+        r.id for r in rows)
 
 
 @bp.get("/events/<int:event_id>/registrations.csv")
@@ -139,12 +149,27 @@ def _csv_name(event: Event) -> str:
 def export_csv(event_id: int):
     """Every registration as CSV for Excel: UTF-8 with BOM, formula-looking cells neutralized."""
     event = event_to_manage(event_id)
-    body = roster_csv(lists.attendees(event), event)
+    body = roster_csv(*_roster(event))
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{_csv_name(event)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/events/<int:event_id>/registrations.xlsx")
+@login_required
+def export_xlsx(event_id: int):
+    """Every registration with the answers to the questions, as an Excel workbook."""
+    event = event_to_manage(event_id)
+    return Response(
+        roster_xlsx(*_roster(event)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_csv_name(event, "xlsx")}"',
             "Cache-Control": "no-store",
         },
     )

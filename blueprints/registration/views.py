@@ -77,21 +77,6 @@ def _event_page(event_id: int):
     return redirect(url_for("events.detail", event_id=event_id))
 
 
-@bp.post("/events/<int:event_id>/register")
-@login_required
-def register(event_id: int):
-    event = visible_event(event_id)
-    try:
-        registration = registrations.register(event, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(status_message(registration), "success")
-    return _event_page(event_id)
-
-
 @bp.post("/registrations/<int:registration_id>/cancel")
 @login_required
 def cancel(registration_id: int):

@@ -331,3 +331,18 @@ class AccountDecision(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     organization: Mapped[Organization | None] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Log-in attempts for one email typed in (known account or not, so the limit tells
+    nothing), whatever address they come from: counted before the password is checked, so a
+    burst cannot overshoot (liaison.accounts.throttle)."""
+
+    __tablename__ = "login_throttle"
+
+    # SHA-256 of the normalized email: the table never holds what strangers typed.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0)  # taken in this window (open + failed)
+    window_start: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+    lockouts: Mapped[int] = mapped_column(default=0)  # in a row: each one lasts twice as long

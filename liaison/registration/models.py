@@ -3,11 +3,16 @@
 The outcome (attended / partial with minutes / absent) is a column of the registration, not a
 row of its own: it belongs to the registration and follows it (a cancelled or declined
 registration has none). `liaison.records` sets outcomes by hand, closes attendance and counts
-the hours; check-in (`checkin`) marks `attended`."""
+the hours; check-in (`checkin`) marks `attended`.
+
+An event's registration questions and each registration's answers sit here too
+(`RegistrationQuestion`, `RegistrationAnswer`); their rules are in `questions`."""
 from __future__ import annotations
 
 import enum
+import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +21,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from liaison.core.i18n import localized
 from liaison.core.types import utcnow
 
 if TYPE_CHECKING:
@@ -131,6 +137,9 @@ class Registration(db.Model):
     event: Mapped[Event] = relationship(back_populates="registrations")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     nominated_by: Mapped[User | None] = relationship(foreign_keys=[nominated_by_id])
+    answers: Mapped[list[RegistrationAnswer]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     # Not stored: set by `registrations.register` to whether that call made this place (new,
     # or again after a cancellation) rather than returning an active one (rule 2). Decided
@@ -184,3 +193,109 @@ class Allocation(db.Model):
     def is_held(self) -> bool:
         """Still reserved (the worker has not released it)."""
         return self.released_at is None
+
+
+class QuestionKind(enum.StrEnum):
+    text = "text"
+    textarea = "textarea"
+    choice = "choice"
+    multi = "multi"
+    checkbox = "checkbox"
+    number = "number"
+    date = "date"
+
+    @property
+    def label(self) -> str:
+        return str(QUESTION_KIND_LABELS[self])
+
+
+QUESTION_KIND_LABELS = {
+    QuestionKind.text: _l("Short text"),
+    QuestionKind.textarea: _l("Long text"),
+    QuestionKind.choice: _l("One choice"),
+    QuestionKind.multi: _l("Several choices"),
+    QuestionKind.checkbox: _l("Tick box"),
+    QuestionKind.number: _l("Number"),
+    QuestionKind.date: _l("Date"),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice or multi question. An answer stores the English text."""
+
+    en: str
+    zh: str | None = None
+
+    @property
+    def label(self) -> str:
+        return localized(self.en, self.zh)
+
+
+class RegistrationQuestion(db.Model):
+    """One question of an event's registration form, asked in both languages. Answers to a
+    question marked `personal` are deleted a while after the event (questions.purge_...)."""
+
+    __table_args__ = (CheckConstraint("position >= 0", name="position_non_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind]
+    label: Mapped[str] = mapped_column(String(300))
+    label_zh: Mapped[str | None] = mapped_column(String(300))
+    required: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    personal: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    choices_json: Mapped[str] = mapped_column(Text, default="[]")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    answers: Mapped[list[RegistrationAnswer]] = relationship(
+        back_populates="question", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def display_label(self) -> str:
+        return localized(self.label, self.label_zh)
+
+    @property
+    def choices(self) -> list[Choice]:
+        return [Choice(c["en"], c.get("zh")) for c in json.loads(self.choices_json or "[]")]
+
+    @choices.setter
+    def choices(self, items) -> None:
+        self.choices_json = json.dumps(
+            [{"en": c.en, "zh": c.zh} for c in items], ensure_ascii=False
+        )
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in (QuestionKind.choice, QuestionKind.multi)
+
+    def __repr__(self) -> str:
+        return f"<RegistrationQuestion {self.id} event={self.event_id} {self.kind}>"
+
+
+class RegistrationAnswer(db.Model):
+    """A registrant's answer to one question, as JSON: text, a list of choices, true/false,
+    a number, or a date as YYYY-MM-DD."""
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("registration_question.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    value_json: Mapped[str] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[RegistrationQuestion] = relationship(back_populates="answers")
+
+    @property
+    def value(self):
+        return json.loads(self.value_json)
+
+    @value.setter
+    def value(self, value) -> None:
+        self.value_json = json.dumps(value, ensure_ascii=False)

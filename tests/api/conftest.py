@@ -41,6 +41,10 @@ class Api:
         return self.client.post("/api/v1" + path, json=json,
                                 headers=self._headers(kw.pop("headers", None)), **kw)
 
+    def put(self, path, json=None, **kw):
+        return self.client.put("/api/v1" + path, json=json,
+                               headers=self._headers(kw.pop("headers", None)), **kw)
+
     def patch(self, path, json=None, **kw):
         return self.client.patch("/api/v1" + path, json=json,
                                  headers=self._headers(kw.pop("headers", None)), **kw)

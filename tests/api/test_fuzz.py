@@ -17,7 +17,7 @@ from config import TestConfig
 from extensions import db
 from liaison.accounts.models import OrgKind, Role
 from liaison.events.models import EventStatus
-from liaison.registration import registrations
+from liaison.registration import questions, registrations
 
 
 @pytest.fixture
@@ -31,6 +31,10 @@ def fuzz_token(app, make_org, make_user, make_event, token_for):
     published = make_event(organizer=organizer, capacity=5, venue="Room 1", topics=["postal"])
     make_event(organizer=organizer, status=EventStatus.draft, venue="Room 2")
     approval = make_event(organizer=organizer, requires_approval=True, venue="Room 3")
+    # Questions on the approval event, so generated answers meet real ones.
+    for kind, choices in (("choice", "Yes | 是\nNo | 否"), ("number", ""), ("date", "")):
+        questions.add_question(approval, questions.QuestionInput(
+            kind=kind, label=f"A {kind}", choices=choices), by=organizer)
     for event in (published, approval):
         registrations.register(event, participant)
         db.session.commit()

@@ -66,6 +66,13 @@ CHANGES = {
     ],
     "event_organizer": ["DELETE FROM event_organizer"],
     "registration": ["UPDATE registration SET reminded_at = NULL", "DELETE FROM registration"],
+    "registration_question": [
+        "INSERT INTO registration_question (event_id, position, kind, label, required, personal,"
+        " choices_json, created_at) SELECT id, 0, 'text', 'City', false, false, '[]', created_at"
+        " FROM event",
+        "UPDATE registration_question SET label = 'Town'",
+        "DELETE FROM registration_question",
+    ],
     "allocation": [
         "INSERT INTO allocation (event_id, organization_id, seats, release_at, created_at) "
         "SELECT id, host_organization_id, 2, start_at, start_at FROM event",
@@ -161,6 +168,7 @@ CHANGES = {
         "SELECT 902, 'Hello', created_at FROM event",
         "DELETE FROM proposal_message",
     ],
+    "survey_response": [],  # inserted below: it needs the ids
 }
 
 EXCHANGE_SETUP = [
@@ -183,12 +191,12 @@ EXCHANGE_SETUP = [
 def test_plain_sql_writes_to_a_tracked_table_renew_the_token(app, world, table):
     event, participant = world
     statements = list(CHANGES[table])
-    if table == "attendance":
+    if table == "survey_response":
         statements = [
-            "INSERT INTO attendance (event_id, user_id, hours, recorded_at) "
-            f"SELECT {event.id}, {participant.id}, 2.0, start_at FROM event",
-            "UPDATE attendance SET hours = 1.5",
-            "DELETE FROM attendance",
+            "INSERT INTO survey_response (event_id, submitted_at, answers_json, overall) "
+            f"SELECT {event.id}, start_at, '{{}}', 4 FROM event",
+            "UPDATE survey_response SET overall = 5",
+            "DELETE FROM survey_response",
         ]
     assert statements, f"no change written for {table}"
     if table in ("request_topic", "offer_topic", "offer_city", "proposal", "proposal_message"):

@@ -21,7 +21,13 @@ from liaison.events.topics import ensure_topic
 from liaison.integration import webhooks
 from liaison.integration.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from liaison.meetings.models import ActionItem, AgendaItem, Material, Minutes
-from liaison.registration.models import Registration, RegistrationStatus
+from liaison.registration.models import (
+    QuestionKind,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    RegistrationStatus,
+)
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
 UNLISTED_ENDPOINTS = {"static", "bootstrap.static"}
@@ -66,7 +72,8 @@ def _user(email: str, role: Role, org: Organization) -> User:
 
 
 def _event(organizer: User, host: Organization, status: EventStatus, title: str) -> Event:
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    # In an hour: registration is open and check-in already is (CHECKIN_OPENS_HOURS = 2).
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
     event = Event(
         kind=EventKind.training,
         title=title,
@@ -119,8 +126,11 @@ def build_world():
         waiting = _user(f"waiting.{role}@customs.test", Role.participant, customs)
         confirmed = Registration(event=event, user=attendee, status=RegistrationStatus.confirmed)
         pending = Registration(event=event, user=waiting, status=RegistrationStatus.pending)
-        db.session.add_all([confirmed, pending])
+        question = RegistrationQuestion(event=event, kind=QuestionKind.text, label="City")
+        db.session.add_all([confirmed, pending, question])
         db.session.flush()
+        db.session.add(RegistrationAnswer(registration_id=confirmed.id, question_id=question.id,
+                                          value_json='"Beijing"'))
         token, _raw = apitokens.issue_token(attendee, "theirs")
         exchange = _exchange_targets(customs, brand, cast["other_org"], brand_focal, role)
         webhook = WebhookSubscription(owner=cast["organizer"], secret=webhooks.new_secret(),
@@ -145,6 +155,7 @@ def build_world():
             "webhook": webhook.id,
             "delivery": delivery.id,
             "topic": ensure_topic(f"Matrix topic for {role}").slug,
+            "question": question.id,
             "action": action.id,
             "material": material.id,
         }
@@ -234,6 +245,7 @@ def fingerprint(targets: dict) -> tuple:
     webhook = db.session.get(WebhookSubscription, targets["webhook"])
     delivery = db.session.get(WebhookDelivery, targets["delivery"])
     topic = db.session.get(Topic, targets["topic"])
+    question = db.session.get(RegistrationQuestion, targets["question"])
     return (
         (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
         (draft.status, draft.title, draft.sequence),
@@ -243,6 +255,8 @@ def fingerprint(targets: dict) -> tuple:
         (token.revoked_at,),
         (org.name, org.kind),
         (topic.label_en, topic.label_zh, topic.status),
+        (question.label, question.position, [a.value for a in question.answers]) if question
+        else None,
         db.session.scalar(select(func.count()).select_from(Event)),
         _exchange_fingerprint(targets),
         webhook and (webhook.active, webhook.url, webhook.description),

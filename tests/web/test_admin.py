@@ -111,7 +111,7 @@ def test_create_and_edit_organization(client, admin, make_org):
         ({"kind": ""}, b"This field is required."),
         ({"kind": "pirates"}, b"Not a valid choice"),
         ({"parent_id": "99999"}, b"Not a valid choice"),
-        ({"city": "x" * 121}, b"120"),
+        ({"city": "x" * 121}, b'id="city-feedback">Field cannot be longer than 120 characters.<'),
     ],
 )
 def test_create_organization_bad_input(client, admin, make_org, change, message):

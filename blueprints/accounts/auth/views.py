@@ -26,11 +26,12 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from blueprints.accounts.auth.forms import EmailForm, LoginForm, PasswordForm, SignupForm
+from blueprints.accounts.auth.guard import password_checked
 from blueprints.core.forms import apply_errors
 from blueprints.core.i18n import current_language
 from blueprints.core.redirects import home_url, safe_next
 from extensions import db, limiter, login_manager
-from liaison.accounts import apitokens, users
+from liaison.accounts import apitokens, throttle, users
 from liaison.accounts.models import normalize_email
 from liaison.accounts.organizations import all_organizations
 from liaison.calendar import feedtokens
@@ -134,8 +135,16 @@ def login():
     form = LoginForm()
     unconfirmed = None
     if form.validate_on_submit():
+        email, password = form.email.data, form.password.data
         try:
-            user = users.authenticate(form.email.data, form.password.data)
+            user = password_checked(email, lambda: users.authenticate(email, password))
+        except throttle.Locked as locked:
+            # Per account, whatever the address: a lockout, said the same for unknown emails.
+            g.login_failed = True
+            form.password.errors.append(locked.message)
+            page = render_template("accounts/auth/login.html", form=form, next_url=next_url,
+                                   unconfirmed=None)
+            return page, 429, {"Retry-After": str(locked.retry_after)}
         except users.EmailNotConfirmed as error:
             # Said only after the right password, which proves the account is theirs.
             db.session.rollback()
