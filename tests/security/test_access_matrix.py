@@ -110,9 +110,7 @@ def build_world():
     }
     _event(cast["other_org"], customs, EventStatus.published, "Their own event")
     brand_focal = _user("focal@brand.test", Role.organizer, brand)
-    for focal in (cast["other_org"], cast["organizer"], brand_focal):
-        if hasattr(focal, "focal_point"):  # focal points of customs, the association, the brand
-            focal.focal_point = True
+    brand_focal.focal_point = True  # the exchange targets' proposer (no role of the matrix)
     db.session.flush()
     actors = {"anonymous": Actor(None, None)}
     for role, user in cast.items():
