@@ -1,5 +1,6 @@
 from blueprints.api import (  # noqa: F401 (they add routes to bp)
     event_routes,
+    orgs_routes,
     records_routes,
     registration_routes,
 )

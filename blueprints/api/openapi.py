@@ -8,7 +8,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from blueprints.api import records_schemas, schemas
+from blueprints.api import orgs_schemas, records_schemas, schemas
 
 REF = "#/components/schemas/{model}"
 
@@ -97,15 +97,17 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 OPERATIONS += records_schemas.operations()
+OPERATIONS += orgs_schemas.operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    schemas.OrganizationPage, schemas.EventPage, schemas.EventOut,
                    schemas.RegistrationOut, schemas.RegistrationPage, schemas.TopicList,
-                   *records_schemas.RESPONSE_MODELS)
-BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS)
+                   *records_schemas.RESPONSE_MODELS, *orgs_schemas.RESPONSE_MODELS)
+BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS,
+               *orgs_schemas.BODY_MODELS)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
-                *records_schemas.QUERY_MODELS)
+                *records_schemas.QUERY_MODELS, *orgs_schemas.QUERY_MODELS)
 
 
 def _ref(model: type[BaseModel]) -> dict:
@@ -124,8 +126,9 @@ def _components() -> dict:
     )
     components = top["$defs"]
     # PATCH: a field left out is unchanged; null is allowed only where the schema says so.
-    for prop in components["EventPatch"]["properties"].values():
-        prop.pop("default", None)
+    for name in ("EventPatch", "AllocationPatch"):
+        for prop in components[name]["properties"].values():
+            prop.pop("default", None)
     return components
 
 
@@ -160,8 +163,9 @@ STRING_PATH_PARAMETERS = {
 
 def _responses(op: Operation) -> dict:
     status, model = op.ok
-    ok: dict = {"description": "OK" if status == 200 else "Created"}
-    ok["content"] = _json(_ref(model) if model else {"type": "object"})
+    ok: dict = {"description": {200: "OK", 201: "Created", 204: "No content"}[status]}
+    if status != 204:
+        ok["content"] = _json(_ref(model) if model else {"type": "object"})
     if op.ok_headers:
         ok["headers"] = {name: {"schema": {"type": "string"}, "description": description}
                          for name, description in op.ok_headers}

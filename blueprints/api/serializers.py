@@ -68,6 +68,8 @@ def registration_json(registration: Registration) -> dict:
         "checked_in_at": iso(registration.checked_in_at),
         "attendance": str(registration.attendance) if registration.attendance else None,
         "attended_minutes": registration.attended_minutes,
+        "nominated_by": registration.nominated_by_id,
+        "stage": str(registration.stage) if registration.stage else None,
     }
 
 
