@@ -1,4 +1,8 @@
-from blueprints.registration import manage  # noqa: F401  (registers the organizers' routes on bp)
+from blueprints.registration import (  # noqa: F401  (they register their routes on bp)
+    manage,
+    nominate,
+    reserved,
+)
 from blueprints.registration.views import bp
 
 __all__ = ["bp"]
