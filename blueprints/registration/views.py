@@ -15,7 +15,7 @@ from liaison.events.models import Event
 from liaison.events.queries import visible_events
 from liaison.records import training
 from liaison.registration import lists, registrations
-from liaison.registration.models import Registration, RegistrationStatus
+from liaison.registration.models import Registration, RegistrationStage, RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
 
@@ -25,6 +25,8 @@ def status_message(registration: Registration) -> str:
     status = registration.status
     if status == RegistrationStatus.confirmed:
         return _("You are confirmed. A calendar invitation is on its way by email.")
+    if registration.stage == RegistrationStage.organization:
+        return _("Registration received, awaiting approval by your organization's focal point.")
     if status == RegistrationStatus.pending:
         return _("Registration received, awaiting approval by the organizers. "
                  "Approval does not reserve a seat.")
