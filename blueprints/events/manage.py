@@ -11,6 +11,7 @@ from blueprints.events.views import bp
 from extensions import db
 from liaison.accounts.models import Organization, Role, User
 from liaison.core.errors import DomainError, ValidationFailed
+from liaison.core.when import format_when
 from liaison.events import lifecycle, queries
 from liaison.events.models import Event
 
@@ -26,11 +27,24 @@ def _choices() -> dict:
     return {"organizations": organizations, "organizers": organizers}
 
 
-def _report(form: EventForm) -> None:
-    """The shape check failed: show the domain's messages too, and say so at the top."""
+def _report(form: EventForm, current_start=None) -> None:
+    """The shape check failed: show the domain's messages too (and a start in the past), so
+    one submission reports every problem, and say so at the top."""
     form.check_rules()
+    warning = form.past_warning(current_start)
+    if warning and warning not in form.start_date.errors:
+        form.start_date.errors = [*form.start_date.errors, warning]
     db.session.rollback()
     flash(_("Some fields need your attention."), "error")
+
+
+def _warned_about_past(form: EventForm, current_start=None) -> bool:
+    """A start in the past: say so next to the date and save nothing until it is confirmed."""
+    warning = form.past_warning(current_start)
+    if warning:
+        form.start_date.errors = [*form.start_date.errors, warning]
+        flash(_("The event starts in the past. Check the date before saving."), "warning")
+    return bool(warning)
 
 
 def event_to_manage(event_id: int) -> Event:
@@ -51,7 +65,8 @@ def new():
     if request.method == "GET":
         form.host_organization.data = current_user.organization_id
         form.timezone.data = current_user.timezone
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and not _warned_about_past(form):
         try:
             if form.repeat.data:
                 created = lifecycle.create_series(
@@ -71,7 +86,7 @@ def new():
             else:
                 flash(_("Draft saved. Publish it when it is ready."), "success")
             return redirect(url_for("events.detail", event_id=created[0].id))
-    elif form.is_submitted():
+    elif form.is_submitted() and not valid:
         _report(form)
     return render_template("events/form.html", form=form, event=None)
 
@@ -86,7 +101,8 @@ def edit(event_id: int):
     form = EventForm(**_choices())
     if request.method == "GET":
         form.fill_from(lifecycle.EventInput.from_event(event))
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and not _warned_about_past(form, event.start_at):
         following = event.series_id is not None and request.form.get("scope") == "following"
         try:
             if following:
@@ -104,8 +120,8 @@ def edit(event_id: int):
             db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for("events.detail", event_id=event_id))
-    elif form.is_submitted():
-        _report(form)
+    elif form.is_submitted() and not valid:
+        _report(form, event.start_at)
     return render_template("events/form.html", form=form, event=event)
 
 
@@ -148,5 +164,7 @@ def duplicate(event_id: int):
         flash(error.message, "error")
         return redirect(url_for("events.detail", event_id=event_id))
     db.session.commit()
-    flash(_("A draft copy was created. Adjust the dates and publish it."), "success")
+    flash(_("“%(title)s” is a draft on %(day)s, the same weekday and time. Check the dates, "
+            "then publish it.", title=copy.title, day=format_when(copy.start_at, copy.timezone,
+                                                                  "full")), "success")
     return redirect(url_for("events.edit", event_id=copy.id))

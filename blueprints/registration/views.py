@@ -30,14 +30,19 @@ def status_message(registration: Registration) -> str:
         position = registrations.waitlist_position(registration)
         if registrations.org_cap_reached(registration):
             return ngettext(
-                "Your organization's %(num)d seat is taken; you are on the waiting list "
-                "— position %(position)d.",
-                "Your organization's %(num)d seats are taken; you are on the waiting list "
-                "— position %(position)d.",
+                "Your organization's %(num)d seat is taken, so you are on the waiting list: "
+                "position %(position)d. If a seat frees up, you are told by email.",
+                "Your organization's %(num)d seats are taken, so you are on the waiting list: "
+                "position %(position)d. If a seat frees up, you are told by email.",
                 registration.event.org_cap, position=position)
-        return _("The event is full; you are on the waiting list — position %(position)d.",
-                 position=position)
+        return _("The event is full, so you are on the waiting list: position %(position)d. "
+                 "If a seat frees up, you are told by email.", position=position)
     return status.label
+
+
+def status_category(registration: Registration) -> str:
+    """A seat (or a request for one) is a success; a place on the waiting list is news."""
+    return "info" if registration.status == RegistrationStatus.waitlisted else "success"
 
 
 @bp.app_template_global()
@@ -65,6 +70,13 @@ def registration_started(event: Event) -> bool:
     return event.start_at <= utcnow()
 
 
+@bp.app_template_global()
+def joins_waiting_list(event: Event, user) -> bool:
+    """Registering now would put `user` on the waiting list (full, or their organization's
+    cap reached): the button says so instead of "Register"."""
+    return registrations.would_wait(event, user)
+
+
 def visible_event(event_id: int) -> Event:
     """The event if the current user may see it (the events pages' rule); 404 otherwise,
     alike for missing, someone else's draft and an audience that excludes them."""
@@ -86,7 +98,7 @@ def register(event_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(status_message(registration), "success")
+        flash(status_message(registration), status_category(registration))
     return _event_page(event_id)
 
 

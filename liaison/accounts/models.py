@@ -80,6 +80,7 @@ class Organization(db.Model):
         ForeignKey("organization.id", ondelete="SET NULL"), index=True
     )
     city: Mapped[str | None] = mapped_column(String(120))
+    city_zh: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[Organization | None] = relationship(remote_side=[id], back_populates="children")
@@ -90,6 +91,11 @@ class Organization(db.Model):
     def display_name(self) -> str:
         """The Chinese name when the page is in Chinese and one is known."""
         return localized(self.name, self.name_zh)
+
+    @property
+    def display_city(self) -> str | None:
+        """The city in the page's language when its Chinese name is known ("上海")."""
+        return localized(self.city, self.city_zh) if self.city else self.city_zh
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r} {self.kind}>"

@@ -51,10 +51,12 @@ def create_org(
     name_zh: str | None = None,
     parent_id: int | None = None,
     city: str | None = None,
+    city_zh: str | None = None,
 ) -> Organization:
     """A new organization; its name is unique regardless of case."""
     org = Organization()
     _apply(org, name=name, kind=kind, name_zh=name_zh, parent_id=parent_id, city=city)
+    org.city_zh = (city_zh or "").strip() or None
     db.session.add(org)
     db.session.flush()
     return org
@@ -68,9 +70,11 @@ def update_org(
     name_zh: str | None = None,
     parent_id: int | None = None,
     city: str | None = None,
+    city_zh: str | None = None,
 ) -> Organization:
     """Rename or move an organization; the parent chain may not come back to it."""
     _apply(org, name=name, kind=kind, name_zh=name_zh, parent_id=parent_id, city=city)
+    org.city_zh = (city_zh or "").strip() or None
     db.session.flush()
     return org
 

@@ -215,6 +215,13 @@ class Event(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.cancelled
 
+    def has_started(self, now: datetime | None = None) -> bool:
+        return self.start_at <= (now or utcnow())
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        """Finished: seats left and registration no longer mean anything."""
+        return self.end_at <= (now or utcnow())
+
     @property
     def duration_hours(self) -> float:
         return round((self.end_at - self.start_at).total_seconds() / 3600, 2)

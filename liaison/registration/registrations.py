@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
@@ -21,6 +20,8 @@ from extensions import db
 from liaison.accounts.models import User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.core.when import format_when
+from liaison.events.direction import audience_label
 from liaison.events.models import Event, EventStatus
 from liaison.registration import signals
 from liaison.registration.models import Registration, RegistrationStatus
@@ -74,7 +75,7 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
         raise DomainError(
             _(
                 "Registration opens on %(when)s.",
-                when=format_datetime(event.registration_opens_at, "medium"),
+                when=format_when(event.registration_opens_at, event.timezone),
             ),
             code="registration_not_open",
         )
@@ -82,7 +83,7 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
         raise DomainError(
             _(
                 "Registration closed on %(when)s.",
-                when=format_datetime(event.registration_closes_at, "medium"),
+                when=format_when(event.registration_closes_at, event.timezone),
             ),
             code="registration_closed",
         )
@@ -90,10 +91,18 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
         raise DomainError(
             _(
                 "This event is open only to: %(kinds)s. Your organization is not in the audience.",
-                kinds=", ".join(kind.plural_label for kind in event.audience),
+                kinds=audience_label(event),
             ),
             code="not_in_audience",
         )
+
+
+def would_wait(event: Event, user: User) -> bool:
+    """Registering now would waitlist `user` (rule 4: no seat fits them), as far as an
+    unlocked count can tell; approval-first events never say so in advance."""
+    if event.requires_approval:
+        return False
+    return not count_seats(event).fits(user.organization_id)
 
 
 def register(event: Event, user: User) -> Registration:

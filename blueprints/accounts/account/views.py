@@ -8,7 +8,6 @@ from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from blueprints.accounts.account.forms import (
-    COMMON_ZONES,
     ConfirmForm,
     LanguageForm,
     ProfileForm,
@@ -47,7 +46,7 @@ def profile():
             refresh()  # the message below in the language just chosen
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
-    return render_template("accounts/account/profile.html", form=form, zones=COMMON_ZONES)
+    return render_template("accounts/account/profile.html", form=form)
 
 
 @bp.post("/language")

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
@@ -23,12 +24,13 @@ from wtforms import SelectChoice
 
 from blueprints.accounts.auth.forms import EmailForm, LoginForm, PasswordForm, SignupForm
 from blueprints.core.forms import apply_errors
-from blueprints.core.i18n import current_language
+from blueprints.core.i18n import browser_timezone, current_language
 from blueprints.core.redirects import home_url, safe_next
 from extensions import db, limiter, login_manager
 from liaison.accounts import users
-from liaison.accounts.models import normalize_email
+from liaison.accounts.models import DEFAULT_TIMEZONE, normalize_email
 from liaison.accounts.organizations import all_organizations
+from liaison.accounts.passwords import password_problems
 from liaison.core.errors import DomainError
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -90,8 +92,13 @@ def login():
                 form.password.errors.append(_("The email or password is wrong."))
             else:
                 db.session.commit()
+                reading = current_language()  # the visitor's language until now
                 login_user(user, remember=form.remember.data)
+                refresh()  # from here on, the account's language
                 flash(_("Welcome, %(name)s.", name=user.name), "success")
+                if user.language != reading:
+                    # Said once, with a way back (templates/_language_notice.html).
+                    flash(reading, "language")
                 return redirect(next_url or home_url())
     elif request.method == "POST":
         g.login_failed = True
@@ -126,6 +133,7 @@ def signup():
                 form.organization_id.data,
                 display_name_zh=form.display_name_zh.data,
                 language=current_language(),
+                timezone=browser_timezone() or DEFAULT_TIMEZONE,
             )
             db.session.commit()
         except DomainError as error:
@@ -142,6 +150,9 @@ def signup():
             "accounts/auth/check_inbox.html", email=normalize_email(form.email.data),
             form=EmailForm(email=normalize_email(form.email.data)),
         )
+    if form.is_submitted() and form.password.data and not form.password.errors:
+        # One submission names every problem: the password's too, not only the form's.
+        form.password.errors = [*form.password.errors, *password_problems(form.password.data)]
     return render_template("accounts/auth/signup.html", form=form)
 
 
