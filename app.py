@@ -6,7 +6,7 @@ import os
 from flask import Flask
 
 import liaison
-from blueprints import api, calendar, cli, events, registration
+from blueprints import api, calendar, cli, events, records, registration
 from blueprints.accounts import account, admin, auth
 from blueprints.core import (
     errors,
@@ -57,6 +57,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(events.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(records.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(cli.bp)
     if app.config.get("BENCH_ROUTES"):  # bench/ only: the reference page of issue 9

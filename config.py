@@ -48,6 +48,9 @@ class Config:
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)  # seconds per SMTP connection/command
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)  # then status failed (`outbox status`)
     OUTBOX_BATCH = _int("OUTBOX_BATCH", 50)  # rows claimed per short transaction
+    WORKER_INTERVAL = float(os.environ.get("WORKER_INTERVAL") or 5)  # seconds between passes
+    # Test-only switch for the job-claim concurrency test's control run; never set it.
+    JOB_CLAIM_LOCK_DISABLED = False
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
@@ -66,6 +69,8 @@ class Config:
     # per email typed in, so nobody's mailbox can be flooded.
     PASSWORD_RESET_RATE_LIMIT = "5 per minute"
     PASSWORD_RESET_EMAIL_RATE_LIMIT = "5 per hour"
+    # Unknown certificate codes looked up (verify page, PDF, API), per address.
+    CERTIFICATE_GUESS_LIMIT = "30 per 10 minutes"
     FORCE_HTTPS = _bool("FORCE_HTTPS")
     # Number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0 = none):
     # the client address for rate limits and the https scheme for HSTS come from them.
@@ -95,6 +100,8 @@ class Config:
     SESSION_PROTECTION = "basic"
 
     PER_PAGE = 20
+    # Check-in opens this many hours before an event starts (SPEC, "Attendance and records").
+    CHECKIN_OPENS_HOURS = _int("CHECKIN_OPENS_HOURS", 2)
     FEED_CANCELLED_GRACE_DAYS = 30
     # Test-only switch for the stress test's control run; never set it in production.
     SEAT_LOCK_DISABLED = False

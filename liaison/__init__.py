@@ -13,7 +13,9 @@ CAPABILITIES = (
     "events",
     "registration",
     "calendar",
+    "records",
     "notifications",
+    "integration",
 )
 
 

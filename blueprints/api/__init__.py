@@ -1,4 +1,8 @@
-from blueprints.api import event_routes, registration_routes  # noqa: F401 (they add routes to bp)
+from blueprints.api import (  # noqa: F401 (they add routes to bp)
+    event_routes,
+    records_routes,
+    registration_routes,
+)
 from blueprints.api.views import bp
 
 __all__ = ["bp"]

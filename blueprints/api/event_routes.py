@@ -11,11 +11,15 @@ from blueprints.api.auth import ApiError
 from blueprints.api.parsing import json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
-from liaison.events import lifecycle
+from liaison.events import classification, lifecycle
 from liaison.events.models import Event, EventStatus
 from liaison.events.queries import filter_events, visible_events, with_details
 from liaison.registration import registrations
-from liaison.registration.models import Registration, RegistrationStatus
+from liaison.registration.models import (
+    ACTIVE_REGISTRATION_STATUSES,
+    Registration,
+    RegistrationStatus,
+)
 
 EVENT_ID = "<int:event_id>"
 
@@ -28,7 +32,9 @@ def visible_event(event_id: int, user) -> Event:
     """The event if `user` may see it; 404 alike for missing, draft and audience-restricted."""
     if not 1 <= event_id <= schemas.MAX_ID:  # larger ids overflow the database's integer
         raise not_found()
-    event = db.session.scalar(with_details(visible_events(user)).where(Event.id == event_id))
+    event = db.session.scalar(
+        with_details(visible_events(user, direct=True)).where(Event.id == event_id)
+    )
     if event is None:
         raise not_found()
     return event
@@ -41,26 +47,31 @@ def require_manager(event: Event, user) -> None:
 
 def events_json(rows: list[Event], user) -> list[dict]:
     """Events with their seat counts; the meeting link only where the caller organizes or
-    holds a confirmed place (one query each for counts and places, whatever the number)."""
+    holds a confirmed place, the description only where the classification lets them read it
+    (one query each for counts and places, whatever the number)."""
     ids = [event.id for event in rows]
     counts = registrations.seat_counts(ids)
-    confirmed = set(
-        db.session.scalars(
-            select(Registration.event_id).where(
+    mine = dict(
+        db.session.execute(
+            select(Registration.event_id, Registration.status).where(
                 Registration.user_id == user.id,
                 Registration.event_id.in_(ids),
-                Registration.status == RegistrationStatus.confirmed,
+                Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
             )
-        )
-    ) if ids else set()
-    return [
-        serializers.event_json(
+        ).tuples().all()
+    ) if ids else {}
+    items = []
+    for event in rows:
+        manages = lifecycle.can_manage(event, user)
+        items.append(serializers.event_json(
             event,
             counts.get(event.id),
-            show_online_url=event.id in confirmed or lifecycle.can_manage(event, user),
-        )
-        for event in rows
-    ]
+            show_online_url=mine.get(event.id) == RegistrationStatus.confirmed or manages,
+            show_content=classification.shows_content(
+                event, manages=manages, registrant=event.id in mine
+            ),
+        ))
+    return items
 
 
 def event_response(event: Event, user, status: int = 200, headers: dict | None = None):

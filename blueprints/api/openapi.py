@@ -8,7 +8,7 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from blueprints.api import schemas
+from blueprints.api import records_schemas, schemas
 
 REF = "#/components/schemas/{model}"
 
@@ -93,12 +93,16 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
 )
 
+OPERATIONS += records_schemas.operations()
+
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    schemas.OrganizationPage, schemas.EventPage, schemas.EventOut,
-                   schemas.RegistrationOut, schemas.RegistrationPage)
-BODY_MODELS = (schemas.EventCreate, schemas.EventPatch)
-QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery)
+                   schemas.RegistrationOut, schemas.RegistrationPage,
+                   *records_schemas.RESPONSE_MODELS)
+BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS)
+QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
+                *records_schemas.QUERY_MODELS)
 
 
 def _ref(model: type[BaseModel]) -> dict:
@@ -138,9 +142,17 @@ def _path_parameters(path: str) -> list[dict]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     return [
         {"name": name, "in": "path", "required": True,
-         "schema": {"type": "integer", "minimum": 1, "maximum": schemas.MAX_ID}}
+         "schema": STRING_PATH_PARAMETERS.get(
+             name, {"type": "integer", "minimum": 1, "maximum": schemas.MAX_ID})}
         for name in names
     ]
+
+
+# Path parameters that are not ids.
+STRING_PATH_PARAMETERS = {
+    "code": {"type": "string", "pattern": "^[A-Za-z2-7-]{1,40}$",
+             "description": "A certificate's verification code (16 characters)."},
+}
 
 
 def _responses(op: Operation) -> dict:

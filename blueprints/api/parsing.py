@@ -48,6 +48,8 @@ def _message(error: dict) -> str:
         return _("Choose an IANA time zone, such as Asia/Shanghai.")
     if kind == "web_url":
         return _("Give a web address starting with http:// or https://.")
+    if kind == "string_pattern_mismatch":
+        return _("Give a date as YYYY-MM-DD, e.g. 2025-06-03.")
     if kind == "date_range":
         return _("Give a date between 1970 and 2200.")
     return error["msg"]

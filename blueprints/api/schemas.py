@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from liaison.accounts.models import OrgKind, Role
+from liaison.accounts.models import Membership, OrgKind, Role
 from liaison.events.lifecycle import (
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -26,8 +26,8 @@ from liaison.events.lifecycle import (
     VENUE_MAX,
     iana_zones,
 )
-from liaison.events.models import EventKind, EventStatus
-from liaison.registration.models import RegistrationStatus
+from liaison.events.models import Classification, EventKind, EventStatus
+from liaison.registration.models import AttendanceOutcome, RegistrationStatus
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 MAX_PER_PAGE = 100
@@ -106,6 +106,7 @@ Seats = Annotated[int, Field(ge=1, le=100_000)]
 Topics = Annotated[list[Topic], Field(max_length=TOPICS_MAX), AfterValidator(_unique)]
 Audience = Annotated[list[OrgKind], Field(max_length=6), AfterValidator(_unique)]
 Ids = Annotated[list[Id], Field(max_length=50), AfterValidator(_unique)]
+CreditHours = Annotated[float, Field(gt=0, le=10_000)]
 
 
 class Body(BaseModel):
@@ -138,6 +139,14 @@ class EventCreate(Body):
     registration_closes: Instant | None = None
     requires_approval: bool = False
     co_organizer_ids: Ids = []
+    classification: Classification = Field(
+        default=Classification.public,
+        description="public, participants (content for registrants and organizers only) or "
+                    "restricted (also left out of lists and feeds).",
+    )
+    credit_hours: CreditHours | None = Field(
+        default=None, description="Hours a full attendance credits; default the duration, "
+        "required when the event lasts more than a day.")
 
 
 class EventPatch(Body):
@@ -161,6 +170,8 @@ class EventPatch(Body):
     registration_closes: Instant | None = None
     requires_approval: bool = None
     co_organizer_ids: Ids = None
+    classification: Classification = None
+    credit_hours: CreditHours | None = None
     status: Literal["draft", "published"] = None
 
 
@@ -226,6 +237,10 @@ class EventOut(BaseModel):
     sequence: int
     confirmed_count: int
     waitlist_count: int
+    classification: Classification = Field(
+        description="The description is empty for callers the classification keeps it from."
+    )
+    credit_hours: float | None = Field(description="Set hours; null means the duration.")
 
 
 class RegistrationOut(BaseModel):
@@ -235,6 +250,8 @@ class RegistrationOut(BaseModel):
     status: RegistrationStatus
     created_at: AwareDatetime
     checked_in_at: AwareDatetime | None
+    attendance: AttendanceOutcome | None
+    attended_minutes: int | None
 
 
 class OrganizationOut(BaseModel):
@@ -252,6 +269,11 @@ class MeOut(BaseModel):
     display_name: str
     organization_id: int
     role: Role
+    membership: Membership = Field(
+        description="Whether the organization has verified the caller; until then only "
+                    "events open to all are visible."
+    )
+    focal_point: bool = Field(description="Acts for the organization and its offices.")
     language: str
     timezone: str
     calendar_url: str = Field(description="The caller's personal calendar feed.")

@@ -13,15 +13,18 @@ def iso(value: datetime | None, zone=UTC) -> str | None:
     return value.astimezone(zone).isoformat() if value is not None else None
 
 
-def event_json(event: Event, counts=None, *, show_online_url: bool = False) -> dict:
+def event_json(
+    event: Event, counts=None, *, show_online_url: bool = False, show_content: bool = True
+) -> dict:
     """One event; `counts` is its SeatCounts (None = no seats taken); the meeting link only
-    when the caller organizes or holds a confirmed place (`show_online_url`)."""
+    when the caller organizes or holds a confirmed place (`show_online_url`); the description
+    empty when the classification keeps it from the caller (`show_content`)."""
     zone = event.zone
     return {
         "id": event.id,
         "kind": str(event.kind),
         "title": event.title,
-        "description": event.description or "",
+        "description": (event.description or "") if show_content else "",
         "topics": list(event.topics),
         "host_organization_id": event.host_organization_id,
         "audience": [str(kind) for kind in event.audience],
@@ -37,8 +40,10 @@ def event_json(event: Event, counts=None, *, show_online_url: bool = False) -> d
         "requires_approval": bool(event.requires_approval),
         "status": str(event.status),
         "sequence": event.sequence,
+        "credit_hours": event.credit_hours,
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
+        "classification": str(event.classification),
     }
 
 
@@ -50,6 +55,8 @@ def registration_json(registration: Registration) -> dict:
         "status": str(registration.status),
         "created_at": iso(registration.created_at),
         "checked_in_at": iso(registration.checked_in_at),
+        "attendance": str(registration.attendance) if registration.attendance else None,
+        "attended_minutes": registration.attended_minutes,
     }
 
 
@@ -71,6 +78,8 @@ def me_json(user: User, calendar_url: str) -> dict:
         "display_name": user.display_name,
         "organization_id": user.organization_id,
         "role": str(user.role),
+        "membership": str(user.membership),
+        "focal_point": bool(user.focal_point),
         "language": user.language,
         "timezone": user.timezone,
         "calendar_url": calendar_url,

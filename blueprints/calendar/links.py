@@ -1,7 +1,9 @@
 """Links that put one event into someone's calendar: .ics, Google Calendar, Outlook on the web.
 
 Built here, not in Jinja, so escaping is done once by urlencode. They go on public pages, so
-they never carry the online meeting link: the event page link is in the details instead.
+they never carry the online meeting link: the event page link is in the details instead. They
+hand the details to another company's site, so an event that is not public (classification)
+gives only its page link there, as its feed entries do.
 """
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from urllib.parse import urlencode
 
 from flask import current_app, url_for
 
-from liaison.calendar.ical import clean_text, describe, location_text
+from liaison.calendar.ical import clean_text, describe, event_url, location_text
+from liaison.events import classification
 from liaison.events.models import Event
 
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -27,6 +30,8 @@ class EventLinks:
 
 
 def _details(event: Event, base_url: str) -> str:
+    if not classification.feed_shows_description(event):
+        return event_url(event, base_url)
     text = describe(event, base_url, show_online=False)
     if len(text) > DETAILS_MAX:
         # Keep the tail, which carries the event page link; cut the description in the middle.

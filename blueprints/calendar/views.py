@@ -26,6 +26,7 @@ from extensions import db, limiter
 from liaison.calendar import feedcache, feeds, feedtokens, ical
 from liaison.core.errors import DomainError
 from liaison.core.types import utcnow
+from liaison.events import classification
 from liaison.events.models import Event
 from liaison.events.queries import visible_events
 from liaison.registration import registrations
@@ -91,21 +92,26 @@ def _base_url() -> str:
 def download(event_id: int):
     """One event, visible on the same terms as its page; the viewer's own link if they may."""
     viewer = current_user if current_user.is_authenticated else None
-    event = db.session.scalar(visible_events(viewer).where(Event.id == event_id))
+    event = db.session.scalar(visible_events(viewer, direct=True).where(Event.id == event_id))
     if event is None:
         return _plain(_("No such event."), 404)
     status, online, changed = None, set(), event.updated_at
+    manages = event.is_organized_by(viewer)
     if viewer is not None:
         registration = registrations.registration_for(event, viewer)
         if registration is not None:
             status, changed = registration.status, max(changed, registration.updated_at)
-        if event.is_organized_by(viewer) or status == RegistrationStatus.confirmed:
+        if manages or status == RegistrationStatus.confirmed:
             online = {event.id}
+    readable = classification.shows_content(
+        event, manages=manages, registrant=bool(status and status.is_active)
+    )
     body = ical.build_calendar(
         [event],
         base_url=_base_url(),
         viewer_statuses={event.id: status} if status and status.is_active else None,
         show_online_for=online if not event.is_cancelled else (),
+        content_for={event.id} if readable else (),
         refresh=False,
     )
     return calendar_response(

@@ -13,7 +13,7 @@ from liaison.accounts.models import Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
 from liaison.core.types import utcnow
 from liaison.events.models import Event, EventKind, EventStatus, EventTopic
-from liaison.registration.models import Attendance, Registration, RegistrationStatus
+from liaison.registration.models import AttendanceOutcome, Registration, RegistrationStatus
 
 DEMO_PASSWORD = "liaison-demo"
 
@@ -220,7 +220,7 @@ def _ensure_registrations(events: list[Event], users: dict[str, User]) -> None:
         reg = Registration(event=event, user=user, status=status, created_at=made, updated_at=made)
         if checked_in:
             reg.checked_in_at = event.start_at + timedelta(minutes=5)
-            db.session.add(Attendance(event=event, user=user, hours=event.duration_hours))
+            reg.attendance = AttendanceOutcome.attended
         db.session.add(reg)
         db.session.flush()
 

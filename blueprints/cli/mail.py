@@ -1,8 +1,8 @@
 """`outbox send`, `outbox status`, `outbox requeue` and `send-reminders`.
 
-Run `outbox send --loop` as a long-lived worker (or `outbox send` from cron every minute) and
-`send-reminders` hourly. Several `outbox send` processes may run at once: each message goes
-out once.
+The worker (`flask --app app worker`, blueprints/cli/worker.py) does both continuously; these
+remain for one-off use and cron (`outbox send` every minute, `send-reminders` hourly). Several
+senders may run at once: each message goes out once.
 """
 from __future__ import annotations
 

@@ -37,8 +37,10 @@ from liaison.events.lifecycle import (
     validate,
 )
 from liaison.events.models import (
+    CLASSIFICATION_LABELS,
     EVENT_KIND_LABELS,
     SERIES_FREQUENCY_LABELS,
+    Classification,
     EventKind,
     SeriesFrequency,
 )
@@ -146,6 +148,15 @@ class EventForm(FlaskForm):
         coerce=int,
         description=_l("They can edit the event and manage its registrations."),
     )
+    classification = SelectField(
+        _l("Classification"),
+        choices=[SelectChoice(c.value, CLASSIFICATION_LABELS[c]) for c in Classification],
+        default=Classification.public.value,
+        validators=[Optional()],  # left out: public, the default
+        description=_l("Public: anyone who may see the event reads everything. Participants "
+                       "only: description, agenda, materials and minutes for registrants and "
+                       "organizers. Restricted: also left out of public lists and feeds."),
+    )
 
     def __init__(self, *args, organizations=(), organizers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,6 +187,7 @@ class EventForm(FlaskForm):
         self.registration_closes.data = _naive(data.registration_closes)
         self.requires_approval.data = data.requires_approval
         self.co_organizers.data = list(data.co_organizer_ids)
+        self.classification.data = str(data.classification)
 
     def to_input(self) -> EventInput:
         """The typed input for the domain; times are wall time in the chosen zone."""
@@ -197,6 +209,7 @@ class EventForm(FlaskForm):
             registration_closes=self.registration_closes.data,
             requires_approval=self.requires_approval.data,
             co_organizer_ids=list(self.co_organizers.data or ()),
+            classification=self.classification.data or Classification.public.value,
         )
 
     def start_instant(self) -> datetime | None:

@@ -16,8 +16,8 @@ from blueprints.events import helpers
 from extensions import db
 from liaison.accounts.models import Organization
 from liaison.core.types import utcnow
+from liaison.events import classification, queries
 from liaison.events import direction as directions
-from liaison.events import queries
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventKind, EventStatus, EventTopic
 from liaison.registration.models import Registration, RegistrationStatus
@@ -166,7 +166,9 @@ def detail(event_id: int):
     logged in is sent to log in instead, alike for an event they may not see and one that
     does not exist (SPEC): a link mailed to a customs officer must not look broken."""
     viewer = _viewer()
-    stmt = queries.with_details(queries.visible_events(viewer).where(Event.id == event_id))
+    stmt = queries.with_details(
+        queries.visible_events(viewer, direct=True).where(Event.id == event_id)
+    )
     event = db.session.scalars(stmt.limit(1)).first()
     if event is None:
         if viewer is None:
@@ -186,11 +188,16 @@ def detail(event_id: int):
     sees_link = manages or (
         my_registration is not None and my_registration.status == RegistrationStatus.confirmed
     )
+    content = classification.shows_content(
+        event,
+        manages=manages,
+        registrant=my_registration is not None and my_registration.is_active,
+    )
     zone = str(viewer_zone())
     series_events = []
     if event.series_id is not None:
         series_events = db.session.scalars(
-            queries.visible_events(viewer)
+            queries.visible_events(viewer, direct=True)
             .where(Event.series_id == event.series_id)
             .order_by(Event.start_at)
         ).all()
@@ -201,6 +208,7 @@ def detail(event_id: int):
         counts=counts,
         can_manage=manages,
         show_online_link=sees_link,
+        shows_content=content,
         other_zone=zone != event.timezone,
         series_events=series_events,
     )

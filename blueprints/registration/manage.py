@@ -134,17 +134,23 @@ def check_in(event_id: int, registration_id: int):
                 "registrations.check_in_page")
 
 
+def _csv_name(event: Event) -> str:
+    """The file name carries a non-public classification too, where a folder listing shows it."""
+    marked = "" if event.is_public else f"-{event.classification.value}"
+    return f"event-{event.id}-registrations{marked}.csv"
+
+
 @bp.get("/events/<int:event_id>/registrations.csv")
 @login_required
 def export_csv(event_id: int):
     """Every registration as CSV for Excel: UTF-8 with BOM, formula-looking cells neutralized."""
     event = event_to_manage(event_id)
-    body = roster_csv(lists.attendees(event), event.timezone)
+    body = roster_csv(lists.attendees(event), event)
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
         headers={
-            "Content-Disposition": f'attachment; filename="event-{event.id}-registrations.csv"',
+            "Content-Disposition": f'attachment; filename="{_csv_name(event)}"',
             "Cache-Control": "no-store",
         },
     )

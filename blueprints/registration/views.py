@@ -12,6 +12,7 @@ from liaison.core.errors import DomainError
 from liaison.core.types import utcnow
 from liaison.events.models import Event
 from liaison.events.queries import visible_events
+from liaison.records import training
 from liaison.registration import lists, registrations
 from liaison.registration.models import Registration, RegistrationStatus
 
@@ -80,7 +81,7 @@ def joins_waiting_list(event: Event, user) -> bool:
 def visible_event(event_id: int) -> Event:
     """The event if the current user may see it (the events pages' rule); 404 otherwise,
     alike for missing, someone else's draft and an audience that excludes them."""
-    return db.first_or_404(visible_events(current_user).where(Event.id == event_id))
+    return db.first_or_404(visible_events(current_user, direct=True).where(Event.id == event_id))
 
 
 def _event_page(event_id: int):
@@ -141,7 +142,6 @@ def mine():
         upcoming=upcoming,
         past=past,
         positions=positions,
-        history=lists.training_history(current_user),
-        total_hours=lists.training_hours(current_user),
+        record=training.person_record(current_user),
         now=now,
     )

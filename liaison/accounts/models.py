@@ -9,7 +9,7 @@ from datetime import datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from extensions import db
@@ -69,6 +69,31 @@ ROLE_LABELS = {
 }
 
 
+class Membership(enum.StrEnum):
+    """A user's tie to their organization: a self sign-up waits (`pending`) until a focal point
+    or an admin vouches for it (`verified`) or turns it down (`rejected`)."""
+
+    pending = "pending"
+    verified = "verified"
+    rejected = "rejected"
+
+    @property
+    def label(self) -> str:
+        return str(MEMBERSHIP_LABELS[self])
+
+
+MEMBERSHIP_LABELS = {
+    Membership.pending: _l("Awaiting verification"),
+    Membership.verified: _l("Verified"),
+    Membership.rejected: _l("Rejected"),
+}
+
+
+def email_domain(email: str) -> str:
+    """The part after the last "@", lower-cased ("" when there is none)."""
+    return email.rpartition("@")[2].strip().lower() if "@" in email else ""
+
+
 class Organization(db.Model):
     """A body whose people train or are trained; a local office may sit under a parent."""
 
@@ -82,6 +107,13 @@ class Organization(db.Model):
     city: Mapped[str | None] = mapped_column(String(120))
     city_zh: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Lower-case domains ("customs.example"); a confirmed sign-up whose address is at one of
+    # them, or at a subdomain of one, is verified at once (`matches_email`).
+    email_domains: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # Its members' self-registrations wait for one of its focal points first (two stages).
+    focal_point_approval: Mapped[bool] = mapped_column(
+        default=False, server_default=text("false")
+    )
 
     parent: Mapped[Organization | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Organization]] = relationship(back_populates="parent")
@@ -96,6 +128,14 @@ class Organization(db.Model):
     def display_city(self) -> str | None:
         """The city in the page's language when its Chinese name is known ("上海")."""
         return localized(self.city, self.city_zh) if self.city else self.city_zh
+
+    def matches_email(self, email: str) -> bool:
+        """The address's domain is one of `email_domains` or a subdomain of one, on a dot
+        boundary: sz.customs.example matches customs.example, evilcustoms.example does not."""
+        domain = email_domain(email)
+        return bool(domain) and any(
+            domain == known or domain.endswith("." + known) for known in self.email_domains or ()
+        )
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r} {self.kind}>"
@@ -149,6 +189,14 @@ class User(UserMixin, db.Model):
     # Accounts made by an administrator, the CLI or the demo are verified; a sign-up through the
     # form is not until its owner follows the link in the confirmation mail.
     email_verified: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    # Whether the organization vouches for this person (see Membership); accounts made by an
+    # admin, the CLI or an invitation, and every account older than the rule, are verified.
+    membership: Mapped[Membership] = mapped_column(
+        default=Membership.verified, server_default=Membership.verified.value
+    )
+    # Acts for the organization and its descendant offices: verifies members, nominates,
+    # fills reserved seats, approves its people first (liaison.accounts.membership).
+    focal_point: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     organization: Mapped[Organization] = relationship(back_populates="members")
 
@@ -172,6 +220,21 @@ class User(UserMixin, db.Model):
     def can_organize(self) -> bool:
         """Organizers and admins may create events."""
         return self.role in (Role.admin, Role.organizer)
+
+    @property
+    def is_verified_member(self) -> bool:
+        return self.membership == Membership.verified
+
+    @property
+    def audience_kind(self) -> OrgKind | None:
+        """The organization kind that audiences admit this person as: none until their
+        organization has verified them (a pending or rejected member belongs to no kind)."""
+        return self.organization.kind if self.membership == Membership.verified else None
+
+    @property
+    def acts_as_focal_point(self) -> bool:
+        """A focal point acts only while active and verified by their organization."""
+        return self.focal_point and self.active and self.membership == Membership.verified
 
     @property
     def name(self) -> str:

@@ -13,6 +13,7 @@ from liaison.accounts import links
 from liaison.accounts.models import (
     DEFAULT_TIMEZONE,
     LANGUAGES,
+    Membership,
     Organization,
     Role,
     User,
@@ -97,10 +98,12 @@ def sign_up(
     language: str = "en",
     timezone: str = DEFAULT_TIMEZONE,
     email_verified: bool = True,
+    membership: Membership = Membership.verified,
+    focal_point: bool = False,
 ) -> User:
-    """A new account in an existing organization (the CLI's: verified unless told otherwise);
-    the email must be unused and the password good enough. The hash is computed first so
-    every path takes as long."""
+    """A new account in an existing organization (the CLI's: address and membership verified
+    unless told otherwise); the email must be unused and the password good enough. The hash is
+    computed first so every path takes as long."""
     password_hash = hash_password(password)
     fields = _new_account_problems(
         email, display_name, password, organization_id, language, timezone
@@ -119,6 +122,8 @@ def sign_up(
         language=language,
         timezone=timezone,
         email_verified=email_verified,
+        membership=Membership(membership),
+        focal_point=bool(focal_point),
     )
     db.session.add(user)
     db.session.flush()

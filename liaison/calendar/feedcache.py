@@ -2,7 +2,8 @@
 
 A feed body is a pure function of its inputs: the code and catalogs that render it
 (`BUILD_ID`), the feed's kind, locale, name and base URL, and every column of every row it
-reads (the events in the window with all their columns, their host organizations, their
+reads (the events in the window with all their columns — `classification` among them, which
+decides CLASS and whether a description is carried —, their host organizations, their
 topics, and for a personal feed the owner's registration and organizer flag per event).
 `fingerprint` hashes exactly those inputs, read by ONE query that applies the feed's own
 WHERE (same `now`, same window, same grace period), so:
@@ -38,7 +39,8 @@ _MEMORY_SLOTS = 16
 _memory = BoundedLRU(_MEMORY_SLOTS)  # fingerprint -> (body, Last-Modified)
 _DOMAIN = Path(__file__).resolve().parents[1]
 _SOURCES = ("calendar/ical.py", "calendar/icaltz.py", "calendar/feeds.py", "calendar/feedcache.py",
-            "events/direction.py", "events/models.py", "accounts/models.py",
+            "events/direction.py", "events/models.py", "events/classification.py",
+            "accounts/models.py",
             "registration/models.py", "core/types.py")
 
 

@@ -1,7 +1,7 @@
 """Which events a calendar feed holds, and when that content last changed.
 
-Public feed: published events open to all (empty audience) that ended at most
-`PUBLIC_PAST_DAYS` ago, filterable by kind, topic and host organization.
+Public feed: published events open to all (empty audience), not restricted (classification),
+that ended at most `PUBLIC_PAST_DAYS` ago, filterable by kind, topic and host organization.
 Personal feed: events the user has an active registration for (pending and waitlisted become
 TENTATIVE) or organizes, drafts excluded, ended at most `PERSONAL_PAST_DAYS` ago.
 Both keep a cancelled event as STATUS:CANCELLED for `grace_days` (FEED_CANCELLED_GRACE_DAYS)
@@ -38,7 +38,14 @@ from liaison.accounts.models import Organization, User
 from liaison.calendar import feedcache
 from liaison.core.errors import ValidationFailed
 from liaison.core.types import UTCDateTime
-from liaison.events.models import Event, EventKind, EventStatus, EventTopic, event_organizer
+from liaison.events.models import (
+    Classification,
+    Event,
+    EventKind,
+    EventStatus,
+    EventTopic,
+    event_organizer,
+)
 from liaison.events.queries import filter_events
 from liaison.registration.models import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -163,6 +170,7 @@ def public_select(
     """The public feed's events as a SELECT (no ordering, no eager loads)."""
     stmt = select(Event).where(
         Event.audience_csv == "",
+        Event.classification != Classification.restricted,
         Event.end_at >= now - timedelta(days=past_days),
         _in_grace(now, grace_days),
     )

@@ -10,7 +10,12 @@ Pure: no request, no url_for; `base_url` is passed in. Rules every VEVENT follow
   (escaping CR/LF, `;` and `,`), and every X- property is a vText: nothing a user types can
   end a line or start a component;
 - the online meeting link only for event ids in `show_online_for` (a confirmed attendee's or
-  an organizer's own feed or invite), never in public output.
+  an organizer's own feed or invite), never in public output;
+- classification (liaison.events.classification): CLASS is PUBLIC, PRIVATE (participants) or
+  CONFIDENTIAL (restricted); feeds carry a DESCRIPTION for public events only, a download for
+  a viewer who may read the content (`content_for`) also for "participants" events, an invite
+  for every event but a restricted one. Without a DESCRIPTION an entry has title, time, place
+  and its URL.
 
 Invites (RFC 5546): DTSTAMP is the time the message is built (its iTIP meaning), overridable
 with `stamp=`. A CANCEL must outrank every REQUEST the attendee received: when the event itself
@@ -31,6 +36,7 @@ from icalendar import Event as VEvent
 
 from liaison.calendar.icaltz import vtimezone
 from liaison.core.types import utcnow
+from liaison.events import classification
 from liaison.events.models import Event
 from liaison.registration.models import RegistrationStatus
 
@@ -87,8 +93,11 @@ def _audience(event: Event) -> str:
     return audience_label(event)
 
 
-def describe(event: Event, base_url: str, *, show_online: bool) -> str:
-    """The plain-text DESCRIPTION: direction, audience, host, topics, text, link(s)."""
+def describe(
+    event: Event, base_url: str, *, show_online: bool, agenda: Iterable[str] = ()
+) -> str:
+    """The plain-text DESCRIPTION: direction, audience, host, topics, text, the agenda
+    summary (invites: one line per item, from liaison.meetings), link(s)."""
     lines = [
         _("Direction: %(direction)s", direction=_direction(event)),
         _("Audience: %(audience)s", audience=_audience(event)),
@@ -99,6 +108,9 @@ def describe(event: Event, base_url: str, *, show_online: bool) -> str:
     text = clean_text(event.description, multiline=True).strip()
     if text:
         lines += ["", text]
+    agenda = [clean_text(line) for line in agenda]
+    if agenda:
+        lines += ["", _("Agenda:"), *agenda]
     lines.append("")
     if show_online and event.online_url:
         lines.append(_("Join online: %(url)s", url=clean_text(event.online_url)))
@@ -139,6 +151,8 @@ def _vevent(
     show_online: bool,
     stamp: datetime,
     sequence: int,
+    show_description: bool = True,
+    agenda: Iterable[str] = (),
 ) -> VEvent:
     vevent = VEvent()
     vevent.add("uid", event_uid(event, base_url))
@@ -149,13 +163,16 @@ def _vevent(
     vevent.add("dtstart", event.start_at.astimezone(event.zone).replace(microsecond=0))
     vevent.add("dtend", event.end_at.astimezone(event.zone).replace(microsecond=0))
     vevent.add("summary", _summary(event))
-    vevent.add("description", describe(event, base_url, show_online=show_online))
+    if show_description:
+        vevent.add(
+            "description", describe(event, base_url, show_online=show_online, agenda=agenda)
+        )
     location = location_text(event, show_online)
     if location:
         vevent.add("location", location)
     vevent.add("url", event_url(event, base_url))
     vevent.add("status", status)
-    vevent.add("class", "PUBLIC")
+    vevent.add("class", classification.ical_class(event))
     vevent.add("transp", "OPAQUE")
     return vevent
 
@@ -207,6 +224,7 @@ def build_calendar(
     name: str | None = None,
     viewer_statuses: Mapping[int, RegistrationStatus] | None = None,
     show_online_for: Iterable[int] = (),
+    content_for: Iterable[int] = (),
     method: str | None = None,
     organizer_email: str | None = None,
     organizer_name: str | None = None,
@@ -214,7 +232,9 @@ def build_calendar(
 ) -> bytes:
     """A VCALENDAR for downloads and feeds: no METHOD (the default) or PUBLISH (then with an
     ORGANIZER). `viewer_statuses` (event id -> the viewer's registration status) makes pending
-    and waitlisted places TENTATIVE; `show_online_for` lists the ids whose link may appear."""
+    and waitlisted places TENTATIVE; `show_online_for` lists the ids whose link may appear;
+    `content_for` the ids whose content the viewer may read (a download: see the module
+    docstring), beyond what a feed may carry."""
     if method not in METHODS:
         raise ValueError(f"feeds and downloads use no METHOD or PUBLISH, not {method!r}")
     if method == "PUBLISH" and not organizer_email:
@@ -222,6 +242,7 @@ def build_calendar(
     events = sorted(events, key=lambda e: (e.start_at, e.id))
     statuses = viewer_statuses or {}
     online = set(show_online_for)
+    readable = set(content_for)
     cal = _calendar(method, name)
     if refresh:
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
@@ -234,6 +255,8 @@ def build_calendar(
             show_online=event.id in online,
             stamp=event.updated_at,
             sequence=event.sequence,
+            show_description=classification.feed_shows_description(event)
+            or (event.id in readable and classification.invite_shows_description(event)),
         )
         if organizer_email:
             vevent.add("organizer", _address(organizer_email, organizer_name))
@@ -254,12 +277,14 @@ def build_invite(
     show_online: bool = True,
     stamp: datetime | None = None,
     sequence: int | None = None,
+    agenda: Iterable[str] = (),
 ) -> bytes:
     """An iTIP message for one attendee. REQUEST: ORGANIZER, the attendee with
     PARTSTAT=NEEDS-ACTION and RSVP=TRUE, current SEQUENCE, STATUS:CONFIRMED. CANCEL: same UID,
     STATUS:CANCELLED, SEQUENCE from `cancel_sequence`. The MIME part's `method=` parameter must
     equal `method`. REQUESTs go to confirmed attendees, so the online link is shown unless
-    `show_online=False`; a CANCEL never shows it."""
+    `show_online=False`; a CANCEL never shows it. `agenda`: the agenda summary lines for the
+    DESCRIPTION; a restricted event's invite has no DESCRIPTION at all."""
     if method not in INVITE_METHODS:
         raise ValueError(f"an invite is a REQUEST or a CANCEL, not {method!r}")
     cancel = method == "CANCEL"
@@ -272,6 +297,8 @@ def build_invite(
         show_online=show_online and not cancel,
         stamp=stamp or utcnow(),
         sequence=sequence,
+        show_description=classification.invite_shows_description(event),
+        agenda=agenda,
     )
     vevent.add("organizer", _address(organizer_email, organizer_name))
     vevent.add(

@@ -45,12 +45,14 @@ TRACKED = (
     "event_topic",
     "event_organizer",
     "registration",
-    "attendance",
 )
 UNTRACKED = {
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",
+    "job": "the worker's schedule; each run would renew the token",
+    "attendance_log": "shown only to an event's organizers, never on a cached page",
+    "certificate": "shown only to signed-in users and on /verify, which is never cached",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"
@@ -69,11 +71,11 @@ $$
 """
 
 
-def _sqlite_statements() -> list[str]:
+def _sqlite_statements(tables: list[str]) -> list[str]:
     statements = [
         f"INSERT OR IGNORE INTO content_generation (id, token) VALUES (1, {_SQLITE_TOKEN})"
     ]
-    for table in TRACKED:
+    for table in tables:
         for op in ("INSERT", "UPDATE", "DELETE"):
             name = f"liaison_generation_{table}_{op.lower()}"
             statements += [
@@ -84,13 +86,13 @@ def _sqlite_statements() -> list[str]:
     return statements
 
 
-def _postgresql_statements() -> list[str]:
+def _postgresql_statements(tables: list[str]) -> list[str]:
     statements = [
         _PG_FUNCTION,
         "INSERT INTO content_generation (id, token) "
         "VALUES (1, replace(gen_random_uuid()::text, '-', '')) ON CONFLICT (id) DO NOTHING",
     ]
-    for table in TRACKED:
+    for table in tables:
         statements += [
             f'DROP TRIGGER IF EXISTS liaison_generation ON "{table}"',
             f'CREATE CONSTRAINT TRIGGER liaison_generation AFTER INSERT OR UPDATE OR DELETE '
@@ -104,14 +106,17 @@ def _postgresql_statements() -> list[str]:
 
 
 def install(connection: Connection) -> None:
-    """Create the row and the triggers (again: safe to repeat). Called after `create_all` and by
-    the migration that introduced them; a later change to the triggers gets a migration that
-    calls this again."""
+    """Create the row and the triggers (again: safe to repeat) on the tracked tables that exist.
+    Called after `create_all` and by the migration that introduced them; a later migration
+    that creates a tracked table, or rebuilds one (SQLite's batch mode copies a table to add
+    some columns, and the copy has no triggers), calls this again at its end."""
     dialect = connection.dialect.name
+    existing = set(sa.inspect(connection).get_table_names())
+    tables = [table for table in TRACKED if table in existing]
     if dialect == "sqlite":
-        statements = _sqlite_statements()
+        statements = _sqlite_statements(tables)
     elif dialect == "postgresql":
-        statements = _postgresql_statements()
+        statements = _postgresql_statements(tables)
     else:
         raise RuntimeError(f"no content-generation triggers for the {dialect} database")
     for statement in statements:

@@ -6,7 +6,7 @@ forms and the API both call it, so a rule is written once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, User
 from liaison.core.errors import ValidationFailed
-from liaison.events.models import Event, EventKind
+from liaison.events.models import Classification, Event, EventKind
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -49,6 +49,8 @@ class EventInput:
     registration_closes: datetime | None = None
     requires_approval: bool = False
     co_organizer_ids: list[int] = field(default_factory=list)
+    classification: Classification | str = Classification.public
+    credit_hours: float | None = None
 
     @classmethod
     def from_event(cls, event: Event) -> EventInput:
@@ -72,6 +74,8 @@ class EventInput:
             registration_closes=_local(event.registration_closes_at, zone),
             requires_approval=event.requires_approval,
             co_organizer_ids=[u.id for u in event.organizers if u.id != event.created_by_id],
+            classification=event.classification,
+            credit_hours=event.credit_hours,
         )
 
 
@@ -220,6 +224,38 @@ def validate(data: EventInput) -> dict:
             )
     values["co_organizer_ids"] = ids
 
+    try:
+        values["classification"] = Classification(data.classification or "public")
+    except ValueError:
+        errors["classification"] = _("Choose public, participants only or restricted.")
+    values["credit_hours"] = _credit_hours(data.credit_hours, start, end, zone, errors)
+
     if errors:
         raise ValidationFailed(_("Some fields need your attention."), fields=errors)
     return values
+
+
+def _credit_hours(hours, start, end, zone, errors: dict) -> float | None:
+    """Hours a full attendance credits: more than 0 and at most the duration; required when the
+    event lasts more than a day (a two-day workshop is not 32 hours)."""
+    if hours is None:
+        if start and end and zone and _spans_days(start, end, zone):
+            errors["credit_hours"] = _("This event spans several days: give the hours of "
+                                       "training it credits.")
+        return None
+    try:
+        hours = round(float(hours), 2)
+    except (TypeError, ValueError):
+        errors["credit_hours"] = _("Give the credited hours as a number.")
+        return None
+    duration = (end - start).total_seconds() / 3600 if start and end and end > start else None
+    if not hours > 0 or (duration is not None and hours > duration + 1e-9):
+        errors["credit_hours"] = _("Credited hours must be more than 0 and at most the event's "
+                                   "length.")
+    return hours
+
+
+def _spans_days(start: datetime, end: datetime, zone: ZoneInfo) -> bool:
+    """Longer than a day (as Event.spans_days): an evening session past midnight is one
+    session; 09:00 to 17:00 the next day is a two-day workshop."""
+    return end - start > timedelta(days=1)

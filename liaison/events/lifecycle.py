@@ -33,7 +33,11 @@ from liaison.events.models import Event, EventStatus, EventTopic
 from liaison.events.queries import visible_events  # noqa: F401  (part of this interface)
 
 # Changes that a calendar must see: they raise the sequence number (RFC 5545 SEQUENCE).
-CALENDAR_FIELDS = frozenset({"start", "end", "timezone", "venue", "online_url", "status"})
+# Classification too: it changes the entry's CLASS and whether it carries a description.
+# An agenda change does not (liaison.meetings.agenda): it moves no calendar entry.
+CALENDAR_FIELDS = frozenset(
+    {"start", "end", "timezone", "venue", "online_url", "status", "classification"}
+)
 
 
 def can_manage(event: Event, user) -> bool:
@@ -71,6 +75,8 @@ def _current(event: Event) -> dict:
         "registration_closes": event.registration_closes_at,
         "requires_approval": event.requires_approval,
         "co_organizer_ids": sorted(u.id for u in event.organizers if u.id != event.created_by_id),
+        "classification": event.classification,
+        "credit_hours": event.credit_hours,
     }
 
 
@@ -87,6 +93,8 @@ def _assign(event: Event, values: dict, creator: User | None) -> None:
     event.registration_opens_at = values["registration_opens"]
     event.registration_closes_at = values["registration_closes"]
     event.requires_approval = values["requires_approval"]
+    event.classification = values["classification"]
+    event.credit_hours = values["credit_hours"]
     if [r.name for r in event.topic_rows] != values["topics"]:
         # Replace rows whole: a case-only rename would otherwise clash on the primary key.
         event.topic_rows = []

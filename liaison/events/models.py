@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -63,6 +63,7 @@ class SeriesFrequency(enum.StrEnum):
     weekly = "weekly"
     biweekly = "biweekly"
     monthly = "monthly"
+    quarterly = "quarterly"
 
     @property
     def label(self) -> str:
@@ -73,6 +74,42 @@ SERIES_FREQUENCY_LABELS = {
     SeriesFrequency.weekly: _l("Every week"),
     SeriesFrequency.biweekly: _l("Every two weeks"),
     SeriesFrequency.monthly: _l("Every month"),
+    SeriesFrequency.quarterly: _l("Every three months"),
+}
+
+
+class Classification(enum.StrEnum):
+    """How far an event's content may travel (SPEC "Classification"; the rules of each output
+    are in `liaison.events.classification`)."""
+
+    public = "public"
+    participants = "participants"
+    restricted = "restricted"
+
+    @property
+    def label(self) -> str:
+        return str(CLASSIFICATION_LABELS[self])
+
+    @property
+    def hint(self) -> str:
+        return str(CLASSIFICATION_HINTS[self])
+
+
+CLASSIFICATION_LABELS = {
+    Classification.public: _l("Public"),
+    Classification.participants: _l("Participants only"),
+    Classification.restricted: _l("Restricted"),
+}
+
+CLASSIFICATION_HINTS = {
+    Classification.public: _l("Anyone who may see the event sees its description, agenda, "
+                              "materials and minutes."),
+    Classification.participants: _l("Description, agenda, materials and minutes only for "
+                                    "registrants and organizers; feeds show title, time and "
+                                    "place only."),
+    Classification.restricted: _l("As “participants only”, and also left out of public lists "
+                                  "and feeds; calendar entries are confidential and mail "
+                                  "subjects start with “[Restricted]”."),
 }
 
 
@@ -119,6 +156,7 @@ class Event(db.Model):
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
         CheckConstraint("org_cap IS NULL OR org_cap >= 1", name="org_cap_positive"),
         CheckConstraint("sequence >= 0", name="sequence_non_negative"),
+        CheckConstraint("credit_hours IS NULL OR credit_hours > 0", name="credit_hours_positive"),
         Index("ix_event_status_start_at", "status", "start_at"),
     )
 
@@ -143,6 +181,9 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None]
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     status: Mapped[EventStatus] = mapped_column(default=EventStatus.draft)
+    classification: Mapped[Classification] = mapped_column(
+        default=Classification.public, server_default=Classification.public.value
+    )
     sequence: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
@@ -153,6 +194,10 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    # Hours a full attendance credits (None: the duration; required over several days).
+    credit_hours: Mapped[float | None]
+    # Set when the organizers close attendance (liaison.records); outcomes are then locked.
+    attendance_closed_at: Mapped[datetime | None]
 
     host_organization: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship()
@@ -199,6 +244,14 @@ class Event(db.Model):
         """Rule 1: the audience is empty or includes this organization kind."""
         return not self.audience_csv or f",{kind}," in self.audience_csv
 
+    def admits(self, user) -> bool:
+        """Rule 1 with membership: open to all, or the user's *verified* organization kind is
+        in the audience (a pending or rejected member belongs to no kind: User.audience_kind)."""
+        if not self.audience_csv:
+            return True
+        kind = user.audience_kind
+        return kind is not None and self.admits_kind(kind)
+
     def is_organized_by(self, user) -> bool:
         """Admins manage every event; others only those they organize."""
         if user is None or not getattr(user, "is_authenticated", False):
@@ -223,8 +276,33 @@ class Event(db.Model):
         return self.end_at <= (now or utcnow())
 
     @property
+    def is_public(self) -> bool:
+        """Public classification: its content goes wherever the event itself may go."""
+        return self.classification == Classification.public
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.classification == Classification.restricted
+
+    @property
     def duration_hours(self) -> float:
         return round((self.end_at - self.start_at).total_seconds() / 3600, 2)
+
+    @property
+    def spans_days(self) -> bool:
+        """Lasts more than a day (09:00 to 17:00 the next day: a two-day workshop): its duration
+        is no measure of training time, so `credit_hours` must be given. An evening session
+        past midnight is one session."""
+        return self.end_at - self.start_at > timedelta(days=1)
+
+    @property
+    def credited_hours(self) -> float:
+        """What full attendance counts for: `credit_hours`, else the duration."""
+        return self.credit_hours if self.credit_hours is not None else self.duration_hours
+
+    @property
+    def attendance_closed(self) -> bool:
+        return self.attendance_closed_at is not None
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r} {self.status}>"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -13,7 +14,21 @@ from extensions import db
 from liaison.accounts.models import Organization
 from liaison.core.database import contains_pattern
 from liaison.events.direction import parse_direction_key
-from liaison.events.models import Event, EventKind, EventStatus, EventTopic, event_organizer
+from liaison.events.models import (
+    Classification,
+    Event,
+    EventKind,
+    EventStatus,
+    EventTopic,
+    event_organizer,
+)
+
+# The registration table by name: `registration` sits above `events`, but whether the viewer
+# is a registrant decides where a restricted event is listed (the rule belongs here).
+_registration = sa.table(
+    "registration", sa.column("event_id"), sa.column("user_id"), sa.column("status")
+)
+_ACTIVE = ("pending", "confirmed", "waitlisted")  # registration.ACTIVE_REGISTRATION_STATUSES
 
 
 def _organized_by(user_id: int):
@@ -22,22 +37,48 @@ def _organized_by(user_id: int):
     )
 
 
-def visible_events(viewer) -> Select:
+def _registered(user_id: int):
+    return exists().where(
+        _registration.c.event_id == Event.id,
+        _registration.c.user_id == user_id,
+        _registration.c.status.in_(_ACTIVE),
+    )
+
+
+def visible_events(viewer, *, direct: bool = False) -> Select:
     """Anonymous visitors see non-draft events open to all; signed-in users see non-draft
-    events open to all or to their organization's kind, plus every event they organize;
+    events open to all or to their organization's kind (only once the organization has
+    verified their membership: pending and rejected members see what visitors see), plus every
+    event they organize;
     administrators see everything. Drafts are never shown to anyone else. Cancelled events stay
     visible (their page says so; calendar entries link to it); lists of upcoming events show
-    published ones only (`upcoming`)."""
+    published ones only (`upcoming`).
+
+    Classification (liaison.events.classification): a `restricted` event never reaches
+    anonymous visitors, and lists (the default) show it only to its registrants (an active
+    registration), organizers and administrators. `direct=True` is for one event asked for
+    by its id (its page, its .ics, the API's GET): there a signed-in member of its audience
+    reaches it too, with title, time and place, so a person sent the link can register."""
     stmt = select(Event)
     if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return stmt.where(Event.status != EventStatus.draft, Event.audience_csv == "")
+        return stmt.where(
+            Event.status != EventStatus.draft,
+            Event.audience_csv == "",
+            Event.classification != Classification.restricted,
+        )
     if viewer.is_admin:
         return stmt
-    kind = viewer.organization.kind
-    in_audience = or_(Event.audience_csv == "", Event.audience_csv.contains(f",{kind},"))
-    return stmt.where(
-        or_(and_(Event.status != EventStatus.draft, in_audience), _organized_by(viewer.id))
-    )
+    kind = viewer.audience_kind  # None until the organization has verified the membership
+    in_audience = Event.audience_csv == ""
+    if kind is not None:
+        in_audience = or_(in_audience, Event.audience_csv.contains(f",{kind},"))
+    seen = and_(Event.status != EventStatus.draft, in_audience)
+    if not direct:
+        seen = and_(
+            seen,
+            or_(Event.classification != Classification.restricted, _registered(viewer.id)),
+        )
+    return stmt.where(or_(seen, _organized_by(viewer.id)))
 
 
 def organized_by(user) -> Select:
@@ -71,7 +112,8 @@ def filter_events(
     starts_before: datetime | None = None,
     q: str | None = None,
 ) -> Select:
-    """Narrow a SELECT of events; unknown values narrow to nothing rather than erroring."""
+    """Narrow a SELECT of events; unknown values narrow to nothing rather than erroring.
+    `q` matches titles, and descriptions of public events only (classification)."""
     if kind:
         try:
             stmt = stmt.where(Event.kind == EventKind(kind))
@@ -106,11 +148,16 @@ def filter_events(
     if starts_before:
         stmt = stmt.where(Event.start_at < starts_before)
     if q and q.strip():
+        # The description is searched only where every viewer may read it (classification):
+        # a match would otherwise tell what a hidden description says.
         pattern = contains_pattern(q.strip().lower())
         stmt = stmt.where(
             or_(
                 func.lower(Event.title).like(pattern, escape="\\"),
-                func.lower(Event.description).like(pattern, escape="\\"),
+                and_(
+                    Event.classification == Classification.public,
+                    func.lower(Event.description).like(pattern, escape="\\"),
+                ),
             )
         )
     return stmt

@@ -22,8 +22,9 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from liaison.accounts.models import User, locale_for
+from liaison.events import classification
 from liaison.events.direction import direction
-from liaison.events.models import Event, EventStatus
+from liaison.events.models import Classification, Event, EventStatus
 from liaison.mail import mime, outbox
 from liaison.mail.models import OutboxMessage
 from liaison.registration.models import (
@@ -53,6 +54,7 @@ CHANGE_LABELS = {
     "venue": _l("Place"),
     "online_url": _l("Online meeting link"),
     "status": _l("Status"),
+    "classification": _l("Classification"),
     "description": _l("Description"),
 }
 _TIME_FIELDS = {"start", "end"}
@@ -102,6 +104,8 @@ def _show(field: str, value, zone: str) -> str:
         return format_when(value, zone)
     if field == "status":
         return EventStatus(value).label
+    if field == "classification":
+        return Classification(value).label
     return str(value)
 
 
@@ -240,7 +244,7 @@ def queue_notice(
             invite=method,
             **context,
         )
-        subject = _subject(kind, event.title)
+        subject = classification.mail_subject(event, _subject(kind, event.title))
         text = render_template(f"email/{kind}.txt", subject=subject, **values)
         html = render_template(f"email/{kind}.html", subject=subject, **values)
         # The invite's description (direction, host, links) in the recipient's language too.

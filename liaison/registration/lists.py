@@ -1,4 +1,5 @@
-"""Who is on an event's lists and who came: attendee queries, training history, attendance rates."""
+"""Who is on an event's lists and who came: attendee queries, histories, attendance rates
+(the training record, with hours, is liaison.records.training)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from extensions import db
 from liaison.accounts.models import Organization, User
 from liaison.core.database import contains_pattern
 from liaison.events.models import Event
-from liaison.registration.models import Attendance, Registration, RegistrationStatus
+from liaison.registration.models import Registration, RegistrationStatus
 from liaison.registration.seats import seat_counts
 
 LIST_ORDER = {
@@ -99,27 +100,6 @@ def attendance_rates(event_ids) -> dict[int, AttendanceRate]:
         event_id: AttendanceRate(c.confirmed, c.checked_in)
         for event_id, c in seat_counts(event_ids).items()
     }
-
-
-def training_history(user: User) -> list[Attendance]:
-    """The events a user attended, latest first, each with the hours it counts for."""
-    return list(
-        db.session.scalars(
-            select(Attendance)
-            .join(Event, Event.id == Attendance.event_id)
-            .where(Attendance.user_id == user.id)
-            .order_by(Event.start_at.desc())
-            .options(contains_eager(Attendance.event))
-        )
-    )
-
-
-def training_hours(user: User) -> float:
-    """All the hours of training a user attended."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(Attendance.hours), 0)).where(Attendance.user_id == user.id)
-    )
-    return round(float(total or 0), 2)
 
 
 def my_registrations(user: User) -> list[Registration]:

@@ -87,11 +87,22 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
             ),
             code="registration_closed",
         )
-    if not event.admits_kind(user.organization.kind):
+    if not event.admits(user):
+        kinds = audience_label(event)  # the order and list style of the event page
+        if user.audience_kind is None and event.admits_kind(user.organization.kind):
+            raise DomainError(
+                _(
+                    "This event is open only to: %(kinds)s. Your membership of %(org)s is not "
+                    "verified, so you may register only for events open to all.",
+                    kinds=kinds,
+                    org=user.organization.display_name,
+                ),
+                code="membership_not_verified",
+            )
         raise DomainError(
             _(
                 "This event is open only to: %(kinds)s. Your organization is not in the audience.",
-                kinds=audience_label(event),
+                kinds=kinds,
             ),
             code="not_in_audience",
         )
@@ -120,7 +131,7 @@ def register(event: Event, user: User) -> Registration:
     now = utcnow()
     registration.created_at = now  # the place in the queue: a re-registration goes to the back
     registration.updated_at = now
-    registration.checked_in_at = None
+    registration.clear_attendance()
     if event.requires_approval:
         registration.status = S.pending
         news = "received"
@@ -230,6 +241,7 @@ def move(registration: Registration, status: RegistrationStatus, *, by: User) ->
     else:
         was_confirmed = registration.status == S.confirmed
         _set(registration, status)
+        registration.clear_attendance()  # outcomes are for the confirmed only
         if was_confirmed:
             seats.release(org_id)
         if status == S.waitlisted:
@@ -329,9 +341,11 @@ def _set(registration: Registration, status: RegistrationStatus) -> None:
 
 
 def _leave(seats: Seats, registration: Registration, status: RegistrationStatus) -> None:
+    """Leaving the lists takes the outcome with it: attendance follows the registration."""
     if registration.status == S.confirmed:
         seats.release(registration.user.organization_id)
     _set(registration, status)
+    registration.clear_attendance()
 
 
 def _promote(seats: Seats) -> list[Registration]:

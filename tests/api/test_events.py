@@ -15,7 +15,7 @@ EVENT_FIELDS = {
     "id", "kind", "title", "description", "topics", "host_organization_id", "audience", "start",
     "end", "timezone", "venue", "online_url", "capacity", "org_cap", "registration_opens",
     "registration_closes", "requires_approval", "status", "sequence", "confirmed_count",
-    "waitlist_count",
+    "waitlist_count", "classification", "credit_hours",
 }
 
 

@@ -9,7 +9,8 @@ from liaison.accounts.models import Role
 from liaison.events.models import EventStatus
 from liaison.registration.models import Registration, RegistrationStatus
 
-REGISTRATION_FIELDS = {"id", "event_id", "user_id", "status", "created_at", "checked_in_at"}
+REGISTRATION_FIELDS = {"id", "event_id", "user_id", "status", "created_at", "checked_in_at",
+                       "attendance", "attended_minutes"}
 
 
 def register(api, event):
@@ -135,6 +136,9 @@ def test_other_peoples_registrations_are_404(cast, api_as, make_user):
 
 def test_check_in(cast, api_as, make_event):
     api = api_as(cast.organizer)
+    cast.event.start_at = datetime.now(UTC) + timedelta(hours=1)  # inside the check-in window
+    cast.event.end_at = cast.event.start_at + timedelta(hours=2)
+    db.session.commit()
     reg_id = register(api_as(cast.participant), cast.event).json["id"]
     assert api_as(cast.participant).post(f"/registrations/{reg_id}/check-in").status_code == 403
     response = api.post(f"/registrations/{reg_id}/check-in")

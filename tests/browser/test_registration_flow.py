@@ -2,6 +2,8 @@
 the organizer approves them on the attendee list and checks them in on a phone-sized page."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from playwright.sync_api import expect
 
 from extensions import db
@@ -14,7 +16,8 @@ def test_register_approve_and_check_in(page, live_server, login_as, make_event, 
                                        make_org):
     organizer = make_user(role=Role.organizer, display_name="Zhang Min")
     event = make_event(organizer=organizer, capacity=20, requires_approval=True,
-                       title="Telling genuine from fake: handbags")
+                       title="Telling genuine from fake: handbags",
+                       start=datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1))
     customs = make_org(name="Ningbo Customs", name_zh="宁波海关")
     participant = make_user(org=customs, display_name="Chen Jing")
 
