@@ -123,15 +123,16 @@ def format_when(value: datetime | None, zone: str | tzinfo | None = None, fmt: s
     """An instant (or a span from `value` to `end`) as the reader's language writes it.
 
     fmt "datetime" (default): "Oct 31, 2026, 21:04"; "weekday": "Sat, Oct 31, 2026, 21:04";
-    "time": "21:04"; any DATE_FORMATS name: the day alone (never with a zone). The zone's
-    label follows every time unless `with_zone=False`. A span on one local day reads
-    "Oct 31, 2026, 09:00–12:00"; across days "Oct 31, 2026, 21:00 – Nov 1, 2026, 01:00"."""
+    "full_datetime" (mail): "Saturday, October 31, 2026, 21:04"; "time": "21:04"; any
+    DATE_FORMATS name: the day alone (never with a zone). The zone's label follows every time
+    unless `with_zone=False`. A span on one local day reads "Oct 31, 2026, 09:00–12:00";
+    across days "Oct 31, 2026, 21:00 – Nov 1, 2026, 01:00"."""
     if value is None:
         return ""
     tz = as_zone(zone)
     if fmt in DATE_FORMATS:
         return format_day(value, tz, fmt)
-    day_fmt = "weekday_date" if fmt == "weekday" else "date"
+    day_fmt = {"weekday": "weekday_date", "full_datetime": "full"}.get(fmt, "date")
     start_day = format_day(value, tz, day_fmt)
     clock = format_clock(value, tz)
     if end is None:
