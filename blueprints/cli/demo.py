@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import func, select
 
-from blueprints.cli import bp
+from blueprints.cli import bp, demo_ux
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
@@ -236,6 +236,7 @@ def seed_demo(if_empty: bool):
     users = _ensure_users(orgs)
     events = _ensure_events(orgs, users)
     _ensure_registrations(events, users)
+    demo_ux.seed()  # sessions open to all in several zones: what a visitor sees
     db.session.commit()
     click.echo(
         f"Demo data ready: {len(orgs)} organizations, {len(users)} users, {len(events)} events."
