@@ -82,7 +82,7 @@ EVENTS = [
          reason="The port's inspection area is closed for works that month. We will offer a\n"
                 "new date in spring; registrants are told first."),
 ]
-WAITING = ("participant@example.com", "michael.torres@example.com", "zhao.li@example.com")
+WAITING = ("participant@example.com", "zhao.li@example.com", "michael.torres@example.com")
 
 
 def _start(days: int, at: tuple[int, int], today: date) -> datetime:
