@@ -7,13 +7,14 @@ from flask import Flask
 
 import liaison
 from blueprints import api, calendar, cli, events, records, registration
-from blueprints.accounts import account, admin, auth
+from blueprints.accounts import account, admin, auth, members
 from blueprints.core import (
     errors,
     health,
     i18n,
     input_guard,
     pagecache,
+    params,
     security,
     templating,
 )
@@ -49,11 +50,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
     security.init_app(app)
     input_guard.init_app(app)
     pagecache.init_app(app)
+    params.init_app(app)  # before the blueprints: their `<int:…>` rules bind the converter
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(members.bp)
     app.register_blueprint(events.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(calendar.bp)

@@ -71,6 +71,9 @@ class Config:
     PASSWORD_RESET_EMAIL_RATE_LIMIT = "5 per hour"
     # Unknown certificate codes looked up (verify page, PDF, API), per address.
     CERTIFICATE_GUESS_LIMIT = "30 per 10 minutes"
+    # Forgot password, sign-up and "send the link again" answer a POST no sooner than this
+    # (seconds), known address or not: their answer time tells nothing (blueprints/accounts).
+    ACCOUNT_MAIL_MIN_SECONDS = float(os.environ.get("ACCOUNT_MAIL_MIN_SECONDS") or 0.25)
     FORCE_HTTPS = _bool("FORCE_HTTPS")
     # Number of reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0 = none):
     # the client address for rate limits and the https scheme for HSTS come from them.
@@ -98,6 +101,10 @@ class Config:
     # "basic": a session seen from another address/browser is marked not fresh (re-enter the
     # password for sensitive actions). "strong" would log out people whose address changes.
     SESSION_PROTECTION = "basic"
+
+    # Request bodies: 1 MiB (a long event description in Chinese, form-encoded, is ~200 KB);
+    # routes that take files raise it for themselves (security.allows_large_body).
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 1024 * 1024)
 
     PER_PAGE = 20
     # Check-in opens this many hours before an event starts (SPEC, "Attendance and records").
@@ -141,6 +148,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_HASH_FAST = True  # argon2 at its minimum cost keeps the suite quick
+    ACCOUNT_MAIL_MIN_SECONDS = 0.0  # tests/security/test_timing.py sets it to measure it
 
 
 def config_from_env() -> type[Config]:

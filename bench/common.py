@@ -88,6 +88,7 @@ def seed(n_public: int, n_personal: int, n_attendees: int) -> Dataset:
     from extensions import db
     from liaison.accounts.models import Organization, OrgKind, Role, User
     from liaison.events.models import Event, EventKind, EventStatus, EventTopic
+    from liaison.events.topics import ensure_topic
     from liaison.registration.models import Registration, RegistrationStatus
 
     host = Organization(name="Brand Protection Alliance", name_zh="品牌保护联盟",
@@ -101,6 +102,7 @@ def seed(n_public: int, n_personal: int, n_attendees: int) -> Dataset:
     db.session.add_all([organizer, feed_user])
     db.session.flush()
     zones = ["Asia/Shanghai", "Europe/Brussels", "America/New_York"]
+    slugs = [ensure_topic(f"topic {k}").slug for k in range(7)] + [ensure_topic("shared").slug]
     events = []
     for i in range(n_public):
         start = START + timedelta(hours=5 * i)
@@ -114,7 +116,8 @@ def seed(n_public: int, n_personal: int, n_attendees: int) -> Dataset:
         )
         event.organizers = [organizer]
         if i % 2:
-            event.topic_rows = [EventTopic(name=f"topic {i % 7}"), EventTopic(name="shared")]
+            event.topic_rows = [EventTopic(topic_slug=slugs[i % 7]),
+                                EventTopic(topic_slug=slugs[7])]
         events.append(event)
     db.session.add_all(events)
     db.session.flush()

@@ -154,6 +154,7 @@ def make_event(make_org, make_user):
         **fields,
     ) -> Event:
         from liaison.events.models import EventTopic
+        from liaison.events.topics import ensure_topic
 
         organizer = organizer or make_user(role=Role.organizer)
         start = start or datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
@@ -171,7 +172,9 @@ def make_event(make_org, make_user):
         )
         event.audience = audience
         event.organizers.append(organizer)
-        event.topic_rows = [EventTopic(name=t) for t in topics]
+        # Topics by label (added to the vocabulary when new) or by slug.
+        slugs = sorted({ensure_topic(t).slug for t in topics})
+        event.topic_rows = [EventTopic(topic_slug=s) for s in slugs]
         db.session.add(event)
         db.session.commit()
         return event

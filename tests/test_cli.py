@@ -149,9 +149,9 @@ def test_seed_demo_is_realistic_and_idempotent(runner):
     topics = {t for e in events for t in e.topics}
     assert {
         "recordation",
-        "detention procedure",
-        "postal channel",
-        "product identification",
+        "detention-procedure",
+        "postal-channel",
+        "product-identification",
     } <= topics
     assert all(e.organizers for e in events)
     assert EventStatus.published in {e.status for e in events}

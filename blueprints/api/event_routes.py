@@ -11,7 +11,7 @@ from blueprints.api.auth import ApiError
 from blueprints.api.parsing import json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
-from liaison.events import classification, lifecycle
+from liaison.events import classification, lifecycle, topics
 from liaison.events.models import Event, EventStatus
 from liaison.events.queries import filter_events, visible_events, with_details
 from liaison.registration import registrations
@@ -108,6 +108,13 @@ def create_event():
     db.session.commit()
     location = url_for("api.get_event", event_id=event.id)
     return event_response(event, g.api_user, 201, {"Location": location})
+
+
+@bp.get("/topics")
+def list_topics():
+    """The topic vocabulary (accepted and proposed topics), alphabetical in English."""
+    items = sorted(topics.vocabulary(), key=lambda t: t.label_en.casefold())
+    return jsonify([serializers.topic_json(topic) for topic in items])
 
 
 @bp.get(f"/events/{EVENT_ID}")

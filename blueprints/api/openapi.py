@@ -61,6 +61,9 @@ OPERATIONS: tuple[Operation, ...] = (
               "Create a draft event (organizers and administrators).",
               (201, schemas.EventOut), (400, *DOMAIN), body=schemas.EventCreate, tags=("events",),
               ok_headers=(("Location", "The new event's URL."),)),
+    Operation("get", "/topics", "listTopics",
+              "The topic vocabulary: each topic's slug with its English and Chinese labels.",
+              (200, schemas.TopicList), tags=("events",)),
     Operation("get", "/events/{event_id}", "getEvent", "One event.",
               (200, schemas.EventOut), (404,), tags=("events",)),
     Operation("patch", "/events/{event_id}", "updateEvent",
@@ -98,7 +101,7 @@ OPERATIONS += records_schemas.operations()
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    schemas.OrganizationPage, schemas.EventPage, schemas.EventOut,
-                   schemas.RegistrationOut, schemas.RegistrationPage,
+                   schemas.RegistrationOut, schemas.RegistrationPage, schemas.TopicList,
                    *records_schemas.RESPONSE_MODELS)
 BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,

@@ -19,13 +19,14 @@ REGISTRATION_ID = "<int:registration_id>"
 
 @bp.post(f"/events/{EVENT_ID}/registrations")
 def register(event_id: int):
-    """Register the caller: 201 for a new place, 200 when the active one is returned (rule 2)."""
+    """Register the caller: 201 when this request made the place, 200 when the active one is
+    returned (rule 2). Decided under the seat lock: of simultaneous requests exactly one
+    answers 201, and every answer carries the same registration."""
     event = visible_event(event_id, g.api_user)
-    existing = registrations.registration_for(event, g.api_user)
-    was_active = existing is not None and existing.is_active
     registration = registrations.register(event, g.api_user)
+    made_now = registration.placed_now
     db.session.commit()
-    return jsonify(serializers.registration_json(registration)), 200 if was_active else 201
+    return jsonify(serializers.registration_json(registration)), 201 if made_now else 200
 
 
 @bp.get(f"/events/{EVENT_ID}/registrations")

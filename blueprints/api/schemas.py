@@ -12,6 +12,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    RootModel,
     StringConstraints,
 )
 from pydantic_core import PydanticCustomError
@@ -95,6 +96,7 @@ def _text(max_length: int, min_length: int = 0):
 
 
 Title = _text(TITLE_MAX, 1)
+TitleZh = _text(TITLE_MAX)
 Description = _text(DESCRIPTION_MAX)
 Topic = _text(TOPIC_MAX, 1)
 Venue = _text(VENUE_MAX)
@@ -120,8 +122,16 @@ class EventCreate(Body):
 
     kind: EventKind
     title: Title
+    title_zh: TitleZh | None = Field(default=None, description="The title in Chinese.")
     description: Description = ""
-    topics: Topics = []
+    description_zh: Description | None = Field(
+        default=None, description="The description in Chinese."
+    )
+    topics: Topics = Field(
+        default=[],
+        description="Topic slugs (GET /topics); a label or alias in either language is "
+        "matched to its slug, and a name the vocabulary lacks is proposed to administrators.",
+    )
     host_organization_id: Id | None = Field(
         default=None, description="Defaults to the caller's organization."
     )
@@ -155,7 +165,9 @@ class EventPatch(Body):
 
     kind: EventKind = None
     title: Title = None
+    title_zh: TitleZh | None = None
     description: Description = None
+    description_zh: Description | None = None
     topics: Topics = None
     host_organization_id: Id = None
     audience: Audience = None
@@ -186,7 +198,9 @@ class Query(BaseModel):
 
 class EventQuery(Query):
     kind: EventKind | None = None
-    topic: Topic | None = None
+    topic: Topic | None = Field(
+        default=None, description="A topic slug (a label or former name also works)."
+    )
     host: Id | None = Field(default=None, description="Host organization id.")
     from_: Instant | None = Field(
         default=None, alias="from", description="Events that end at or after this instant."
@@ -219,8 +233,10 @@ class EventOut(BaseModel):
     id: int
     kind: EventKind
     title: str
+    title_zh: str | None
     description: str
-    topics: list[str]
+    description_zh: str | None
+    topics: list[str] = Field(description="Topic slugs; GET /topics has their labels.")
     host_organization_id: int
     audience: list[OrgKind]
     start: AwareDatetime = Field(description="In the event's own time zone.")
@@ -241,6 +257,17 @@ class EventOut(BaseModel):
         description="The description is empty for callers the classification keeps it from."
     )
     credit_hours: float | None = Field(description="Set hours; null means the duration.")
+
+
+class TopicOut(BaseModel):
+    slug: str
+    en: str
+    zh: str | None
+    proposed: bool = Field(description="Typed by an organizer, not yet accepted.")
+
+
+class TopicList(RootModel[list[TopicOut]]):
+    """The topic vocabulary: a JSON array."""
 
 
 class RegistrationOut(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from liaison.accounts.models import Organization, User
-from liaison.events.models import Event
+from liaison.events.models import Event, Topic
 from liaison.registration.models import Registration
 
 
@@ -24,7 +24,9 @@ def event_json(
         "id": event.id,
         "kind": str(event.kind),
         "title": event.title,
+        "title_zh": event.title_zh,
         "description": (event.description or "") if show_content else "",
+        "description_zh": event.description_zh if show_content else None,
         "topics": list(event.topics),
         "host_organization_id": event.host_organization_id,
         "audience": [str(kind) for kind in event.audience],
@@ -44,6 +46,15 @@ def event_json(
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
         "classification": str(event.classification),
+    }
+
+
+def topic_json(topic: Topic) -> dict:
+    return {
+        "slug": topic.slug,
+        "en": topic.label_en,
+        "zh": topic.label_zh,
+        "proposed": topic.is_proposed,
     }
 
 

@@ -47,7 +47,7 @@ def google_url(event: Event, base_url: str) -> str:
     end = event.end_at.astimezone(UTC).strftime(fmt)
     query = {
         "action": "TEMPLATE",
-        "text": clean_text(event.title),
+        "text": clean_text(event.display_title),
         "dates": f"{start}/{end}",
         "details": _details(event, base_url),
         "location": location_text(event, False),
@@ -62,7 +62,7 @@ def outlook_url(event: Event, base_url: str) -> str:
     query = {
         "path": "/calendar/action/compose",
         "rru": "addevent",
-        "subject": clean_text(event.title),
+        "subject": clean_text(event.display_title),
         "startdt": event.start_at.astimezone(UTC).strftime(fmt),
         "enddt": event.end_at.astimezone(UTC).strftime(fmt),
         "body": _details(event, base_url),

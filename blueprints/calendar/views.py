@@ -27,6 +27,7 @@ from liaison.calendar import feedcache, feeds, feedtokens, ical
 from liaison.core.errors import DomainError
 from liaison.core.types import utcnow
 from liaison.events import classification
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.events.queries import visible_events
 from liaison.registration import registrations
@@ -36,7 +37,7 @@ bp = Blueprint("calendar", __name__)
 bp.record_once(lambda state: stateless.install(state.app))
 
 PUBLIC_CACHE = "public, max-age=300"
-PRIVATE_CACHE = "private, max-age=0, must-revalidate"
+PRIVATE_CACHE = "private, no-cache"  # SPEC: revalidate with the ETag every time
 GUESS_LIMIT = "30 per minute"
 
 
@@ -96,7 +97,7 @@ def download(event_id: int):
     if event is None:
         return _plain(_("No such event."), 404)
     status, online, changed = None, set(), event.updated_at
-    manages = event.is_organized_by(viewer)
+    manages = can_manage(event, viewer)
     if viewer is not None:
         registration = registrations.registration_for(event, viewer)
         if registration is not None:

@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import func, select
 
-from blueprints.cli import bp, demo_ux
+from blueprints.cli import bp, demo_i18n, demo_ux
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
 from liaison.core.types import utcnow
+from liaison.events import topics
 from liaison.events.models import Event, EventKind, EventStatus, EventTopic
 from liaison.registration.models import AttendanceOutcome, Registration, RegistrationStatus
 
@@ -199,7 +200,8 @@ def _ensure_events(orgs, users) -> list[Event]:
             )
             event.audience = spec["audience"]
             event.organizers.append(users[spec["by"]])
-            event.topic_rows = [EventTopic(name=t) for t in spec["topics"]]
+            slugs = sorted({topics.ensure_topic(t).slug for t in spec["topics"]})
+            event.topic_rows = [EventTopic(topic_slug=s) for s in slugs]
             db.session.add(event)
         events.append(event)
     db.session.flush()
@@ -236,6 +238,7 @@ def seed_demo(if_empty: bool):
     users = _ensure_users(orgs)
     events = _ensure_events(orgs, users)
     _ensure_registrations(events, users)
+    demo_i18n.seed()
     demo_ux.seed()  # sessions open to all in several zones: what a visitor sees
     db.session.commit()
     click.echo(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import request, url_for
-
+from blueprints.core import params
 from blueprints.core.i18n import (
     current_language,
     viewer_zone,
@@ -49,20 +48,13 @@ def display_zone(zone: str | None = None):
     return formats.as_zone(zone) if zone else viewer_zone()
 
 
-def page_url(page: int) -> str:
-    """The current URL with ?page= changed, keeping every filter."""
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
-
-
 def init_app(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")  # {% do list.append(x) %} in the macros
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["zone_label"] = zone_label
     app.jinja_env.filters["join_list"] = formats.join_list
     app.jinja_env.globals.update(
-        page_url=page_url,
+        page_url=params.page_url,
         viewer_zone_shown=viewer_zone_shown,
         viewer_zone_key=viewer_zone_key,
         zone_label=zone_label,

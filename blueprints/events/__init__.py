@@ -1,4 +1,4 @@
-from blueprints.events import manage  # noqa: F401  (registers the organizers' routes on bp)
+from blueprints.events import manage, vocabulary  # noqa: F401  (they add routes to bp)
 from blueprints.events.views import bp
 
 __all__ = ["bp"]

@@ -2,6 +2,7 @@
 checks the rules and its messages land next to the fields."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from blueprints.core.forms import max_length, zone_choices
 from liaison.accounts.models import ORG_KIND_PLURALS, OrgKind
 from liaison.core.errors import ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events.inputs import clean_topics
 from liaison.events.lifecycle import (
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -62,6 +64,7 @@ DOMAIN_TO_FORM = {
     "start": "start_date",
     "end": "end_date",
     "co_organizer_ids": "co_organizers",
+    "topics": "other_topics",
     "repeat": "repeat",
     "count": "repeat_count",
 }
@@ -90,19 +93,36 @@ class EventForm(FlaskForm):
         choices=[SelectChoice(k.value, ORG_KIND_PLURALS[k]) for k in OrgKind],
         description=_l("Who may register. Leave all unticked to open the event to everyone."),
     )
-    title = StringField(_l("Title"), validators=[InputRequired(), max_length(TITLE_MAX)])
+    title = StringField(_l("Title in English"),
+                        validators=[InputRequired(), max_length(TITLE_MAX)])
+    title_zh = StringField(
+        _l("Title in Chinese"),
+        validators=[Optional(), max_length(TITLE_MAX)],
+        description=_l("Optional. Chinese readers see it; others see the English title."),
+        render_kw={"lang": "zh-Hans"},
+    )
     description = TextAreaField(
-        _l("Description"),
+        _l("Description in English"),
         validators=[Optional(), max_length(DESCRIPTION_MAX)],
         description=_l("Plain text; line breaks are kept."),
         render_kw={"rows": 6},
     )
-    topics = StringField(
+    description_zh = TextAreaField(
+        _l("Description in Chinese"),
+        validators=[Optional(), max_length(DESCRIPTION_MAX)],
+        description=_l("Optional. Shown to Chinese readers instead of the English one."),
+        render_kw={"rows": 6, "lang": "zh-Hans"},
+    )
+    topics = MultiCheckboxField(
         _l("Topics"),
+        # Checked against the vocabulary by the domain, which also knows merged slugs.
+        validate_choice=False,
+    )
+    other_topics = StringField(
+        _l("Other topics"),
         validators=[Optional(), Length(max=1000)],
-        description=_l("Separate with commas. Use the topics other events already have, so "
-                       "filters find them together, e.g. postal channel, product "
-                       "identification."),
+        description=_l("Not in the list? Type them, separated by commas, in English or "
+                       "Chinese. Known names are matched; new ones go to the administrators."),
     )
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
@@ -158,8 +178,9 @@ class EventForm(FlaskForm):
                        "organizers. Restricted: also left out of public lists and feeds."),
     )
 
-    def __init__(self, *args, organizations=(), organizers=(), **kwargs):
+    def __init__(self, *args, organizations=(), organizers=(), topics=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.topics.choices = [SelectChoice(t.slug, t.label) for t in topics]
         self.host_organization.choices = [
             SelectChoice(o.id, o.display_name) for o in organizations
         ]
@@ -173,9 +194,9 @@ class EventForm(FlaskForm):
         self.kind.data = str(data.kind)
         self.host_organization.data = data.host_organization_id
         self.audience.data = [str(k) for k in data.audience]
-        self.title.data = data.title
-        self.description.data = data.description
-        self.topics.data = ", ".join(data.topics)
+        self.title.data, self.title_zh.data = data.title, data.title_zh
+        self.description.data, self.description_zh.data = data.description, data.description_zh
+        self.topics.data = list(data.topics)
         self.start_date.data, self.start_time.data = data.start.date(), data.start.time()
         self.end_date.data, self.end_time.data = data.end.date(), data.end.time()
         self.timezone.data = data.timezone
@@ -194,12 +215,14 @@ class EventForm(FlaskForm):
         return EventInput(
             kind=self.kind.data,
             title=self.title.data or "",
+            title_zh=self.title_zh.data or None,
             host_organization_id=self.host_organization.data,
             start=_combine(self.start_date.data, self.start_time.data),
             end=_combine(self.end_date.data, self.end_time.data),
             timezone=self.timezone.data,
             description=self.description.data or "",
-            topics=self.topics.data or "",
+            description_zh=self.description_zh.data or None,
+            topics=[*(self.topics.data or ()), *clean_topics(self.other_topics.data or "")],
             audience=list(self.audience.data or ()),
             venue=self.venue.data,
             online_url=self.online_url.data,
@@ -275,3 +298,34 @@ class NewEventForm(EventForm):
             "A series has between 2 and 52 occurrences."))],
         description=_l("Including the first one."),
     )
+
+
+class TopicForm(FlaskForm):
+    """A vocabulary entry's labels and other names (administrators)."""
+
+    label_en = StringField(_l("English label"), validators=[InputRequired(), Length(max=80)])
+    label_zh = StringField(
+        _l("Chinese label"), validators=[Optional(), Length(max=80)],
+        description=_l("Chinese readers see it; without one they see the English label."),
+        render_kw={"lang": "zh-Hans"},
+    )
+    aliases = TextAreaField(
+        _l("Other names"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("One per line, in either language: spellings people type that should "
+                       "find this topic. Former labels are kept here automatically."),
+        render_kw={"rows": 3},
+    )
+
+    def alias_list(self) -> list[str]:
+        return [line for line in re.split(r"[\n,，、]", self.aliases.data or "") if line.strip()]
+
+
+class MergeTopicForm(FlaskForm):
+    into = SelectField(_l("Merge into"), validators=[InputRequired()])
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.into.choices = [SelectChoice("", _l("Choose a topic…"))] + [
+            SelectChoice(t.slug, f"{t.label} ({t.slug})") for t in targets
+        ]

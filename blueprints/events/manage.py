@@ -11,12 +11,12 @@ from blueprints.events.views import bp
 from extensions import db
 from liaison.accounts.models import Organization, Role, User
 from liaison.core.errors import DomainError, ValidationFailed
-from liaison.core.when import format_when
-from liaison.events import lifecycle, queries
+from liaison.core.when import format_when, join_list
+from liaison.events import lifecycle, queries, topics
 from liaison.events.models import Event
 
 
-def _choices() -> dict:
+def _choices(event: Event | None = None) -> dict:
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     organizers = db.session.scalars(
         select(User)
@@ -24,7 +24,10 @@ def _choices() -> dict:
         .where(User.id != current_user.id)
         .order_by(User.display_name)
     ).all()
-    return {"organizations": organizations, "organizers": organizers}
+    # The vocabulary, plus the event's own proposed topics (so an edit keeps them ticked).
+    own = [t for t in event.topic_terms if t.is_proposed] if event else []
+    vocabulary = topics.vocabulary(include_proposed=False) + own
+    return {"organizations": organizations, "organizers": organizers, "topics": vocabulary}
 
 
 def _report(form: EventForm, current_start=None) -> None:
@@ -45,6 +48,14 @@ def _warned_about_past(form: EventForm, current_start=None) -> bool:
         form.start_date.errors = [*form.start_date.errors, warning]
         flash(_("The event starts in the past. Check the date before saving."), "warning")
     return bool(warning)
+
+
+def _flash_proposed(events: list[Event]) -> None:
+    """Say which typed topics the vocabulary lacked: the administrators review them."""
+    proposed = sorted({t.label for e in events for t in e.topic_terms if t.is_proposed})
+    if proposed:
+        flash(_("New topics go to the administrators for review: %(topics)s.",
+                topics=join_list(proposed)), "info")
 
 
 def event_to_manage(event_id: int) -> Event:
@@ -85,6 +96,7 @@ def new():
                         n=len(created)), "success")
             else:
                 flash(_("Draft saved. Publish it when it is ready."), "success")
+            _flash_proposed(created[:1])
             return redirect(url_for("events.detail", event_id=created[0].id))
     elif form.is_submitted() and not valid:
         _report(form)
@@ -98,7 +110,7 @@ def edit(event_id: int):
     if event.is_cancelled:
         flash(_("This event is cancelled and can no longer be changed."), "error")
         return redirect(url_for("events.detail", event_id=event.id))
-    form = EventForm(**_choices())
+    form = EventForm(**_choices(event))
     if request.method == "GET":
         form.fill_from(lifecycle.EventInput.from_event(event))
     valid = form.validate_on_submit()
@@ -119,6 +131,7 @@ def edit(event_id: int):
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")
+            _flash_proposed([event])
             return redirect(url_for("events.detail", event_id=event_id))
     elif form.is_submitted() and not valid:
         _report(form, event.start_at)

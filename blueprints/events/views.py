@@ -4,22 +4,23 @@ from __future__ import annotations
 import calendar as pycal
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from blueprints.core import params
 from blueprints.core.i18n import viewer_zone
 from blueprints.core.pagecache import cached_for_visitors
 from blueprints.events import helpers
 from extensions import db
 from liaison.accounts.models import Organization
 from liaison.core.types import utcnow
-from liaison.events import classification, queries
+from liaison.events import classification, queries, topics
 from liaison.events import direction as directions
 from liaison.events.lifecycle import can_manage
-from liaison.events.models import Event, EventKind, EventStatus, EventTopic
+from liaison.events.models import Event, EventKind, EventStatus
 from liaison.registration.models import Registration, RegistrationStatus
 from liaison.registration.seats import seat_counts
 
@@ -37,13 +38,6 @@ def _viewer():
     return current_user if current_user.is_authenticated else None
 
 
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=get_timezone())
 
@@ -58,8 +52,8 @@ def index():
     """Upcoming events the viewer may attend, as cards, with filters."""
     args = request.args
     viewer, now = _viewer(), utcnow()
-    day_from, day_to = _day(args.get("from")), _day(args.get("to"))
-    host_id = args.get("host", type=int)
+    day_from, day_to = params.day_arg("from"), params.day_arg("to")
+    host_id = params.id_arg("host")
     visible = queries.visible_events(viewer)
     stmt = queries.filter_events(
         queries.upcoming(visible, now),
@@ -71,9 +65,7 @@ def index():
         starts_before=_local_midnight(day_to + timedelta(days=1)) if day_to else None,
         q=args.get("q", "")[:200],
     )
-    page = db.paginate(
-        queries.for_cards(stmt), per_page=current_app.config["PER_PAGE"], max_per_page=100
-    )
+    page = params.paginate(queries.for_cards(stmt), keep=FILTERS)
     ids = [e.id for e in page.items]
     upcoming_ids = queries.upcoming(visible, now).with_only_columns(Event.id).order_by(None)
     hosts = db.session.scalars(
@@ -81,12 +73,7 @@ def index():
         .where(Organization.id.in_(upcoming_ids.with_only_columns(Event.host_organization_id)))
         .order_by(Organization.name)
     ).all()
-    topics = db.session.scalars(
-        select(EventTopic.name)
-        .where(EventTopic.event_id.in_(upcoming_ids))
-        .group_by(EventTopic.name)
-        .order_by(func.lower(EventTopic.name))
-    ).all()
+    selected = topics.resolve(args.get("topic")) if args.get("topic") else None
     return render_template(
         "events/index.html",
         page=page,
@@ -94,26 +81,23 @@ def index():
         kinds=list(EventKind),
         directions=directions.direction_choices(queries.direction_rows(viewer, now)),
         hosts=hosts,
-        topics=topics,
+        topics=topics.topics_in_use(upcoming_ids),
+        selected_topic=selected.slug if selected else None,
         filters=args,
         filtered=any(args.get(k) for k in FILTERS),
     )
 
 
-def _month(value: str | None) -> date:
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        today = utcnow().astimezone(get_timezone()).date()
-        return today.replace(day=1)
+def _month() -> date:
+    """?month=YYYY-MM, or this month in the viewer's zone."""
+    return params.month_arg("month") or utcnow().astimezone(get_timezone()).date().replace(day=1)
 
 
 @bp.get("/events/calendar")
 @cached_for_visitors(by_day=True)
 def calendar():
     """A month grid; each event sits on its local day(s) in the viewer's zone."""
-    first = _month(request.args.get("month"))
+    first = _month()
     weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     grid_start, grid_end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
     zone = viewer_zone()
@@ -145,14 +129,15 @@ def calendar():
                    Event.start_at >= max(now, _local_midnight(next_month)))
             .order_by(Event.start_at, Event.id).limit(1)
         )
+    in_range = params.EARLIEST_DAY <= prev_month, next_month <= params.LATEST_DAY
     return render_template(
         "events/calendar.html",
         first=first,
         weeks=weeks,
         by_day=by_day,
         today=now.astimezone(zone).date(),
-        prev_month=prev_month.strftime("%Y-%m"),
-        next_month=next_month.strftime("%Y-%m"),
+        prev_month=prev_month.strftime("%Y-%m") if in_range[0] else None,
+        next_month=next_month.strftime("%Y-%m") if in_range[1] else None,
         zone=zone,
         now=now,
         next_event=next_event,
@@ -236,7 +221,7 @@ def mine():
         stmt = stmt.where(Event.status != EventStatus.draft, Event.end_at < now).order_by(
             Event.start_at.desc()
         )
-    page = db.paginate(queries.for_cards(stmt), per_page=current_app.config["PER_PAGE"])
+    page = params.paginate(queries.for_cards(stmt), keep=("tab",))
     return render_template(
         "events/mine.html",
         page=page,

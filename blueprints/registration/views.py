@@ -10,6 +10,7 @@ from blueprints.core.redirects import safe_next
 from extensions import db
 from liaison.core.errors import DomainError
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.events.queries import visible_events
 from liaison.records import training
@@ -108,8 +109,8 @@ def register(event_id: int):
 def cancel(registration_id: int):
     """The registrant, or an organizer on their behalf; anyone else gets a 404."""
     registration = db.get_or_404(Registration, registration_id)
-    if registration.user_id != current_user.id and not registration.event.is_organized_by(
-        current_user
+    if registration.user_id != current_user.id and not can_manage(
+        registration.event, current_user
     ):
         abort(404)
     event_id = registration.event_id

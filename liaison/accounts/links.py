@@ -21,9 +21,13 @@ from liaison.mail.models import OutboxMessage
 
 CONFIRM_MAX_AGE = timedelta(hours=48)
 RESET_MAX_AGE = timedelta(hours=1)
-_SALTS = {"confirm": "liaison.confirm-email", "reset": "liaison.reset-password"}
-_PATHS = {"confirm": "/auth/confirm/", "reset": "/auth/reset/"}
-_MAX_AGES = {"confirm": CONFIRM_MAX_AGE, "reset": RESET_MAX_AGE}
+INVITE_MAX_AGE = timedelta(days=7)
+_SALTS = {"confirm": "liaison.confirm-email", "reset": "liaison.reset-password",
+          "invite": "liaison.invitation"}
+_PATHS = {"confirm": "/auth/confirm/", "reset": "/auth/reset/", "invite": "/auth/invite/"}
+_MAX_AGES = {"confirm": CONFIRM_MAX_AGE, "reset": RESET_MAX_AGE, "invite": INVITE_MAX_AGE}
+# Links that die once used: choosing a password changes the hash they were signed with.
+_SINGLE_USE_BY_PASSWORD = ("reset", "invite")
 
 
 class LinkProblem(ValidationFailed):
@@ -40,7 +44,7 @@ def _fingerprint(user: User, purpose: str) -> str:
     """A digest of what a password change replaces: the link dies with the old password.
     The secrets themselves never appear in a link (a signed token is readable)."""
     parts = [purpose, str(user.id), user.email, user.session_token]
-    if purpose == "reset":
+    if purpose in _SINGLE_USE_BY_PASSWORD:
         parts.append(user.password_hash)
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
 
@@ -87,12 +91,16 @@ def _subject(kind: str) -> str:
         "confirm_email": _("Confirm your email address for Liaison"),
         "signup_existing": _("Someone tried to sign up to Liaison with your address"),
         "password_reset": _("Reset your Liaison password"),
+        "invitation": _("You are invited to Liaison"),
     }
     return subjects[kind]
 
 
-def queue_mail(kind: str, user: User, *, link: str | None = None) -> OutboxMessage:
-    """One account mail to `user`, in their language, with `link` when the kind needs one."""
+def queue_mail(
+    kind: str, user: User, *, link: str | None = None, **context: object
+) -> OutboxMessage:
+    """One account mail to `user`, in their language, with `link` when the kind needs one
+    (and `context` for its template)."""
     base_url = current_app.config["BASE_URL"]
     with force_locale(locale_for(user)):
         subject = _subject(kind)
@@ -106,6 +114,8 @@ def queue_mail(kind: str, user: User, *, link: str | None = None) -> OutboxMessa
             forgot_link=f"{base_url}/auth/forgot",
             confirm_hours=int(CONFIRM_MAX_AGE.total_seconds() // 3600),
             reset_minutes=int(RESET_MAX_AGE.total_seconds() // 60),
+            invite_days=INVITE_MAX_AGE.days,
+            **context,
         )
         text = render_template(f"email/{kind}.txt", **values)
         html = render_template(f"email/{kind}.html", **values)

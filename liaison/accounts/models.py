@@ -6,13 +6,13 @@ import enum
 import secrets
 from datetime import datetime
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from extensions import db
+from liaison.core.i18n import localized
 from liaison.core.types import utcnow
 
 
@@ -141,18 +141,6 @@ class Organization(db.Model):
         return f"<Organization {self.id} {self.name!r} {self.kind}>"
 
 
-def localized(name: str, name_zh: str | None) -> str:
-    """Pick the Chinese form of a name for a Chinese page, the default form otherwise."""
-    if name_zh:
-        try:
-            locale = get_locale()
-        except RuntimeError:  # outside a request: no locale to honour
-            locale = None
-        if locale is not None and locale.language == "zh":
-            return name_zh
-    return name
-
-
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 LANGUAGES = ("en", "zh")
 
@@ -197,6 +185,13 @@ class User(UserMixin, db.Model):
     # Acts for the organization and its descendant offices: verifies members, nominates,
     # fills reserved seats, approves its people first (liaison.accounts.membership).
     focal_point: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # When the membership last changed (a sign-up: when it was made); the focal points' digest
+    # tells them of members waiting since their last one.
+    membership_since: Mapped[datetime | None]
+    # The last "members are waiting" digest to this focal point, and the last "registrations
+    # await your approval" digest to this organizer: at most one of each a day.
+    members_digest_at: Mapped[datetime | None]
+    approvals_digest_at: Mapped[datetime | None]
 
     organization: Mapped[Organization] = relationship(back_populates="members")
 
@@ -272,3 +267,67 @@ class ApiToken(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class Decision(enum.StrEnum):
+    """What was decided about an account (the log of membership and role decisions)."""
+
+    signed_up = "signed_up"
+    invited = "invited"
+    verified = "verified"
+    verified_by_domain = "verified_by_domain"
+    rejected = "rejected"
+    pending_again = "pending_again"
+    organization_changed = "organization_changed"
+    role_changed = "role_changed"
+    focal_point_granted = "focal_point_granted"
+    focal_point_revoked = "focal_point_revoked"
+    email_changed = "email_changed"
+    deactivated = "deactivated"
+    reactivated = "reactivated"
+    password_reset_sent = "password_reset_sent"
+
+    @property
+    def label(self) -> str:
+        return str(DECISION_LABELS[self])
+
+
+DECISION_LABELS = {
+    Decision.signed_up: _l("signed up, awaiting verification"),
+    Decision.invited: _l("invited"),
+    Decision.verified: _l("verified"),
+    Decision.verified_by_domain: _l("verified by their email domain"),
+    Decision.rejected: _l("rejected"),
+    Decision.pending_again: _l("awaiting verification again"),
+    Decision.organization_changed: _l("organization changed"),
+    Decision.role_changed: _l("role changed"),
+    Decision.focal_point_granted: _l("made a focal point"),
+    Decision.focal_point_revoked: _l("no longer a focal point"),
+    Decision.email_changed: _l("email address changed"),
+    Decision.deactivated: _l("deactivated"),
+    Decision.reactivated: _l("reactivated"),
+    Decision.password_reset_sent: _l("sent a password reset link"),
+}
+
+
+class AccountDecision(db.Model):
+    """One decision about an account: who decided (None: the system, e.g. an email domain),
+    when, what, and the values before and after (role names, organization names)."""
+
+    __tablename__ = "account_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The member's organization when it was decided: the organization page lists its own.
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
+    decision: Mapped[Decision]
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    organization: Mapped[Organization | None] = relationship()

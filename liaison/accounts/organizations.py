@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from extensions import db
+from liaison.accounts import signals
 from liaison.accounts.models import Organization, OrgKind, User
 from liaison.core.errors import ValidationFailed
 
@@ -111,11 +112,15 @@ def update_org(
     city_zh: str | None = None,
 ) -> Organization:
     """Rename or move an organization; the parent chain may not come back to it. Email
-    domains and focal-point approval stay as they are when not given (None)."""
+    domains and focal-point approval stay as they are when not given (None). A new kind
+    changes what audiences admit its members to (`signals.organization_kind_changed`)."""
+    old_kind = org.kind
     _apply(org, name=name, kind=kind, name_zh=name_zh, parent_id=parent_id, city=city,
            email_domains=email_domains, focal_point_approval=focal_point_approval)
     org.city_zh = (city_zh or "").strip() or None
     db.session.flush()
+    if org.kind != old_kind:
+        signals.organization_kind_changed.send(org)
     return org
 
 

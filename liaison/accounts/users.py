@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from extensions import db
-from liaison.accounts import links
+from liaison.accounts import links, members
 from liaison.accounts.models import (
     DEFAULT_TIMEZONE,
     LANGUAGES,
+    Decision,
     Membership,
     Organization,
     Role,
@@ -158,7 +159,12 @@ def register(
     user = sign_up(
         email, display_name, password, organization_id, display_name_zh=display_name_zh,
         language=language, timezone=timezone, email_verified=False,
+        membership=Membership.pending,
     )
+    # The organization has not vouched for them yet: a focal point (or an admin) verifies,
+    # or the confirmed address's domain does (members.verify_by_domain at confirmation).
+    user.membership_since = user.created_at
+    members.record(user, Decision.signed_up, by=user, new=Membership.pending.value)
     links.queue_mail("confirm_email", user, link=links.link_for(user, "confirm"))
     return user
 
@@ -182,6 +188,7 @@ def confirm_email(token: str) -> User:
     user.email_verified = True
     user.last_login_at = utcnow()
     db.session.flush()
+    members.verify_by_domain(user)
     return user
 
 
@@ -206,6 +213,7 @@ def reset_password(token: str, new: str) -> User:
     user.email_verified = True
     user.last_login_at = utcnow()
     db.session.flush()
+    members.verify_by_domain(user)
     return user
 
 
@@ -298,6 +306,9 @@ def set_role(user: User, role: Role, *, by: User) -> None:
     """Admins change roles, but never their own: the last admin cannot lock everyone out."""
     if user.id == by.id and role != user.role:
         raise NotAllowed(_("You cannot change your own role."))
+    if user.role != Role(role):
+        members.record(user, Decision.role_changed, by=by, old=user.role.value,
+                       new=Role(role).value)
     user.role = Role(role)
     db.session.flush()
 
@@ -309,6 +320,8 @@ def set_active(user: User, active: bool, *, by: User) -> None:
         raise NotAllowed(_("You cannot deactivate your own account."))
     if user.active and not active:
         user.session_token = secrets.token_hex(16)
+    if user.active != active:
+        members.record(user, Decision.reactivated if active else Decision.deactivated, by=by)
     user.active = active
     db.session.flush()
 

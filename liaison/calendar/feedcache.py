@@ -41,7 +41,7 @@ _DOMAIN = Path(__file__).resolve().parents[1]
 _SOURCES = ("calendar/ical.py", "calendar/icaltz.py", "calendar/feeds.py", "calendar/feedcache.py",
             "events/direction.py", "events/models.py", "events/classification.py",
             "accounts/models.py",
-            "registration/models.py", "core/types.py")
+            "registration/models.py", "core/types.py", "core/i18n.py")
 
 
 def _build_id() -> str:

@@ -3,7 +3,8 @@
 Public feed: published events open to all (empty audience), not restricted (classification),
 that ended at most `PUBLIC_PAST_DAYS` ago, filterable by kind, topic and host organization.
 Personal feed: events the user has an active registration for (pending and waitlisted become
-TENTATIVE) or organizes, drafts excluded, ended at most `PERSONAL_PAST_DAYS` ago.
+TENTATIVE; only while the audience still admits them, rule 1) or organizes, drafts excluded,
+ended at most `PERSONAL_PAST_DAYS` ago.
 Both keep a cancelled event as STATUS:CANCELLED for `grace_days` (FEED_CANCELLED_GRACE_DAYS)
 after its cancellation, then drop it: dropping removes it from every subscribed calendar.
 
@@ -26,6 +27,7 @@ from sqlalchemy import (
     case,
     exists,
     func,
+    literal,
     or_,
     select,
     type_coerce,
@@ -34,16 +36,19 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload, subqueryload
 
 from extensions import db
-from liaison.accounts.models import Organization, User
+from liaison.accounts.models import Membership, Organization, User
 from liaison.calendar import feedcache
+from liaison.core.database import MAX_ID
 from liaison.core.errors import ValidationFailed
 from liaison.core.types import UTCDateTime
+from liaison.events import topics
 from liaison.events.models import (
     Classification,
     Event,
     EventKind,
     EventStatus,
     EventTopic,
+    Topic,
     event_organizer,
 )
 from liaison.events.queries import filter_events
@@ -63,13 +68,14 @@ class PublicFilters:
     """The public feed's ?kind=&topic=&host= after checking."""
 
     kind: EventKind | None = None
-    topic: str | None = None
+    topic: str | None = None  # as given: a slug, or any name of a topic (old free tags too)
     host: Organization | None = None
+    topic_term: Topic | None = None  # the topic it names, if any
 
     def label(self) -> str:
         parts = [str(self.kind.label)] if self.kind else []
         if self.topic:
-            parts.append(self.topic)
+            parts.append(self.topic_term.label if self.topic_term else self.topic)
         if self.host:
             parts.append(self.host.name)
         return " · ".join(parts)
@@ -106,12 +112,15 @@ def parse_public_filters(args: Mapping[str, str]) -> PublicFilters:
             raise ValidationFailed(
                 _("The host must be an organization number."), fields={"host": _("Invalid.")}
             )
-        host = db.session.get(Organization, int(host_raw))
+        number = int(host_raw)
+        host = db.session.get(Organization, number) if number <= MAX_ID else None
         if host is None:
             raise ValidationFailed(
                 _("There is no organization with that number."), fields={"host": _("Unknown.")}
             )
-    return PublicFilters(kind=kind, topic=topic or None, host=host)
+    return PublicFilters(
+        kind=kind, topic=topic or None, host=host, topic_term=topics.resolve(topic)
+    )
 
 
 def _in_grace(now: datetime, grace_days: int):
@@ -210,6 +219,23 @@ def personal_select(
     )
 
 
+_FEED_USER = User.__table__.alias("feed_user")
+_FEED_ORG = Organization.__table__.alias("feed_org")
+
+
+def _admitted(user_id):
+    """Rule 1 as the feed is read: the event is open to all, or the user's verified
+    organization's kind is in its audience (a registration the audience no longer admits
+    does not put the event, or its meeting link, in their calendar)."""
+    kind_in_audience = exists().where(
+        _FEED_USER.c.id == user_id,
+        _FEED_USER.c.membership == Membership.verified.value,
+        _FEED_ORG.c.id == _FEED_USER.c.organization_id,
+        Event.audience_csv.contains(literal(",") + _FEED_ORG.c.kind + literal(",")),
+    )
+    return or_(Event.audience_csv == "", kind_in_audience)
+
+
 def _personal_select(user_id, ended_after, cancelled_after):
     """`personal_select` on values or bind parameters (see `personal_fingerprint`)."""
     organizes = exists().where(
@@ -219,7 +245,7 @@ def _personal_select(user_id, ended_after, cancelled_after):
         Registration.event_id == Event.id,
         Registration.user_id == user_id,
         or_(
-            Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
+            and_(Registration.status.in_(ACTIVE_REGISTRATION_STATUSES), _admitted(user_id)),
             # Cancelled together with (or after) the event: it was theirs when it was called off.
             and_(
                 Event.status == EventStatus.cancelled,
@@ -258,11 +284,12 @@ def personal_feed(
         )
     ).all()
     statuses = {r.event_id: r.status for r in rows if r.status in ACTIVE_REGISTRATION_STATUSES}
+    # The online link as an organizer only while their role organizes (lifecycle.can_manage).
     organized = set(
         db.session.scalars(
             select(event_organizer.c.event_id).where(event_organizer.c.user_id == user.id)
         )
-    )
+    ) if user.can_organize else set()
     online = {
         e.id
         for e in events
@@ -286,8 +313,9 @@ _FP_ORGS = select(*Organization.__table__.c).order_by(Organization.id)
 def content_rows(stmt, user_id=None) -> list:
     """Every value a feed body is built from, as row queries for `feedcache.fingerprint`:
     each event in the feed with all its columns (and, for a personal feed, the owner's
-    registration and organizer flag), the topics of those events, and every organization
-    (hosts' names and kinds)."""
+    registration and organizer flag), the topics of those events with both labels, and every
+    organization (hosts' names and kinds). Event columns include both languages' titles and
+    descriptions; the feed's language is part of the fingerprint's other parts."""
     rows = stmt.with_only_columns(*Event.__table__.c)
     if user_id is not None:
         organizes = exists().where(
@@ -296,12 +324,13 @@ def content_rows(stmt, user_id=None) -> list:
         rows = rows.outerjoin(
             _FP_REG, and_(_FP_REG.c.event_id == Event.id, _FP_REG.c.user_id == user_id)
         ).add_columns(_FP_REG.c.status, _FP_REG.c.updated_at, organizes.label("fp_dynamic"))
-    topics = (
-        select(EventTopic.event_id, EventTopic.name)
+    topic_rows = (
+        select(EventTopic.event_id, Topic.slug, Topic.label_en, Topic.label_zh)
+        .join(Topic, Topic.slug == EventTopic.topic_slug)
         .where(EventTopic.event_id.in_(stmt.with_only_columns(Event.id).order_by(None)))
-        .order_by(EventTopic.event_id, EventTopic.name)
+        .order_by(EventTopic.event_id, Topic.slug)
     )
-    return [rows.order_by(None).order_by(Event.id), topics, _FP_ORGS]
+    return [rows.order_by(None).order_by(Event.id), topic_rows, _FP_ORGS]
 
 
 def public_fingerprint(
@@ -335,5 +364,6 @@ def personal_fingerprint(user: User, *, now: datetime, grace_days: int, base_url
         "fp_cancelled_after": now - timedelta(days=grace_days),
     }
     return feedcache.fingerprint(
-        _PERSONAL_ROWS, "personal", user.id, str(get_locale()), base_url, params=params
+        _PERSONAL_ROWS, "personal", user.id, user.can_organize, str(get_locale()), base_url,
+        params=params,
     )

@@ -97,15 +97,17 @@ def describe(
     event: Event, base_url: str, *, show_online: bool, agenda: Iterable[str] = ()
 ) -> str:
     """The plain-text DESCRIPTION: direction, audience, host, topics, text, the agenda
-    summary (invites: one line per item, from liaison.meetings), link(s)."""
+    summary (invites: one line per item, from liaison.meetings), link(s); in the current
+    locale's language (the text too, with the other language's as fallback)."""
     lines = [
         _("Direction: %(direction)s", direction=_direction(event)),
         _("Audience: %(audience)s", audience=_audience(event)),
         _("Host: %(host)s", host=clean_text(event.host_organization.display_name)),
     ]
-    if event.topics:
-        lines.append(_("Topics: %(topics)s", topics=", ".join(clean_text(t) for t in event.topics)))
-    text = clean_text(event.description, multiline=True).strip()
+    if event.topic_rows:
+        labels = ", ".join(clean_text(t.label) for t in event.topic_terms)
+        lines.append(_("Topics: %(topics)s", topics=labels))
+    text = clean_text(event.display_description, multiline=True).strip()
     if text:
         lines += ["", text]
     agenda = [clean_text(line) for line in agenda]
@@ -119,7 +121,7 @@ def describe(
 
 
 def _summary(event: Event) -> str:
-    title = clean_text(event.title)
+    title = clean_text(event.display_title)
     return f"{_('[Cancelled]')} {title}" if event.is_cancelled else title
 
 

@@ -13,6 +13,11 @@ _begin_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 
 
+# Primary keys are `integer` on PostgreSQL: a larger number can name no row, and comparing one
+# would fail on SQLite beyond 64 bits. Input parsers refuse bigger ids before any query.
+MAX_ID = 2**31 - 1
+
+
 def configure_engine(engine: Engine) -> None:
     """SQLite: foreign keys enforced, WAL so readers never block the writer, a busy timeout so
     concurrent writers wait for the lock instead of failing, and BEGIN issued by SQLAlchemy

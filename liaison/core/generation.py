@@ -43,6 +43,8 @@ TRACKED = (
     "event_series",
     "event",
     "event_topic",
+    "topic",
+    "topic_name",
     "event_organizer",
     "registration",
 )
@@ -53,6 +55,7 @@ UNTRACKED = {
     "job": "the worker's schedule; each run would renew the token",
     "attendance_log": "shown only to an event's organizers, never on a cached page",
     "certificate": "shown only to signed-in users and on /verify, which is never cached",
+    "account_decision": "shown only to admins and focal points, never on a cached page",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

@@ -5,6 +5,7 @@ forms and the API both call it, so a rule is written once.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, User
 from liaison.core.errors import ValidationFailed
+from liaison.events import topics as vocabulary
 from liaison.events.models import Classification, Event, EventKind
 
 TITLE_MAX = 200
@@ -39,6 +41,9 @@ class EventInput:
     end: datetime | None
     timezone: str
     description: str = ""
+    title_zh: str | None = None
+    description_zh: str | None = None
+    # Slugs, or labels and aliases in either language; what names nothing is proposed.
     topics: list[str] | str = field(default_factory=list)
     audience: list[OrgKind | str] = field(default_factory=list)
     venue: str | None = None
@@ -64,6 +69,8 @@ class EventInput:
             end=event.end_at.astimezone(zone),
             timezone=event.timezone,
             description=event.description,
+            title_zh=event.title_zh,
+            description_zh=event.description_zh,
             topics=list(event.topics),
             audience=list(event.audience),
             venue=event.venue,
@@ -91,8 +98,8 @@ def iana_zones() -> frozenset[str]:
 
 def clean_topics(raw: list[str] | str) -> list[str]:
     """Topics trimmed, inner spaces collapsed, empty ones dropped, de-duplicated ignoring case
-    (the first spelling wins)."""
-    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    (the first spelling wins). Typed text splits at commas, Chinese ones (，、) included."""
+    items = re.split(r"[,，、]", raw) if isinstance(raw, str) else list(raw)
     seen: dict[str, str] = {}
     for item in items:
         name = " ".join(str(item).split())
@@ -120,9 +127,11 @@ def _clean_url(value: str | None) -> str | None:
     return value
 
 
-def validate(data: EventInput) -> dict:
+def validate(data: EventInput, *, current_organizer_ids=()) -> dict:
     """Every rule of shape and range at once; raises ValidationFailed naming each bad field.
-    Returns the clean values keyed as the change dict is (start/end in UTC)."""
+    Returns the clean values keyed as the change dict is (start/end in UTC). A co-organizer
+    already on the event (`current_organizer_ids`) may stay after losing the organizer role:
+    they manage nothing any more, and their event stays editable."""
     errors: dict[str, str] = {}
     values: dict = {}
 
@@ -133,12 +142,18 @@ def validate(data: EventInput) -> dict:
         errors["title"] = _("The title can be at most %(n)d characters.", n=TITLE_MAX)
     values["title"] = title
 
-    description = (data.description or "").replace("\r\n", "\n").strip()
-    if len(description) > DESCRIPTION_MAX:
-        errors["description"] = _(
-            "The description can be at most %(n)d characters.", n=DESCRIPTION_MAX
-        )
-    values["description"] = description
+    title_zh = " ".join((data.title_zh or "").split())
+    if len(title_zh) > TITLE_MAX:
+        errors["title_zh"] = _("The title can be at most %(n)d characters.", n=TITLE_MAX)
+    values["title_zh"] = title_zh or None
+
+    for name in ("description", "description_zh"):
+        text = (getattr(data, name) or "").replace("\r\n", "\n").strip()
+        if len(text) > DESCRIPTION_MAX:
+            errors[name] = _(
+                "The description can be at most %(n)d characters.", n=DESCRIPTION_MAX
+            )
+        values[name] = text if name == "description" else text or None
 
     try:
         values["kind"] = EventKind(data.kind)
@@ -161,7 +176,8 @@ def validate(data: EventInput) -> dict:
         errors["topics"] = _("Each topic can be at most %(n)d characters.", n=TOPIC_MAX)
     elif len(topics) > TOPICS_MAX:
         errors["topics"] = _("Give at most %(n)d topics.", n=TOPICS_MAX)
-    values["topics"] = topics
+    # Slugs the typed topics name, then a Proposal for each that names nothing yet.
+    values["topics"] = vocabulary.match(topics) if "topics" not in errors else topics
 
     zone = None
     if data.timezone in iana_zones():
@@ -218,7 +234,9 @@ def validate(data: EventInput) -> dict:
     ids = sorted(set(data.co_organizer_ids or ()))
     if ids:
         found = db.session.scalars(select(User).where(User.id.in_(ids))).all()
-        if len(found) != len(ids) or not all(u.can_organize and u.active for u in found):
+        kept = set(current_organizer_ids)
+        allowed = all(u.can_organize and u.active for u in found if u.id not in kept)
+        if len(found) != len(ids) or not allowed:
             errors["co_organizer_ids"] = _(
                 "Co-organizers must be active organizers or administrators."
             )

@@ -17,7 +17,7 @@ from liaison.accounts.models import User
 from liaison.core.errors import Conflict, NotAllowed
 from liaison.core.signals import send_required
 from liaison.core.types import utcnow
-from liaison.events import signals
+from liaison.events import signals, topics
 from liaison.events.inputs import (  # noqa: F401  (re-exported: part of this interface)
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -41,8 +41,15 @@ CALENDAR_FIELDS = frozenset(
 
 
 def can_manage(event: Event, user) -> bool:
-    """Admins manage every event; organizers only those they created or co-organize."""
-    return event.is_organized_by(user)
+    """THE rule for managing an event, asked by pages, CSV, API, check-in and registrations:
+    administrators manage every event; anyone else must be one of its organizers *and* still
+    hold a role that organizes. An organizer demoted to participant stays on the event's list
+    (it records who ran it) but manages nothing. (Focal points who co-organize join here.)"""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return user.can_organize and event.has_organizer(user)
 
 
 def _require_manage(event: Event, user) -> None:
@@ -59,7 +66,9 @@ def _current(event: Event) -> dict:
     """The event's values keyed like `validate` returns them, for comparison."""
     return {
         "title": event.title,
+        "title_zh": event.title_zh,
         "description": event.description,
+        "description_zh": event.description_zh,
         "kind": event.kind,
         "host_organization_id": event.host_organization_id,
         "audience": sorted(event.audience),
@@ -80,10 +89,11 @@ def _current(event: Event) -> dict:
     }
 
 
-def _assign(event: Event, values: dict, creator: User | None) -> None:
-    """Write clean values onto the event (capacity and org cap are the caller's business)."""
-    event.title = values["title"]
-    event.description = values["description"]
+def _assign(event: Event, values: dict, creator: User | None, by: User | None = None) -> None:
+    """Write clean values onto the event (capacity and org cap are the caller's business);
+    typed topics that name nothing become proposals by `by`."""
+    event.title, event.title_zh = values["title"], values["title_zh"]
+    event.description, event.description_zh = values["description"], values["description_zh"]
     event.kind = values["kind"]
     event.host_organization_id = values["host_organization_id"]
     event.audience = values["audience"]
@@ -95,11 +105,10 @@ def _assign(event: Event, values: dict, creator: User | None) -> None:
     event.requires_approval = values["requires_approval"]
     event.classification = values["classification"]
     event.credit_hours = values["credit_hours"]
-    if [r.name for r in event.topic_rows] != values["topics"]:
-        # Replace rows whole: a case-only rename would otherwise clash on the primary key.
-        event.topic_rows = []
-        db.session.flush()
-        event.topic_rows = [EventTopic(name=t) for t in values["topics"]]
+    slugs = topics.slugs_for(values["topics"], by=by or creator)
+    if event.topics != slugs:
+        keep = {r.topic_slug: r for r in event.topic_rows if r.topic_slug in slugs}
+        event.topic_rows = [keep.get(s) or EventTopic(topic_slug=s) for s in slugs]
     others = db.session.scalars(select(User).where(User.id.in_(values["co_organizer_ids"]))).all()
     keep = [u for u in event.organizers if creator is not None and u.id == creator.id]
     event.organizers = keep + [u for u in others if creator is None or u.id != creator.id]
@@ -128,7 +137,7 @@ def create_event(data: EventInput, *, by: User) -> Event:
     )
     event.organizers = [by]
     db.session.add(event)
-    _assign(event, values, by)
+    _assign(event, values, by, by)
     db.session.flush()
     return event
 
@@ -136,10 +145,11 @@ def create_event(data: EventInput, *, by: User) -> Event:
 def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple]:
     """Apply an edit; returns field -> (old, new). Time, zone, place and status changes raise
     the sequence; capacity and the organization cap go through the seat lock first
-    (`signals.seats_changing`: it refuses what no longer fits, and promotes)."""
+    (`signals.seats_changing`: it refuses what no longer fits, and promotes); a new audience
+    cancels the registrations it no longer admits (`signals.audience_changed`)."""
     _require_manage(event, by)
     _require_open(event)
-    values = validate(data)
+    values = validate(data, current_organizer_ids=[u.id for u in event.organizers])
     before = _current(event)
     changes = {k: (before[k], v) for k, v in values.items() if before[k] != v}
     seat_changes = {k: changes[k][1] for k in ("capacity", "org_cap") if k in changes}
@@ -147,9 +157,13 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
         # First, while nothing else is pending: the receiver takes the seat lock and may promote.
         send_required(signals.seats_changing, event, **seat_changes)
     creator = event.created_by
-    _assign(event, values, creator)
+    _assign(event, values, creator, by)
     _touch(event, set(changes))
     db.session.flush()
+    if "audience" in changes:
+        # Those it no longer admits lose their places (and are told) before anyone hears of
+        # the other changes: they are no longer registrants of this event.
+        send_required(signals.audience_changed, event)
     if event.is_published and set(changes) & CALENDAR_FIELDS:
         signals.event_changed.send(event, changes=changes)
     return changes

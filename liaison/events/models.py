@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from liaison.accounts.models import OrgKind
+from liaison.core.i18n import localized
 from liaison.core.types import utcnow
 
 if TYPE_CHECKING:
@@ -137,15 +138,96 @@ class EventSeries(db.Model):
     )
 
 
+class TopicStatus(enum.StrEnum):
+    accepted = "accepted"  # part of the vocabulary
+    proposed = "proposed"  # typed by an organizer, waiting for an administrator
+    merged = "merged"  # folded into another topic; its slug and names resolve to that one
+
+    @property
+    def label(self) -> str:
+        return str(TOPIC_STATUS_LABELS[self])
+
+
+TOPIC_STATUS_LABELS = {
+    TopicStatus.accepted: _l("In the vocabulary"),
+    TopicStatus.proposed: _l("Proposed"),
+    TopicStatus.merged: _l("Merged"),
+}
+
+
+class Topic(db.Model):
+    """One entry of the topic vocabulary. The slug never changes (feeds, bookmarks and API
+    clients hold it): renaming changes the labels, merging points the slug at the survivor."""
+
+    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    label_en: Mapped[str] = mapped_column(String(80))
+    label_zh: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[TopicStatus] = mapped_column(default=TopicStatus.accepted, index=True)
+    merged_into: Mapped[str | None] = mapped_column(
+        ForeignKey("topic.slug", ondelete="SET NULL"), index=True
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    names: Mapped[list[TopicName]] = relationship(
+        back_populates="topic", cascade="all, delete-orphan", order_by="TopicName.key"
+    )
+    proposed_by: Mapped[User | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        """The label in the reader's language (the English one when no Chinese is known)."""
+        return localized(self.label_en, self.label_zh)
+
+    @property
+    def aliases(self) -> list[str]:
+        """Other names that find this topic (former labels, merged topics', typed variants)."""
+        return [n.text for n in self.names if n.kind == TopicNameKind.alias]
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == TopicStatus.proposed
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.slug} {self.label_en!r} {self.status}>"
+
+
+class TopicNameKind(enum.StrEnum):
+    slug = "slug"
+    label = "label"
+    alias = "alias"
+
+
+class TopicName(db.Model):
+    """Every text that names a topic, for matching what people type (either language,
+    any case, old spellings): `key` is the text with spaces collapsed and case folded
+    (topics.match_key), unique across the vocabulary, so a name finds at most one topic."""
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    topic_slug: Mapped[str] = mapped_column(
+        ForeignKey("topic.slug", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[TopicNameKind]
+    text: Mapped[str] = mapped_column(String(100))
+
+    topic: Mapped[Topic] = relationship(back_populates="names")
+
+
 class EventTopic(db.Model):
-    """A free tag on an event ("postal channel"), kept as rows so filters run in SQL."""
+    """An event's topic, by the vocabulary's slug, kept as rows so filters run in SQL."""
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
     )
-    name: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+    topic_slug: Mapped[str] = mapped_column(
+        ForeignKey("topic.slug"), primary_key=True, index=True
+    )
 
     event: Mapped[Event] = relationship(back_populates="topic_rows")
+    # Joined wherever the rows load (cards, pages, feeds): the labels cost no extra query.
+    topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
 
 
 class Event(db.Model):
@@ -163,7 +245,9 @@ class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[EventKind] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(String(200))
+    title_zh: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    description_zh: Mapped[str | None] = mapped_column(Text)
     host_organization_id: Mapped[int] = mapped_column(
         ForeignKey("organization.id"), index=True
     )
@@ -204,7 +288,7 @@ class Event(db.Model):
     organizers: Mapped[list[User]] = relationship(secondary=event_organizer)
     series: Mapped[EventSeries | None] = relationship(back_populates="events")
     topic_rows: Mapped[list[EventTopic]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", order_by="EventTopic.name"
+        back_populates="event", cascade="all, delete-orphan", order_by="EventTopic.topic_slug"
     )
     registrations: Mapped[list[Registration]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True
@@ -222,7 +306,23 @@ class Event(db.Model):
 
     @property
     def topics(self) -> list[str]:
-        return [row.name for row in self.topic_rows]
+        """The topics' slugs (what the API and `?topic=` carry)."""
+        return [row.topic_slug for row in self.topic_rows]
+
+    @property
+    def topic_terms(self) -> list[Topic]:
+        """The topics as vocabulary entries, in the reader's alphabetical order."""
+        return sorted((row.topic for row in self.topic_rows), key=lambda t: t.label.casefold())
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (English when no Chinese title is given)."""
+        return localized(self.title, self.title_zh)
+
+    @property
+    def display_description(self) -> str:
+        """The description in the reader's language, falling back to the other one."""
+        return localized(self.description, self.description_zh)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -252,13 +352,10 @@ class Event(db.Model):
         kind = user.audience_kind
         return kind is not None and self.admits_kind(kind)
 
-    def is_organized_by(self, user) -> bool:
-        """Admins manage every event; others only those they organize."""
-        if user is None or not getattr(user, "is_authenticated", False):
-            return False
-        if user.is_admin:
-            return True
-        return any(o.id == user.id for o in self.organizers)
+    def has_organizer(self, user) -> bool:
+        """The user is on the event's list of organizers (created or co-organizes it). A fact,
+        not a permission: who may manage the event is `lifecycle.can_manage`."""
+        return user is not None and any(o.id == user.id for o in self.organizers)
 
     @property
     def is_published(self) -> bool:

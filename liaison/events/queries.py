@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from extensions import db
 from liaison.accounts.models import Organization
 from liaison.core.database import contains_pattern
+from liaison.events import topics
 from liaison.events.direction import parse_direction_key
 from liaison.events.models import (
     Classification,
@@ -49,7 +50,7 @@ def visible_events(viewer, *, direct: bool = False) -> Select:
     """Anonymous visitors see non-draft events open to all; signed-in users see non-draft
     events open to all or to their organization's kind (only once the organization has
     verified their membership: pending and rejected members see what visitors see), plus every
-    event they organize;
+    event they manage (organize, while their role still organizes);
     administrators see everything. Drafts are never shown to anyone else. Cancelled events stay
     visible (their page says so; calendar entries link to it); lists of upcoming events show
     published ones only (`upcoming`).
@@ -78,7 +79,9 @@ def visible_events(viewer, *, direct: bool = False) -> Select:
             seen,
             or_(Event.classification != Classification.restricted, _registered(viewer.id)),
         )
-    return stmt.where(or_(seen, _organized_by(viewer.id)))
+    if viewer.can_organize:  # lifecycle.can_manage's rule: a demoted organizer sees no drafts
+        seen = or_(seen, _organized_by(viewer.id))
+    return stmt.where(seen)
 
 
 def organized_by(user) -> Select:
@@ -134,11 +137,12 @@ def filter_events(
                 stmt = stmt.where(Event.audience_csv == "")
             else:
                 stmt = stmt.where(Event.audience_csv.contains(f",{audience_kind},"))
-    if topic:
+    if topic and topic.strip():
+        # A slug, or any name of a topic in either language (old free tags included).
         stmt = stmt.where(
             exists().where(
                 EventTopic.event_id == Event.id,
-                func.lower(EventTopic.name) == topic.strip().lower(),
+                EventTopic.topic_slug.in_(topics.names_select(topic)),
             )
         )
     if host_id:
@@ -154,9 +158,13 @@ def filter_events(
         stmt = stmt.where(
             or_(
                 func.lower(Event.title).like(pattern, escape="\\"),
+                func.lower(Event.title_zh).like(pattern, escape="\\"),
                 and_(
                     Event.classification == Classification.public,
-                    func.lower(Event.description).like(pattern, escape="\\"),
+                    or_(
+                        func.lower(Event.description).like(pattern, escape="\\"),
+                        func.lower(Event.description_zh).like(pattern, escape="\\"),
+                    ),
                 ),
             )
         )

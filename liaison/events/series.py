@@ -126,7 +126,7 @@ def following(event: Event) -> list[Event]:
 def update_series_from(event: Event, data: lifecycle.EventInput, *, by: User) -> dict[int, dict]:
     """Apply `data` to this occurrence and shift every later one by the same wall-clock move
     (a new time of day, a new zone, a date moved by N days); other fields are copied."""
-    values = lifecycle.validate(data)
+    values = lifecycle.validate(data, current_organizer_ids=[u.id for u in event.organizers])
     new_zone = ZoneInfo(values["timezone"])
     new_start, new_end = _wall(values["start"], new_zone), _wall(values["end"], new_zone)
     moved = new_start - _wall(event.start_at, event.zone)

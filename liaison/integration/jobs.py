@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from liaison.accounts import member_digest
 from liaison.notifications import reminders
 
 DEFAULT_LEASE = timedelta(minutes=30)
@@ -53,4 +54,5 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
+    JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
 )

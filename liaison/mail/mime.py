@@ -144,6 +144,14 @@ class SMTPTransport:
             self._smtp = self._connect()
         try:
             self._smtp.send_message(message, from_addr=self.envelope_from, to_addrs=[recipient])
+        except smtplib.SMTPResponseException as error:
+            # A reply about this message leaves the connection usable (smtplib sent RSET),
+            # except 421, after which the server hangs up.
+            if error.smtp_code == 421:
+                self._drop()
+            raise
+        except smtplib.SMTPRecipientsRefused:
+            raise  # this recipient only: the connection stays
         except (smtplib.SMTPServerDisconnected, OSError):
             self._drop()
             raise

@@ -5,6 +5,8 @@ A queued row is never lost: a worker claims due rows in a short committed transa
 it sent or schedules a retry with exponential back-off, giving up after OUTBOX_MAX_ATTEMPTS.
 A claim is a lease: a row left in `sending` by a crashed worker is claimed again after LEASE.
 The Message-ID is fixed at queue time, so a retry is the same message to the receiving server.
+A server's reply about one message settles that message only (`verdict`); only an unreachable
+server stops a run.
 """
 from __future__ import annotations
 
@@ -196,17 +198,38 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _is_permanent(error: Exception) -> bool:
-    """A refused recipient (5xx) or an address we cannot even write will never go through."""
+# The server as a whole is unavailable or refuses us (greeting, log-in, TLS): nothing else
+# would go through now. (smtplib's exceptions are all OSErrors, so order matters below.)
+_SERVER_TROUBLE = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPNotSupportedError,
+)
+_CLOSING = 421  # "service not available, closing transmission channel": about the server
+
+
+def verdict(error: Exception) -> tuple[bool, bool]:
+    """(permanent, stop_run) for one failed send. A reply about this message (a refused
+    recipient or sender, a refused DATA) settles only it: 5xx fails it for good, 4xx retries
+    it after back-off, and the run goes on with the next message. Only trouble with the
+    connection or the server as a whole (refused, dropped, timed out, 421, log-in or TLS
+    refused) stops the run, handing the untried rows back."""
     if isinstance(error, mime.InvalidAddress):
-        return True
+        return True, False
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _msg in error.recipients.values())
-    return False
-
-
-def _is_connection_error(error: Exception) -> bool:
-    return isinstance(error, (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError))
+        codes = [code for code, _msg in error.recipients.values()]
+        if _CLOSING in codes:
+            return False, True
+        return all(code >= 500 for code in codes), False
+    if isinstance(error, _SERVER_TROUBLE):
+        return False, True
+    if isinstance(error, smtplib.SMTPResponseException):  # sender or DATA refused
+        if error.smtp_code == _CLOSING:
+            return False, True
+        return error.smtp_code >= 500, False
+    return False, True  # OSError: the socket itself
 
 
 def _write_transaction() -> None:
@@ -235,9 +258,10 @@ def _send_one(message_id: int, transport: mime.Transport, config) -> Exception |
 
 
 def _send_batch(ids, transport, config, worker_id, clock, report, progress) -> bool:
-    """Send claimed rows in order; True when the run must stop (server unreachable). Rows not
-    yet tried go back to the queue when the server fails, when the claim grows old (a slow
-    server must not let the lease run out under us), or when the worker is interrupted."""
+    """Send claimed rows in order, each settled by its own reply (`verdict`); True when the run
+    must stop (server unreachable). Rows not yet tried go back to the queue when the server
+    fails, when the claim grows old (a slow server must not let the lease run out under us), or
+    when the worker is interrupted."""
     started = time.monotonic()
     position = 0
     try:
@@ -254,14 +278,14 @@ def _send_batch(ids, transport, config, worker_id, clock, report, progress) -> b
             else:
                 text = f"{type(error).__name__}: {error}"
                 row = db.session.get(OutboxMessage, message_id)
-                permanent = _is_permanent(error)
+                permanent, stop = verdict(error)
                 status = mark_failed(row, worker_id, text, clock(), permanent=permanent)
                 report.errors.append(text)
                 if status == OutboxStatus.failed:
                     report.failed += 1
                 else:
                     report.retry += 1
-                if _is_connection_error(error):
+                if stop:
                     release(ids[position + 1 :], worker_id)
                     db.session.commit()
                     report.unreachable = True

@@ -42,6 +42,7 @@ REGISTRATION_NEWS = (
     "approved",  # pending -> confirmed (or waitlisted when full: then "waitlisted")
     "declined",
     "cancelled",
+    "excluded",  # cancelled because the audience no longer admits them (registration.audience)
 )
 _REQUEST_NEWS = {"confirmed", "promoted", "approved"}
 
@@ -69,6 +70,8 @@ def _subject(kind: str, title: str) -> str:
         "registration_approved": _("Registration approved: %(title)s", title=title),
         "registration_declined": _("Registration declined: %(title)s", title=title),
         "registration_cancelled": _("Registration cancelled: %(title)s", title=title),
+        "registration_excluded": _("No longer in the audience, registration cancelled: %(title)s",
+                                   title=title),
         "event_changed": _("Changed: %(title)s", title=title),
         "event_cancelled": _("Cancelled: %(title)s", title=title),
         "reminder": _("Reminder: %(title)s", title=title),
@@ -217,6 +220,12 @@ def queue_notice(
         return None
     base_url = current_app.config["BASE_URL"]
     confirmed = registration is not None and registration.status == RegistrationStatus.confirmed
+    if not event.admits(user):
+        # Rule 1 checked again as we write: no invite and no meeting link for someone the
+        # audience no longer admits, whatever state their registration was left in.
+        confirmed = False
+        if method == "REQUEST":
+            method = None
     with force_locale(locale_for(user)):
         recipient_name = mime.clean_header(user.name)  # the Chinese name in Chinese mail
         values = dict(
@@ -236,7 +245,7 @@ def queue_notice(
             invite=method,
             **context,
         )
-        subject = classification.mail_subject(event, _subject(kind, event.title))
+        subject = classification.mail_subject(event, _subject(kind, event.display_title))
         text = render_template(f"email/{kind}.txt", subject=subject, **values)
         html = render_template(f"email/{kind}.html", subject=subject, **values)
         # The invite's description (direction, host, links) in the recipient's language too.
@@ -297,7 +306,7 @@ def _active_registrations(event: Event) -> list[Registration]:
                 Registration.event_id == event.id,
                 Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
             )
-            .options(selectinload(Registration.user))
+            .options(selectinload(Registration.user).selectinload(User.organization))
             .order_by(Registration.id)
         )
     )
@@ -328,6 +337,8 @@ def event_changed(event: Event, changes: dict[str, tuple[object, object]]) -> No
     for registration in active:
         confirmed = registration.status == RegistrationStatus.confirmed
         user = registration.user
+        if not event.admits(user):
+            continue  # no longer in the audience: not a registrant to tell (rule 1, now)
         with force_locale(locale_for(user)):
             lines = describe_changes(changes, user, confirmed=confirmed)
         if not lines:

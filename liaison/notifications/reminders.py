@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
+from liaison.accounts.models import User
 from liaison.core.types import utcnow
 from liaison.events.models import Event, EventStatus
 from liaison.notifications import notices
@@ -20,7 +21,8 @@ REMINDER_WINDOW = timedelta(hours=24)
 
 def send_reminders(now: datetime | None = None, *, window: timedelta = REMINDER_WINDOW) -> int:
     """Queue one reminder per confirmed registration of a published event starting within
-    `window` from now; `reminded_at` is set in the same transaction, so never twice."""
+    `window` from now, to people its audience still admits; `reminded_at` is set in the same
+    transaction, so never twice."""
     now = now or utcnow()
     due = db.session.scalars(
         select(Registration)
@@ -32,11 +34,16 @@ def send_reminders(now: datetime | None = None, *, window: timedelta = REMINDER_
             Registration.status == RegistrationStatus.confirmed,
             Registration.reminded_at.is_(None),
         )
-        .options(selectinload(Registration.user), selectinload(Registration.event))
+        .options(
+            selectinload(Registration.user).selectinload(User.organization),
+            selectinload(Registration.event),
+        )
         .order_by(Event.start_at, Registration.id)
     ).all()
     queued = 0
     for registration in due:
+        if not registration.event.admits(registration.user):
+            continue  # rule 1 checked again: the audience no longer admits them
         # Conditional update: a concurrent run that got here first leaves nothing to take.
         taken = db.session.execute(
             update(Registration)

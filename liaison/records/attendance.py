@@ -22,6 +22,7 @@ from extensions import db
 from liaison.accounts.models import User
 from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.records import signals
 from liaison.records.models import AttendanceAction, AttendanceLogEntry
@@ -40,7 +41,7 @@ class OutcomeInput:
 
 
 def _require_organizer(event: Event, by: User) -> None:
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event can do this."))
 
 

@@ -18,6 +18,7 @@ from extensions import db
 from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, NotAllowed
 from liaison.core.types import utcnow
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.records import signals
 from liaison.records.hours import credited_hours, qualifies_for_certificate
@@ -122,7 +123,7 @@ def issue_for_event(event: Event, *, now: datetime | None = None) -> list[Certif
 
 def _require_manager(certificate: Certificate, by: User) -> Event:
     event = db.session.get(Event, certificate.event_id)
-    if event is None or not event.is_organized_by(by):
+    if event is None or not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event and administrators can do this."))
     return event
 

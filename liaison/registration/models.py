@@ -105,6 +105,11 @@ class Registration(db.Model):
     event: Mapped[Event] = relationship(back_populates="registrations")
     user: Mapped[User] = relationship()
 
+    # Not stored: set by `registrations.register` to whether that call made this place (new,
+    # or again after a cancellation) rather than returning an active one (rule 2). Decided
+    # under the seat lock, so of simultaneous calls exactly one made it (the API's 201).
+    placed_now: bool = False
+
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_REGISTRATION_STATUSES

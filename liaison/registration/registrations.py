@@ -17,11 +17,12 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from extensions import db
-from liaison.accounts.models import User
+from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
 from liaison.core.when import format_when
 from liaison.events.direction import audience_label
+from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventStatus
 from liaison.registration import signals
 from liaison.registration.models import Registration, RegistrationStatus
@@ -124,6 +125,7 @@ def register(event: Event, user: User) -> Registration:
     check_can_register(event, user)  # the event may have changed while we waited
     registration = registration_for(event, user)
     if registration is not None and registration.is_active:
+        registration.placed_now = False
         return registration  # rule 2: registering twice is harmless
     if registration is None:
         registration = Registration(event=event, user=user, status=S.pending)
@@ -142,6 +144,7 @@ def register(event: Event, user: User) -> Registration:
     else:
         registration.status = S.waitlisted
         news = "waitlisted"
+    registration.placed_now = True
     db.session.flush()
     signals.registration_changed.send(registration, news=news)
     return registration
@@ -151,7 +154,7 @@ def cancel_registration(registration: Registration, *, by: User) -> Registration
     """The registrant (before the event starts) or an organizer cancels; a freed seat goes to
     the first waitlisted registration that fits (rule 5)."""
     event = registration.event
-    organizer = event.is_organized_by(by)
+    organizer = can_manage(event, by)
     if registration.user_id != by.id and not organizer:
         raise NotAllowed(_("You can only cancel your own registration."))
     seats = lock_seats(event)
@@ -185,6 +188,7 @@ def approve(registration: Registration, *, by: User) -> Registration:
             _("Only registrations awaiting approval can be approved; this one is %(status)s.",
               status=registration.status.label.lower())
         )
+    _require_admitted(registration)
     if seats.fits(registration.user.organization_id):
         _set(registration, S.confirmed)
         seats.take(registration.user.organization_id)
@@ -229,6 +233,7 @@ def move(registration: Registration, status: RegistrationStatus, *, by: User) ->
         return registration
     org_id = registration.user.organization_id
     if status == S.confirmed:
+        _require_admitted(registration)
         if seats.free == 0:
             raise Conflict(_("The event is full: %(capacity)d of %(capacity)d seats are taken.",
                              capacity=event.capacity), code="event_full")
@@ -330,9 +335,19 @@ def org_cap_reached(registration: Registration) -> bool:
 def managed_event(registration: Registration, by: User) -> Event:
     """The registration's event, if `by` may manage it; NotAllowed otherwise."""
     event = registration.event
-    if not event.is_organized_by(by):
+    if not can_manage(event, by):
         raise NotAllowed(_("Only the organizers of this event can do this."))
     return event
+
+
+def _require_admitted(registration: Registration) -> None:
+    """Rule 1 again before a seat is given: the audience may have changed since."""
+    if not registration.event.admits(registration.user):
+        raise Conflict(
+            _("%(name)s is no longer in this event's audience, so cannot have a seat.",
+              name=registration.user.name),
+            code="not_in_audience",
+        )
 
 
 def _set(registration: Registration, status: RegistrationStatus) -> None:
@@ -350,21 +365,25 @@ def _leave(seats: Seats, registration: Registration, status: RegistrationStatus)
 
 def _promote(seats: Seats) -> list[Registration]:
     """Rule 5: confirm waitlisted registrations in queue order, skipping organizations at their
-    cap, until no seat is free."""
+    cap and people the audience no longer admits (rule 1, checked again now), until no seat
+    is free."""
     promoted: list[Registration] = []
     if seats.free == 0:
         return promoted
     db.session.flush()
+    event = seats.event
     waiting = db.session.execute(
-        select(Registration, User.organization_id)
+        select(Registration, User, Organization)
         .join(User, User.id == Registration.user_id)
-        .where(Registration.event_id == seats.event.id, Registration.status == S.waitlisted)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(Registration.event_id == event.id, Registration.status == S.waitlisted)
         .order_by(Registration.created_at, Registration.id)
     ).all()
-    for registration, org_id in waiting:
+    for registration, user, _org in waiting:
         if seats.free == 0:
             break
-        if seats.org_full(org_id):
+        org_id = user.organization_id
+        if seats.org_full(org_id) or not event.admits(user):
             continue
         _set(registration, S.confirmed)
         seats.take(org_id)

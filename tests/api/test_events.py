@@ -12,7 +12,8 @@ from liaison.events.models import EventKind, EventStatus
 from liaison.registration.models import Registration, RegistrationStatus
 
 EVENT_FIELDS = {
-    "id", "kind", "title", "description", "topics", "host_organization_id", "audience", "start",
+    "id", "kind", "title", "title_zh", "description", "description_zh", "topics",
+    "host_organization_id", "audience", "start",
     "end", "timezone", "venue", "online_url", "capacity", "org_cap", "registration_opens",
     "registration_closes", "requires_approval", "status", "sequence", "confirmed_count",
     "waitlist_count", "classification", "credit_hours",
@@ -105,7 +106,7 @@ def test_event_fields_are_exactly_the_spec_fields(cast, api_as):
     assert set(response.json) == EVENT_FIELDS
     EventOut.model_validate(response.json)
     assert response.json["start"].endswith("+08:00")  # in the event's own zone, with offset
-    assert response.json["topics"] == ["postal channel"]
+    assert response.json["topics"] == ["postal-channel"]
     assert response.json["confirmed_count"] == 0
 
 

@@ -100,7 +100,7 @@ def test_public_feed_rejects_bad_filters_with_400(client, query):
 @pytest.fixture
 def people(make_user, make_event):
     organizer = make_user(role=Role.organizer)
-    me = make_user()
+    me = make_user(role=Role.organizer)  # registers for some events and organizes others
     other = make_user()
     events = {
         "confirmed": make_event(online_url=ONLINE),
@@ -143,6 +143,17 @@ def test_personal_feed_shows_only_the_owners_events(app, client, people):
     theirs = client.get(_feed_path(app, other))
     assert _uids(theirs) == {events["others"].id}
     assert other.email.encode() not in response.data and me.email.encode() not in theirs.data
+
+
+def test_a_demoted_organizer_loses_the_online_link_of_their_events(app, client, people):
+    """Issue 15, finding 2: the link is an organizer's only while their role organizes."""
+    me, _other, events = people
+    me.role = Role.participant
+    db.session.commit()
+    found = _by_id(client.get(_feed_path(app, me)))
+    assert events["organized"].id in found  # still their event, in their calendar
+    assert ONLINE + "/mine" not in str(found[events["organized"].id]["DESCRIPTION"])
+    assert ONLINE in str(found[events["confirmed"].id]["DESCRIPTION"])  # a confirmed seat
 
 
 def test_event_cancelled_while_registered_stays_as_cancelled_then_drops(app, client, people):

@@ -14,7 +14,8 @@ from extensions import db
 from liaison.accounts.models import Organization, Role, User
 from liaison.calendar import feedcache, feeds, feedtokens
 from liaison.core.types import utcnow
-from liaison.events.models import Event, EventTopic, event_organizer
+from liaison.events.models import Event, EventTopic, Topic, event_organizer
+from liaison.events.topics import ensure_topic
 from liaison.registration.models import Registration, RegistrationStatus
 
 
@@ -84,7 +85,8 @@ def _changes(world):
         ("host name", lambda: _sql(sa.update(t_org).where(t_org.c.id == world["host"].id)
                                    .values(name="Host Org Renamed"))),
         ("topic", lambda: _sql(sa.insert(EventTopic.__table__)
-                               .values(event_id=event.id, name="new topic"))),
+                               .values(event_id=event.id, topic_slug=ensure_topic("New").slug))),
+        ("topic label", lambda: _sql(sa.update(Topic.__table__).values(label_en="Fakes, renamed"))),
         ("registration", lambda: _sql(
             sa.update(t_reg).where(t_reg.c.event_id == event.id,
                                    t_reg.c.user_id == world["reader"].id)
@@ -94,7 +96,7 @@ def _changes(world):
     ]
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(12))
 @pytest.mark.parametrize("personal", [False, True])
 def test_any_change_gives_a_new_etag_and_the_fresh_body(
     app, client, world, tmp_path, index, personal

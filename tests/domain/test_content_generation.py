@@ -46,7 +46,24 @@ CHANGES = {
         "DELETE FROM event_series WHERE id = 900",
     ],
     "event": ["UPDATE event SET title = 'Retitled'"],
-    "event_topic": ["UPDATE event_topic SET name = 'Fake spare parts'", "DELETE FROM event_topic"],
+    "event_topic": [
+        "INSERT INTO topic (slug, label_en, status, created_at) "
+        "SELECT 'spare-parts', 'Spare parts', 'accepted', created_at FROM event",
+        "UPDATE event_topic SET topic_slug = 'spare-parts'",
+        "DELETE FROM event_topic",
+    ],
+    "topic": [
+        "UPDATE topic SET label_zh = '假冒香水'",
+        "INSERT INTO topic (slug, label_en, status, created_at) "
+        "SELECT 'x', 'X', 'proposed', created_at FROM event",
+        "DELETE FROM topic WHERE slug = 'x'",
+    ],
+    "topic_name": [
+        "INSERT INTO topic_name (key, topic_slug, kind, text) "
+        "SELECT 'perfume', slug, 'alias', 'Perfume' FROM topic",
+        "UPDATE topic_name SET text = 'perfume' WHERE key = 'perfume'",
+        "DELETE FROM topic_name WHERE key = 'perfume'",
+    ],
     "event_organizer": ["DELETE FROM event_organizer"],
     "registration": ["UPDATE registration SET reminded_at = NULL", "DELETE FROM registration"],
     "attendance": [],  # inserted below: it needs the ids

@@ -40,7 +40,7 @@ def test_create_makes_a_draft_in_utc_with_the_creator_as_organizer(event_input, 
     assert event.start_at.tzinfo is not None and event.start_at.hour == 2
     assert event.local_start.hour == 10
     assert event.audience == [OrgKind.customs]
-    assert event.topics == ["product identification"]
+    assert event.topics == ["product-identification"]
 
 
 def test_aware_start_is_taken_as_an_instant(event_input, organizer):
@@ -121,7 +121,8 @@ def test_topics_are_trimmed_deduplicated_and_empty_ones_dropped(event_input, org
         event_input(topics="  Postal  channel , postal CHANNEL,, recordation ,  ,Recordation"),
         by=organizer,
     )
-    assert event.topics == ["Postal channel", "recordation"]
+    assert event.topics == ["postal-channel", "recordation"]
+    assert [t.label_en for t in event.topic_terms] == ["Postal channel", "recordation"]
 
 
 def test_participants_cannot_create(event_input, customs_officer):

@@ -22,7 +22,7 @@ def form_data(host_id: int, **overrides) -> dict:
         "audience": ["customs"],
         "title": "Spotting fake Acme watches",
         "description": "Bring a loupe.\nWe supply samples.",
-        "topics": "product identification, Product Identification, postal channel",
+        "other_topics": "product identification, Product Identification, postal channel",
         "start_date": day,
         "start_time": "09:30",
         "end_date": day,
@@ -49,7 +49,7 @@ def test_an_organizer_creates_a_draft_through_the_form(client, login, organizer)
     assert response.headers["Location"].endswith(f"/events/{event.id}")
     assert event.status == EventStatus.draft and event.capacity == 30
     assert event.local_start.strftime("%H:%M") == "09:30" and event.start_at.hour == 1
-    assert event.topics == ["postal channel", "product identification"]
+    assert event.topics == ["postal-channel", "product-identification"]
     assert event.audience == [OrgKind.customs]
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from extensions import db
 from liaison.accounts.models import OrgKind, Role
 from liaison.events.models import Event, EventKind, EventStatus, EventTopic
+from liaison.events.topics import ensure_topic
 from liaison.registration.models import Registration, RegistrationStatus
 
 MONTH_START = datetime(2031, 7, 1, 2, 0, tzinfo=UTC)
@@ -34,6 +35,7 @@ def counting():
 def add_events(n: int, organizers, host, attendees) -> list[Event]:
     """n published events in July 2031, each with topics, two organizers and registrations."""
     created = []
+    slugs = [ensure_topic(f"topic {k}").slug for k in range(7)] + [ensure_topic("shared").slug]
     for i in range(n):
         start = MONTH_START + timedelta(hours=3 * i)
         event = Event(
@@ -45,7 +47,7 @@ def add_events(n: int, organizers, host, attendees) -> list[Event]:
         )
         event.audience = [OrgKind.customs] if i % 3 else []
         event.organizers = list(organizers)
-        event.topic_rows = [EventTopic(name=f"topic {i % 7}"), EventTopic(name="shared")]
+        event.topic_rows = [EventTopic(topic_slug=slugs[i % 7]), EventTopic(topic_slug=slugs[7])]
         event.registrations = [
             Registration(user=u, status=RegistrationStatus.confirmed) for u in attendees
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from liaison.accounts.models import OrgKind
+from tests.api.conftest import api_as, token_for  # noqa: F401  (API fixtures)
 from tests.browser.conftest import browser, live_server, page  # noqa: F401  (the harness)
 
 # A known phrase of each language, taken from base.html, which every page extends.

@@ -27,6 +27,16 @@ class Inbox:
         self.controller: Controller | None = None
         self.stopping = False
         self.stopper: threading.Thread | None = None
+        # recipient -> the reply its RCPT TO gets, e.g. "550 5.1.1 No such user" (refuse())
+        self.refusals: dict[str, str] = {}
+        self.data_refusals: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refusals:
+            return self.refusals[address]
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.limit is not None and len(self.received) >= self.limit:
@@ -40,6 +50,9 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        for rcpt in envelope.rcpt_tos:
+            if rcpt in self.data_refusals:
+                return self.data_refusals[rcpt]
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self.lock:
             self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
@@ -75,6 +88,10 @@ class SMTPServer:
 
     def stop_after(self, k: int) -> None:
         self.inbox.limit = k
+
+    def refuse(self, recipient: str, reply: str, *, at: str = "RCPT") -> None:
+        """Answer `reply` (e.g. "550 5.1.1 No such user") to this recipient at RCPT or DATA."""
+        (self.inbox.refusals if at == "RCPT" else self.inbox.data_refusals)[recipient] = reply
 
     def wait_stopped(self) -> None:
         """After `stop_after`: block until the server has really shut down."""

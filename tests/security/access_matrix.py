@@ -8,6 +8,11 @@ another role's answer):
   other_org    organizer of another event (customs, so the event is visible to them)
   organizer    the event's organizer
   admin        administrator
+  demoted      a customs user who co-organizes the event but whose role an admin has since set
+               to participant: answered like `participant` everywhere (issue 15, finding 2)
+
+A role added later (orgs: a pending member, a focal point of another organization) goes in
+`LIKE` with the role it resembles; rows then name it only where its answer differs.
 
 Answers: an HTTP status (200, 201, 401, 403, 404, 409, 422), "redirect" (3xx somewhere other
 than the log-in page) or "login" (3xx to /auth/login?next=<the page>).
@@ -16,20 +21,26 @@ Targets (per role): `event` published, audience = customs, registration open, no
 requiring approval; `draft` the same but a draft; `confirmed` a confirmed registration of a
 third person on `event`; `pending` a pending one; `token` the third person's API token;
 `victim` that third person (admin user actions); `org` a customs organization; `feed` the third
-person's feed token.
+person's feed token; `topic` a topic of the vocabulary.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "outsider", "participant", "other_org", "organizer", "admin")
+BASE_ROLES = ("anonymous", "outsider", "participant", "other_org", "organizer", "admin")
+# Roles answered like another role unless a row overrides them.
+LIKE = {"demoted": "participant"}
+ROLES = BASE_ROLES + tuple(LIKE)
 LOGIN, REDIRECT = "login", "redirect"
 
 
 def expect(default, **overrides) -> dict[str, object]:
     unknown = set(overrides) - set(ROLES)
     assert not unknown, unknown
-    return {role: overrides.get(role, default) for role in ROLES}
+    answers = {role: overrides.get(role, default) for role in BASE_ROLES}
+    for role, like in LIKE.items():
+        answers[role] = overrides.get(role, answers[like])
+    return answers
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,12 @@ CASES: list[Case] = [
          expect(404, anonymous=LOGIN), name="(someone else's token)"),
     Case("POST", "/account/calendar-token/rotate", "/account/calendar-token/rotate",
          SIGNED_IN_REDIRECT),
+    Case("POST", "/account/organization", "/account/organization", SIGNED_IN_REDIRECT,
+         {"organization": "0"}, name="(no such organization)"),
+    # Members: focal points and admins
+    Case("GET", "/members/", "/members/", ADMIN_PAGE),
+    Case("POST", "/members/<int:user_id>/<any(verify, reject):action>",
+         "/members/{victim}/verify", ADMIN_ACTION, name="verify"),
     # Administration
     Case("GET", "/admin/", "/admin/", expect(403, anonymous=LOGIN, admin=REDIRECT)),
     Case("GET", "/admin/organizations", "/admin/organizations", ADMIN_PAGE),
@@ -116,6 +133,35 @@ CASES: list[Case] = [
          ADMIN_ACTION, {"active": "0"}),
     Case("POST", "/admin/users/<int:user_id>/role", "/admin/users/{victim}/role",
          ADMIN_ACTION, {"role": "organizer"}),
+    Case("GET", "/admin/users/invite", "/admin/users/invite", ADMIN_PAGE),
+    Case("POST", "/admin/users/invite", "/admin/users/invite", ADMIN_PAGE, {"email": ""}),
+    Case("GET", "/admin/users/<int:user_id>", "/admin/users/{victim}", ADMIN_PAGE),
+    Case("POST", "/admin/users/<int:user_id>/organization", "/admin/users/{victim}/organization",
+         ADMIN_ACTION, {"organization": "0"}),
+    Case("POST", "/admin/users/<int:user_id>/email", "/admin/users/{victim}/email",
+         expect(403, anonymous=LOGIN, admin=422), {"email": "not-an-email"}),
+    Case("POST", "/admin/users/<int:user_id>/focal-point", "/admin/users/{victim}/focal-point",
+         ADMIN_ACTION, {"focal_point": "1"}),
+    Case("POST", "/admin/users/<int:user_id>/membership", "/admin/users/{victim}/membership",
+         ADMIN_ACTION, {"decision": "verify"}),
+    Case("POST", "/admin/users/<int:user_id>/password-reset",
+         "/admin/users/{victim}/password-reset", ADMIN_ACTION),
+    Case("POST", "/admin/users/<int:user_id>/invitation", "/admin/users/{victim}/invitation",
+         ADMIN_ACTION),
+    Case("GET", "/admin/organizations/<int:org_id>", "/admin/organizations/{org}", ADMIN_PAGE),
+    # An invitation link: a forged token is a 400 page whoever follows it.
+    Case("GET", "/auth/invite/<token>", "/auth/invite/forged", expect(400)),
+    Case("POST", "/auth/invite/<token>", "/auth/invite/forged", expect(400),
+         {"new_password": ""}),
+    # The topic vocabulary (administrators)
+    Case("GET", "/admin/topics", "/admin/topics", ADMIN_PAGE),
+    Case("GET", "/admin/topics/new", "/admin/topics/new", ADMIN_PAGE),
+    Case("POST", "/admin/topics/new", "/admin/topics/new", ADMIN_PAGE, {"label_en": ""}),
+    Case("GET", "/admin/topics/<slug>/edit", "/admin/topics/{topic}/edit", ADMIN_PAGE),
+    Case("POST", "/admin/topics/<slug>/edit", "/admin/topics/{topic}/edit", ADMIN_PAGE,
+         {"label_en": ""}),
+    Case("POST", "/admin/topics/<slug>/merge", "/admin/topics/{topic}/merge", ADMIN_ACTION,
+         {"into": "no-such-topic"}),
     # Events
     # A visitor who may not see an event page, or asks for one that does not exist, is sent to
     # log in and come back (SPEC), the same answer either way.
@@ -177,6 +223,7 @@ CASES: list[Case] = [
     Case("POST", "/api/v1/me/calendar-token", "/api/v1/me/calendar-token", API_SIGNED_IN),
     Case("GET", "/api/v1/organizations", "/api/v1/organizations", API_SIGNED_IN),
     Case("GET", "/api/v1/events", "/api/v1/events", API_SIGNED_IN),
+    Case("GET", "/api/v1/topics", "/api/v1/topics", API_SIGNED_IN),
     Case("POST", "/api/v1/events", "/api/v1/events",
          expect(422, anonymous=401, outsider=403, participant=403), {},
          name="(empty body)"),

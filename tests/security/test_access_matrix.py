@@ -15,7 +15,8 @@ from liaison.accounts import apitokens
 from liaison.accounts.models import ApiToken, Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
 from liaison.calendar import feedtokens
-from liaison.events.models import Event, EventKind, EventStatus
+from liaison.events.models import Event, EventKind, EventStatus, Topic
+from liaison.events.topics import ensure_topic
 from liaison.registration.models import Registration, RegistrationStatus
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
@@ -93,6 +94,8 @@ def build_world():
         "other_org": _user("other.organizer@customs.test", Role.organizer, customs),
         "organizer": _user("organizer@association.test", Role.organizer, host),
         "admin": _user("admin@association.test", Role.admin, host),
+        # Co-organizes every target event below, then an admin makes them a participant.
+        "demoted": _user("demoted.organizer@customs.test", Role.organizer, customs),
     }
     _event(cast["other_org"], customs, EventStatus.published, "Their own event")
     db.session.flush()
@@ -104,6 +107,8 @@ def build_world():
     for role in ROLES:
         event = _event(cast["organizer"], host, EventStatus.published, f"Training for {role}")
         draft = _event(cast["organizer"], host, EventStatus.draft, f"Draft for {role}")
+        event.organizers.append(cast["demoted"])
+        draft.organizers.append(cast["demoted"])
         attendee = _user(f"attendee.{role}@customs.test", Role.participant, customs)
         waiting = _user(f"waiting.{role}@customs.test", Role.participant, customs)
         confirmed = Registration(event=event, user=attendee, status=RegistrationStatus.confirmed)
@@ -120,7 +125,9 @@ def build_world():
             "victim": waiting.id,
             "org": customs.id,
             "feed": feedtokens.calendar_token(attendee),
+            "topic": ensure_topic(f"Matrix topic for {role}").slug,
         }
+    cast["demoted"].role = Role.participant
     db.session.commit()
     return actors, targets
 
@@ -138,6 +145,7 @@ def fingerprint(targets: dict) -> tuple:
     victim = db.session.get(User, targets["victim"])
     token = db.session.get(ApiToken, targets["token"])
     org = db.session.get(Organization, targets["org"])
+    topic = db.session.get(Topic, targets["topic"])
     return (
         (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
         (draft.status, draft.title, draft.sequence),
@@ -146,6 +154,7 @@ def fingerprint(targets: dict) -> tuple:
         (victim.active, victim.role),
         (token.revoked_at,),
         (org.name, org.kind),
+        (topic.label_en, topic.label_zh, topic.status),
         db.session.scalar(select(func.count()).select_from(Event)),
     )
 

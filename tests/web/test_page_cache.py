@@ -76,7 +76,8 @@ CHANGES = [
         "WHERE id = (SELECT host_organization_id FROM event)",
         "Renamed Host Org",
     ),
-    ("UPDATE event_topic SET name = 'Brake pads'", "Brake pads"),
+    ("UPDATE topic SET label_en = 'Brake pads'", "Brake pads"),
+    ("UPDATE event SET title_zh = '识别假冒轴承'", None),  # English page: nothing shows
     ("UPDATE event SET capacity = 7", ('<div class="seats-number">7</div>', "7 seats left of 7")),
     ("UPDATE event SET venue = 'Hall B, Yiwu Customs'", "Hall B, Yiwu Customs"),
     (

@@ -59,3 +59,13 @@ class TokenForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button-only form: nothing to fill in but the CSRF token."""
+
+
+class OrganizationForm(FlaskForm):
+    """Move oneself to another organization (the membership then waits for verification)."""
+
+    organization = SelectField(_l("Organization"), coerce=int, validators=[DataRequired()])
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization.choices = [SelectChoice(o.id, o.display_name) for o in organizations]

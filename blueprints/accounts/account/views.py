@@ -10,14 +10,15 @@ from flask_login import current_user, login_required
 from blueprints.accounts.account.forms import (
     ConfirmForm,
     LanguageForm,
+    OrganizationForm,
     ProfileForm,
     TokenForm,
 )
 from blueprints.core.forms import apply_errors
 from blueprints.core.redirects import home_url, safe_next
 from extensions import db
-from liaison.accounts import apitokens, users
-from liaison.accounts.models import ApiToken
+from liaison.accounts import apitokens, members, organizations, users
+from liaison.accounts.models import ApiToken, Organization
 from liaison.core.errors import DomainError
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -46,7 +47,43 @@ def profile():
             refresh()  # the message below in the language just chosen
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
-    return render_template("accounts/account/profile.html", form=form)
+    return render_template("accounts/account/profile.html", form=form,
+                           organization_form=_organization_form(user))
+
+
+def _organization_form(user) -> OrganizationForm:
+    form = OrganizationForm(organizations=organizations.all_organizations())
+    if not form.is_submitted():
+        form.organization.data = user.organization_id
+    return form
+
+
+@bp.post("/organization")
+@login_required
+def change_organization():
+    """Move to another organization; unless an administrator does it, the new organization
+    verifies the membership again."""
+    user = current_user._get_current_object()
+    form = _organization_form(user)
+    org = db.session.get(Organization, form.organization.data) if form.validate() else None
+    if org is None:
+        flash(_("Choose an organization from the list."), "error")
+        return redirect(url_for("account.profile"))
+    moved = org.id != user.organization_id
+    try:
+        members.change_organization(user, org, by=user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if moved and user.is_verified_member:
+            flash(_("You are now a member of %(org)s.", org=org.display_name), "success")
+        elif moved:
+            flash(_("You are now a member of %(org)s; until it verifies your membership you "
+                    "see and can join only events open to all.", org=org.display_name),
+                  "success")
+    return redirect(url_for("account.profile"))
 
 
 @bp.post("/language")

@@ -1,13 +1,14 @@
 """Administration, for admins only: organizations, users, roles and deactivation."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from blueprints.accounts.admin.forms import OrganizationForm, RoleForm, SearchForm
+from blueprints.core import params
 from blueprints.core.forms import apply_errors
 from extensions import db, login_manager
 from liaison.accounts import organizations
@@ -39,7 +40,7 @@ def organization_list():
         .options(selectinload(Organization.parent))
         .order_by(Organization.kind, Organization.name)
     )
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = params.paginate(stmt, error_out=False)
     return render_template("accounts/admin/organizations.html", page=page)
 
 
@@ -66,6 +67,7 @@ def edit_organization(org_id: int):
     form = OrganizationForm(obj=org, parents=parents)
     if request.method == "GET":
         form.parent_id.data = org.parent_id or 0
+        form.show_domains(org)
     if form.validate_on_submit():
         try:
             organizations.update_org(org, **form.values())
@@ -75,7 +77,7 @@ def edit_organization(org_id: int):
         else:
             db.session.commit()
             flash(_("Organization “%(name)s” saved.", name=org.name), "success")
-            return redirect(url_for("admin.organizations"))
+            return redirect(url_for("admin.organization", org_id=org.id))
     return render_template(
         "accounts/admin/organization_form.html", form=form, org=org,
         members=organizations.member_count(org),
@@ -87,7 +89,7 @@ def users():
     search = SearchForm(request.args)
     query = search.q.data if search.validate() else ""
     stmt = accounts.search_users(query or "").options(selectinload(User.organization))
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = params.paginate(stmt, keep=("q",), error_out=False)
     return render_template(
         "accounts/admin/users.html", page=page, search=search, query=query, role_form=RoleForm()
     )
@@ -130,6 +132,9 @@ def set_active(user_id: int):
 
 
 def _back_to_users() -> str:
-    """Back to the list the admin came from, keeping the search and page."""
+    """Back to the list the admin came from, keeping the search and page (or to the person's
+    own page, when the form was on it: ?to=user)."""
+    if request.args.get("to") == "user" and request.view_args:
+        return url_for("admin.user", user_id=request.view_args["user_id"])
     return url_for("admin.users", q=request.args.get("q") or None, page=request.args.get("page"))
 

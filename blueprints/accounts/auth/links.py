@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user
 
 from blueprints.accounts.auth.forms import EmailForm, ResetPasswordForm
-from blueprints.accounts.auth.views import bp, config_limit, submitted_email
+from blueprints.accounts.auth.views import bp, config_limit, email_key, steady_timing
 from blueprints.core.forms import apply_errors
 from blueprints.core.redirects import home_url
 from extensions import db, limiter
@@ -20,10 +20,6 @@ from liaison.core.errors import DomainError
 _mail_limit = config_limit("PASSWORD_RESET_RATE_LIMIT")
 _mail_email_limit = config_limit("PASSWORD_RESET_EMAIL_RATE_LIMIT")
 _bad_link_limit = config_limit("API_TOKEN_FAILURE_LIMIT")  # as for guessed API tokens
-
-
-def _email_key() -> str:
-    return "email:" + submitted_email()
 
 
 def _bad_link(response) -> bool:
@@ -49,7 +45,8 @@ def _link_lifetimes() -> dict[str, int]:
 # Mail-sending forms: per address, and per address typed in (nobody's mailbox gets flooded).
 @bp.route("/forgot", methods=["GET", "POST"])
 @limiter.limit(_mail_limit, key_func=get_remote_address, methods=["POST"])
-@limiter.limit(_mail_email_limit, key_func=_email_key, methods=["POST"])
+@limiter.limit(_mail_email_limit, key_func=email_key, methods=["POST"])
+@steady_timing
 def forgot_password():
     if current_user.is_authenticated:
         return redirect(home_url())
@@ -103,7 +100,8 @@ def confirm_email(token: str):
 
 @bp.post("/resend-confirmation")
 @limiter.limit(_mail_limit, key_func=get_remote_address)
-@limiter.limit(_mail_email_limit, key_func=_email_key)
+@limiter.limit(_mail_email_limit, key_func=email_key)
+@steady_timing
 def resend_confirmation():
     if current_user.is_authenticated:
         return redirect(home_url())

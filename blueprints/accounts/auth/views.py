@@ -2,6 +2,8 @@
 Confirmation and password-reset links live in blueprints.accounts.auth.links."""
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Callable
 
 from flask import (
@@ -53,6 +55,29 @@ def config_limit(name: str) -> Callable[[], str]:
 
 def submitted_email() -> str:
     return normalize_email(request.form.get("email", ""))[:254]
+
+
+def email_key() -> str:
+    """Mail-sending forms, per address typed in: nobody's mailbox gets flooded."""
+    return "email:" + submitted_email()
+
+
+def steady_timing(view):
+    """A form that answers alike whether an address has an account (forgot password, sign-up,
+    confirmation again) also answers in the same time: a POST is answered no sooner than
+    ACCOUNT_MAIL_MIN_SECONDS after it arrived, so the extra work for a known address (a link,
+    a rendered mail, a row in the outbox) cannot be timed."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        started = time.monotonic()
+        response = view(*args, **kwargs)
+        if request.method == "POST":
+            floor = current_app.config.get("ACCOUNT_MAIL_MIN_SECONDS", 0)
+            time.sleep(max(0.0, floor - (time.monotonic() - started)))
+        return response
+
+    return wrapper
 
 
 def address_and_email() -> str:
@@ -114,9 +139,13 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-# Creating accounts is limited per address: nobody is logged in yet.
+# Creating accounts is limited per address (nobody is logged in yet), and per address typed in
+# as password reset is: an existing account's owner is mailed about each attempt.
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(config_limit("SIGNUP_RATE_LIMIT"), key_func=get_remote_address, methods=["POST"])
+@limiter.limit(config_limit("PASSWORD_RESET_EMAIL_RATE_LIMIT"), key_func=email_key,
+               methods=["POST"])
+@steady_timing
 def signup():
     if current_user.is_authenticated:
         return redirect(home_url())
