@@ -6,7 +6,17 @@ import os
 from flask import Flask
 
 import liaison
-from blueprints import api, calendar, cli, events, records, registration
+from blueprints import (
+    api,
+    calendar,
+    cli,
+    events,
+    integration,
+    meetings,
+    notifications,
+    records,
+    registration,
+)
 from blueprints.accounts import account, admin, auth, members
 from blueprints.core import (
     errors,
@@ -61,7 +71,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.register_blueprint(registration.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(meetings.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(integration.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(cli.bp)
     if app.config.get("BENCH_ROUTES"):  # bench/ only: the reference page of issue 9
         from blueprints.core import benchref

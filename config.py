@@ -51,6 +51,17 @@ class Config:
     WORKER_INTERVAL = float(os.environ.get("WORKER_INTERVAL") or 5)  # seconds between passes
     # Test-only switch for the job-claim concurrency test's control run; never set it.
     JOB_CLAIM_LOCK_DISABLED = False
+    # Webhooks (liaison/integration): private, loopback and link-local targets are refused
+    # unless this is on (a receiver on your own network, development, tests).
+    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE")
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT") or 5)  # seconds per operation
+    WEBHOOK_MAX_ATTEMPTS = _int("WEBHOOK_MAX_ATTEMPTS", 10)  # per delivery, then failed
+    WEBHOOK_BACKOFF_SECONDS = _int("WEBHOOK_BACKOFF_SECONDS", 30)  # doubling after each failure
+    WEBHOOK_BACKOFF_MAX_SECONDS = _int("WEBHOOK_BACKOFF_MAX_SECONDS", 2 * 3600)
+    WEBHOOK_DISABLE_AFTER = _int("WEBHOOK_DISABLE_AFTER", 15)  # failed attempts in a row
+    WEBHOOK_BATCH = _int("WEBHOOK_BATCH", 20)  # deliveries claimed per short transaction
+    WEBHOOK_MAX_PER_OWNER = _int("WEBHOOK_MAX_PER_OWNER", 20)
+    WEBHOOK_LOG_DAYS = _int("WEBHOOK_LOG_DAYS", 30)  # delivered entries kept in the log
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
@@ -101,6 +112,9 @@ class Config:
     # "basic": a session seen from another address/browser is marked not fresh (re-enter the
     # password for sensitive actions). "strong" would log out people whose address changes.
     SESSION_PROTECTION = "basic"
+    # Creating an API token asks for the password again when this session last gave it longer
+    # ago than this (seconds), or never (restored from a remember-me cookie).
+    REAUTH_AFTER_SECONDS = _int("REAUTH_AFTER_SECONDS", 300)
 
     # Request bodies: 1 MiB (a long event description in Chinese, form-encoded, is ~200 KB);
     # routes that take files raise it for themselves (security.allows_large_body).
@@ -116,6 +130,10 @@ class Config:
     BENCH_ROUTES = False
     # Where built calendar feeds are kept (liaison/feedcache.py); default instance/feed-cache.
     FEED_CACHE_DIR = os.environ.get("FEED_CACHE_DIR") or None
+    # Meeting materials (liaison/meetings/materials.py): the largest file accepted, and where
+    # the files are kept (default instance/materials; never under static/).
+    MATERIAL_MAX_BYTES = _int("MATERIAL_MAX_BYTES", 25 * 1024 * 1024)
+    MATERIALS_DIR = os.environ.get("MATERIALS_DIR") or None
 
 
 class DevelopmentConfig(Config):

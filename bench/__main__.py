@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 
-from bench import feeds, memory, queries, rush, throughput
+from bench import feeds, memory, queries, rush, throughput, webhooks
 from bench.result import Result
 
 SUITES = {
@@ -21,6 +21,7 @@ SUITES = {
     "throughput": throughput.run,
     "rush": rush.run,
     "memory": memory.run,
+    "webhooks": webhooks.run,
 }
 
 

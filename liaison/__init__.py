@@ -13,6 +13,7 @@ CAPABILITIES = (
     "events",
     "registration",
     "calendar",
+    "meetings",
     "records",
     "notifications",
     "integration",

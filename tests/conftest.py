@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -74,6 +75,7 @@ def app(tmp_path, app_settings):
             "TEST_DATABASE_URL", f"sqlite:///{tmp_path / 'test.sqlite'}"
         )
 
+    Config.MATERIALS_DIR = str(tmp_path / "materials")  # uploads never land in instance/
     for name, value in app_settings.items():
         setattr(Config, name, value)
     app = create_app(Config)
@@ -197,12 +199,14 @@ def registered(app):
 
 @pytest.fixture
 def login(client):
-    """Log a user in on the test client without going through the form (auth tests do that)."""
+    """Log a user in on the test client without going through the form (auth tests do that):
+    the session a password log-in makes, with the time the password was given."""
 
     def do(user: User):
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            session["auth_at"] = int(time.time())
         return user
 
     return do

@@ -1,7 +1,10 @@
 from blueprints.api import (  # noqa: F401 (they add routes to bp)
     event_routes,
+    meeting_routes,
+    message_routes,
     records_routes,
     registration_routes,
+    webhook_routes,
 )
 from blueprints.api.views import bp
 

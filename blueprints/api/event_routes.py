@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from blueprints.api import schemas, serializers
 from blueprints.api.auth import ApiError
-from blueprints.api.parsing import json_body, query_args
+from blueprints.api.parsing import json_body, optional_json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
 from liaison.events import classification, lifecycle, topics
@@ -145,9 +145,11 @@ def update_event(event_id: int):
 
 @bp.post(f"/events/{EVENT_ID}/cancel")
 def cancel_event(event_id: int):
-    """Cancelling is final; registrants are told and calendars drop the event."""
+    """Cancelling is final; registrants are told (with the `reason`, if given) and calendars
+    drop the event."""
     event = visible_event(event_id, g.api_user)
     require_manager(event, g.api_user)
-    lifecycle.cancel_event(event, by=g.api_user)
+    body = optional_json_body(schemas.ReasonBody)
+    lifecycle.cancel_event(event, by=g.api_user, reason=body.reason)
     db.session.commit()
     return event_response(event, g.api_user)

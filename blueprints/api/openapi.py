@@ -8,7 +8,13 @@ from functools import cache
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from blueprints.api import records_schemas, schemas
+from blueprints.api import (
+    meeting_schemas,
+    message_schemas,
+    records_schemas,
+    schemas,
+    webhook_schemas,
+)
 
 REF = "#/components/schemas/{model}"
 
@@ -19,6 +25,7 @@ ERROR_DESCRIPTIONS = {
     404: "Not found, or not visible to the caller (drafts, audience-restricted events, "
          "other people's registrations).",
     409: "The action conflicts with the current state (e.g. approving a cancelled registration).",
+    413: "The request body is larger than the endpoint accepts (uploads: MATERIAL_MAX_BYTES).",
     422: "Invalid fields; `error.fields` maps each field to its message.",
     429: "Too many requests for this token.",
 }
@@ -39,9 +46,40 @@ class Operation:
     public: bool = False
     ok_headers: tuple[tuple[str, str], ...] = ()  # (name, description) on the success answer
     also_ok: tuple[int, str] | None = None  # a second success status, same model: its meaning
+    body_optional: bool = False  # the body may be left out
+    form: type[BaseModel] | None = None  # a multipart/form-data body (uploads)
 
 
 REG_ACTION_ERRORS = (404, *DOMAIN)
+
+
+def webhook_operations() -> tuple[Operation, ...]:
+    """/webhooks: the caller's own subscriptions (organizers and admins may add them)."""
+    w = webhook_schemas
+    tags = ("webhooks",)
+    return (
+        Operation("get", "/webhooks", "listWebhooks", "The caller's webhook subscriptions.",
+                  (200, w.WebhookPage), (422,), query=schemas.Query, tags=tags),
+        Operation("post", "/webhooks", "createWebhook",
+                  "Subscribe a URL to event types; the answer holds the signing secret (shown "
+                  "once). Organizers and administrators.",
+                  (201, w.WebhookCreated), (400, *DOMAIN), body=w.WebhookCreate, tags=tags,
+                  ok_headers=(("Location", "The new subscription's URL."),)),
+        Operation("get", "/webhooks/{webhook_id}", "getWebhook", "One of the caller's webhooks.",
+                  (200, w.WebhookOut), (404,), tags=tags),
+        Operation("patch", "/webhooks/{webhook_id}", "updateWebhook",
+                  "Change the fields sent; `active` switches it off or on again.",
+                  (200, w.WebhookOut), (400, 404, *DOMAIN), body=w.WebhookPatch, tags=tags),
+        Operation("delete", "/webhooks/{webhook_id}", "deleteWebhook",
+                  "Delete a webhook and its delivery log.", (204, None), (404,), tags=tags),
+        Operation("get", "/webhooks/{webhook_id}/deliveries", "listWebhookDeliveries",
+                  "The delivery log, newest first, with the receiver's answers.",
+                  (200, w.DeliveryPage), (404, 422), query=w.DeliveryQuery, tags=tags),
+        Operation("post", "/webhooks/{webhook_id}/deliveries/{delivery_id}/resend",
+                  "resendWebhookDelivery",
+                  "Send a delivery again now (same message, a fresh set of attempts).",
+                  (200, w.DeliveryOut), (404, *DOMAIN), tags=tags),
+    )
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/openapi.json", "getOpenApi", "This document.", (200, None),
@@ -72,8 +110,10 @@ OPERATIONS: tuple[Operation, ...] = (
               (200, schemas.EventOut), (400, 404, *DOMAIN), body=schemas.EventPatch,
               tags=("events",)),
     Operation("post", "/events/{event_id}/cancel", "cancelEvent",
-              "Cancel the event (final); registrants are told. Its organizers only.",
-              (200, schemas.EventOut), (404, *DOMAIN), tags=("events",)),
+              "Cancel the event (final); registrants are told, with the reason if one is "
+              "given. Its organizers only.",
+              (200, schemas.EventOut), (400, 404, *DOMAIN), body=schemas.ReasonBody,
+              body_optional=True, tags=("events",)),
     Operation("post", "/events/{event_id}/registrations", "registerForEvent",
               "Register the caller: 201 for a new place, 200 when the active one is returned.",
               (201, schemas.RegistrationOut), (404, *DOMAIN), tags=("registrations",),
@@ -86,26 +126,49 @@ OPERATIONS: tuple[Operation, ...] = (
               "Confirm a pending registration, or waitlist it when full. Organizers only.",
               (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
     Operation("post", "/registrations/{registration_id}/decline", "declineRegistration",
-              "Decline a registration; a freed seat goes to the waiting list. Organizers only.",
-              (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
+              "Decline a registration (the person is told, with the reason if one is given); "
+              "a freed seat goes to the waiting list. Organizers only.",
+              (200, schemas.RegistrationOut), (400, *REG_ACTION_ERRORS), body=schemas.ReasonBody,
+              body_optional=True, tags=("registrations",)),
     Operation("post", "/registrations/{registration_id}/cancel", "cancelRegistration",
               "Cancel a registration: the registrant or the event's organizers.",
               (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
     Operation("post", "/registrations/{registration_id}/check-in", "checkInRegistration",
               "Record attendance of a confirmed registrant. Organizers only.",
               (200, schemas.RegistrationOut), REG_ACTION_ERRORS, tags=("registrations",)),
+    Operation("post", "/events/{event_id}/messages", "sendEventMessage",
+              "Mail the event's registrants of the chosen statuses (each in their language's "
+              "layout); kept on the event. Its organizers only.",
+              (201, message_schemas.MessageOut), (400, 404, *DOMAIN),
+              body=message_schemas.MessageCreate, tags=("events",)),
+    Operation("get", "/events/{event_id}/messages", "listEventMessages",
+              "The messages sent to the event's registrants, newest first. Its organizers only.",
+              (200, message_schemas.MessagePage), (403, 404, 422), query=schemas.Query,
+              tags=("events",)),
+    *webhook_operations(),
 )
 
 OPERATIONS += records_schemas.operations()
+OPERATIONS += meeting_schemas.operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    schemas.OrganizationPage, schemas.EventPage, schemas.EventOut,
                    schemas.RegistrationOut, schemas.RegistrationPage, schemas.TopicList,
-                   *records_schemas.RESPONSE_MODELS)
-BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS)
+                   *records_schemas.RESPONSE_MODELS,
+                   webhook_schemas.WebhookOut, webhook_schemas.WebhookCreated,
+                   webhook_schemas.WebhookPage, webhook_schemas.DeliveryOut,
+                   webhook_schemas.DeliveryPage,
+                   *dict.fromkeys(webhook_schemas.MESSAGE_MODELS.values()),
+                   message_schemas.MessageOut, message_schemas.MessagePage,
+                   *meeting_schemas.RESPONSE_MODELS)
+BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS,
+               webhook_schemas.WebhookCreate, webhook_schemas.WebhookPatch, schemas.ReasonBody,
+               message_schemas.MessageCreate,
+               *meeting_schemas.BODY_MODELS, *meeting_schemas.FORM_MODELS)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
-                *records_schemas.QUERY_MODELS)
+                *records_schemas.QUERY_MODELS, webhook_schemas.DeliveryQuery,
+                *meeting_schemas.QUERY_MODELS)
 
 
 def _ref(model: type[BaseModel]) -> dict:
@@ -124,8 +187,9 @@ def _components() -> dict:
     )
     components = top["$defs"]
     # PATCH: a field left out is unchanged; null is allowed only where the schema says so.
-    for prop in components["EventPatch"]["properties"].values():
-        prop.pop("default", None)
+    for patch in ("EventPatch", "WebhookPatch"):
+        for prop in components[patch]["properties"].values():
+            prop.pop("default", None)
     return components
 
 
@@ -160,8 +224,9 @@ STRING_PATH_PARAMETERS = {
 
 def _responses(op: Operation) -> dict:
     status, model = op.ok
-    ok: dict = {"description": "OK" if status == 200 else "Created"}
-    ok["content"] = _json(_ref(model) if model else {"type": "object"})
+    ok: dict = {"description": {200: "OK", 201: "Created", 204: "Done; no content."}[status]}
+    if status != 204:
+        ok["content"] = _json(_ref(model) if model else {"type": "object"})
     if op.ok_headers:
         ok["headers"] = {name: {"schema": {"type": "string"}, "description": description}
                          for name, description in op.ok_headers}
@@ -185,7 +250,11 @@ def _operation(op: Operation) -> dict:
     if params:
         doc["parameters"] = params
     if op.body:
-        doc["requestBody"] = {"required": True, "content": _json(_ref(op.body))}
+        doc["requestBody"] = {"required": not op.body_optional,
+                              "content": _json(_ref(op.body))}
+    if op.form:
+        doc["requestBody"] = {"required": True, "content": {
+            "multipart/form-data": {"schema": _ref(op.form)}}}
     doc["responses"] = _responses(op)
     if op.public:
         doc["security"] = []
@@ -198,6 +267,48 @@ def _paths() -> tuple[dict, dict]:
     for op in OPERATIONS:
         paths.setdefault(PREFIX + op.path, {})[op.method] = _operation(op)
     return paths, _components()
+
+
+WEBHOOK_HEADERS = (
+    ("webhook-id", "The message id (`msg_...`): the same on every attempt; deduplicate on it."),
+    ("webhook-timestamp", "Seconds since 1970 when this attempt was signed; refuse old ones."),
+    ("webhook-signature", "`v1,<base64 HMAC-SHA256>` of `<id>.<timestamp>.<body>` with the "
+                          "secret's bytes (Standard Webhooks); verify it, e.g. with the "
+                          "`standardwebhooks` library."),
+)
+
+
+def _webhooks() -> dict:
+    """The messages Liaison POSTs to subscribed URLs, one entry per event type."""
+    items = {}
+    for event_type, model in webhook_schemas.MESSAGE_MODELS.items():
+        items[event_type] = {"post": {
+            "operationId": "webhook_" + event_type.replace(".", "_"),
+            "summary": str(webhook_event_labels()[event_type]),
+            "tags": ["webhooks"],
+            "parameters": [{"name": name, "in": "header", "required": True,
+                            "schema": {"type": "string"}, "description": text}
+                           for name, text in WEBHOOK_HEADERS],
+            "requestBody": {"required": True, "content": _json(_ref(model))},
+            "responses": {
+                "2XX": {"description": "Received. Anything else (or no answer within the "
+                                       "timeout, or a redirect) is retried with back-off."},
+            },
+        }}
+    return items
+
+
+def webhook_event_labels() -> dict:
+    from liaison.integration.webhooks import EVENT_TYPES
+
+    with _english():
+        return {name: str(label) for name, label in EVENT_TYPES.items()}
+
+
+def _english():
+    from flask_babel import force_locale
+
+    return force_locale("en")
 
 
 def document(base_url: str) -> dict:
@@ -220,6 +331,7 @@ def document(base_url: str) -> dict:
         "servers": [{"url": base_url}],
         "security": [{"bearerAuth": []}],
         "paths": paths,
+        "webhooks": _webhooks(),
         "components": {
             "schemas": components,
             "securitySchemes": {

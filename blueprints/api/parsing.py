@@ -96,3 +96,11 @@ def query_args(model: type[M]) -> M:
         return model.model_validate(request.args.to_dict())
     except ValidationError as error:
         raise invalid(fields_of(error)) from None
+
+
+def optional_json_body(model: type[M]) -> M:
+    """Like `json_body` for endpoints whose body may be left out: no body gives the model's
+    defaults; a body that is there must be a valid JSON object."""
+    if not request.get_data(cache=True):
+        return model()
+    return json_body(model)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from blueprints.api import schemas, serializers
 from blueprints.api.event_routes import EVENT_ID, not_found, require_manager, visible_event
-from blueprints.api.parsing import query_args
+from blueprints.api.parsing import optional_json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
 from liaison.events import lifecycle
@@ -78,8 +78,10 @@ def approve(registration_id: int):
 
 @bp.post(f"/registrations/{REGISTRATION_ID}/decline")
 def decline(registration_id: int):
+    """Decline; the person is told, with the `reason` if given."""
     registration = _managed(registration_id)
-    registrations.decline(registration, by=g.api_user)
+    body = optional_json_body(schemas.ReasonBody)
+    registrations.decline(registration, by=g.api_user, reason=body.reason)
     return _done(registration)
 
 

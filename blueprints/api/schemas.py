@@ -18,6 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from liaison.accounts.models import Membership, OrgKind, Role
+from liaison.core.reasons import REASON_MAX
 from liaison.events.lifecycle import (
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -187,6 +188,12 @@ class EventPatch(Body):
     status: Literal["draft", "published"] = None
 
 
+class ReasonBody(Body):
+    """An optional body: why (told to the people concerned in their mail)."""
+
+    reason: _text(REASON_MAX) | None = None
+
+
 class Query(BaseModel):
     """Query strings: unknown parameters are ignored, values arrive as text."""
 
@@ -253,6 +260,7 @@ class EventOut(BaseModel):
     sequence: int
     confirmed_count: int
     waitlist_count: int
+    cancellation_reason: str | None = Field(description="Why it was cancelled, if given.")
     classification: Classification = Field(
         description="The description is empty for callers the classification keeps it from."
     )
@@ -277,6 +285,7 @@ class RegistrationOut(BaseModel):
     status: RegistrationStatus
     created_at: AwareDatetime
     checked_in_at: AwareDatetime | None
+    decline_reason: str | None = Field(description="Why it was declined, if given.")
     attendance: AttendanceOutcome | None
     attended_minutes: int | None
 

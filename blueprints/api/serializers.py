@@ -45,6 +45,7 @@ def event_json(
         "credit_hours": event.credit_hours,
         "confirmed_count": getattr(counts, "confirmed", 0),
         "waitlist_count": getattr(counts, "waitlisted", 0),
+        "cancellation_reason": event.cancellation_reason,
         "classification": str(event.classification),
     }
 
@@ -66,6 +67,7 @@ def registration_json(registration: Registration) -> dict:
         "status": str(registration.status),
         "created_at": iso(registration.created_at),
         "checked_in_at": iso(registration.checked_in_at),
+        "decline_reason": registration.decline_reason,
         "attendance": str(registration.attendance) if registration.attendance else None,
         "attended_minutes": registration.attended_minutes,
     }

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import func, select
 
-from blueprints.cli import bp, demo_i18n, demo_ux
+from blueprints.cli import bp, demo_i18n, demo_meetings, demo_ux, demo_worker
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
@@ -238,7 +238,9 @@ def seed_demo(if_empty: bool):
     users = _ensure_users(orgs)
     events = _ensure_events(orgs, users)
     _ensure_registrations(events, users)
+    demo_worker.seed(users)
     demo_i18n.seed()
+    demo_meetings.seed(orgs, users)
     demo_ux.seed()  # sessions open to all in several zones: what a visitor sees
     db.session.commit()
     click.echo(

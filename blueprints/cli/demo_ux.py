@@ -113,8 +113,7 @@ def _ensure_event(spec: dict, now: datetime) -> Event | None:
         registration_closes=start - timedelta(hours=2),
     )
     event = lifecycle.create_event(data, by=organizer)
-    if hasattr(event, "title_zh"):  # the bilingual fields of the i18n work
-        event.title_zh = spec["title_zh"]
+    event.title_zh = spec["title_zh"]
     lifecycle.publish_event(event, by=organizer)
     if spec.get("then") == "full":
         for email in WAITING:
@@ -122,9 +121,7 @@ def _ensure_event(spec: dict, now: datetime) -> Event | None:
             if user is not None:
                 registrations.register(event, user)
     elif spec.get("then") == "cancel":
-        lifecycle.cancel_event(event, by=organizer)
-        if hasattr(event, "cancellation_reason"):  # the cancellation reasons of the worker work
-            event.cancellation_reason = spec["reason"]
+        lifecycle.cancel_event(event, by=organizer, reason=spec["reason"])
     db.session.flush()
     return event
 

@@ -150,13 +150,17 @@ ACTIONS = {
 @bp.post("/events/<int:event_id>/<any(publish, unpublish, cancel):action>")
 @login_required
 def act(event_id: int, action: str):
-    """Publish, unpublish or cancel; cancel with scope=following cancels the rest of a series."""
+    """Publish, unpublish or cancel (with an optional `reason`); cancel with scope=following
+    cancels the rest of a series."""
     event = event_to_manage(event_id)
     operation, message = ACTIONS[action]
-    if action == "cancel" and request.form.get("scope") == "following":
-        operation = lifecycle.cancel_series_from
+    extra = {}
+    if action == "cancel":
+        extra["reason"] = request.form.get("reason")  # told to the registrants
+        if request.form.get("scope") == "following":
+            operation = lifecycle.cancel_series_from
     try:
-        operation(event, by=current_user)
+        operation(event, by=current_user, **extra)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

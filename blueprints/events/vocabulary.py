@@ -1,13 +1,14 @@
 """Administrators' topic vocabulary: the list, proposals to review, add, rename, accept, merge."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from blueprints.core import params
 from blueprints.core.forms import apply_errors
 from blueprints.events.forms import MergeTopicForm, TopicForm
 from blueprints.events.views import bp
@@ -43,7 +44,7 @@ def topic_list():
         .options(selectinload(Topic.names), selectinload(Topic.proposed_by))
         .order_by(Topic.label_en, Topic.slug)
     )
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = params.paginate(stmt, keep=("tab",), error_out=False)
     proposed = db.session.scalar(
         select(db.func.count()).select_from(Topic).where(Topic.status == TopicStatus.proposed)
     )

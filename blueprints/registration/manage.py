@@ -83,8 +83,9 @@ def approve(event_id: int, registration_id: int):
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/decline")
 @login_required
 def decline(event_id: int, registration_id: int):
+    reason = request.form.get("reason")  # told to the person, if given
     return _act(event_id, registration_id,
-                lambda r: registrations.decline(r, by=current_user),
+                lambda r: registrations.decline(r, by=current_user, reason=reason),
                 lambda name: _("%(name)s: declined.", name=name), "registrations.attendees")
 
 

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from extensions import db
@@ -81,3 +81,24 @@ def tokens_of(user: User) -> list[ApiToken]:
             select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
         )
     )
+
+
+def active_count(user: User) -> int:
+    """How many of the user's tokens still work."""
+    return db.session.scalar(
+        select(func.count(ApiToken.id)).where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
+        )
+    )
+
+
+def revoke_all(user: User) -> int:
+    """Revoke every token of the user (after a password change they asked for it); returns how
+    many were still working."""
+    now = utcnow()
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount

@@ -32,6 +32,24 @@ def tree_ids(org: Organization | int) -> Select:
     return select(down.c.id)
 
 
+def trees(org_ids: set[int]) -> dict[int, set[int]]:
+    """Each of `org_ids` -> the ids of it and all its descendant offices, for all of them in
+    one recursive query."""
+    if not org_ids:
+        return {}
+    top = (
+        select(Organization.id.label("root"), Organization.id.label("id"))
+        .where(Organization.id.in_(org_ids))
+        .cte("org_trees", recursive=True)
+    )
+    child = aliased(Organization, name="org_tree_child")
+    down = top.union(select(top.c.root, child.id).where(child.parent_id == top.c.id))
+    result: dict[int, set[int]] = {org_id: set() for org_id in org_ids}
+    for root, org_id in db.session.execute(select(down.c.root, down.c.id)):
+        result[root].add(org_id)
+    return result
+
+
 def ancestor_ids(org: Organization | int) -> Select:
     """SELECT of the ids of `org` and every organization above it, up to the top."""
     top = (

@@ -26,7 +26,7 @@ from liaison.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from liaison.core.database import contains_pattern
+from liaison.core.database import MAX_ID, contains_pattern
 from liaison.core.errors import DomainError, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
 
@@ -69,7 +69,7 @@ class EmailNotConfirmed(DomainError):
 
 
 def _new_account_problems(
-    email: str, display_name: str, password: str, organization_id: int, language: str,
+    email: str, display_name: str, password: str | None, organization_id: int, language: str,
     timezone: str,
 ) -> dict[str, str]:
     fields = {}
@@ -77,15 +77,22 @@ def _new_account_problems(
         fields["email"] = _("Enter a valid email address.")
     if not display_name.strip():
         fields["display_name"] = _("Enter your name.")
-    if problem := password_problem(password):
+    if password is not None and (problem := password_problem(password)):
         fields["password"] = problem
-    if db.session.get(Organization, organization_id) is None:
+    if not _is_organization(organization_id):
         fields["organization_id"] = _("Choose an organization from the list.")
     if language not in LANGUAGES:
         fields["language"] = _("Choose English or Chinese.")
     if not is_valid_timezone(timezone):
         fields["timezone"] = _("Choose a time zone from the list.")
     return fields
+
+
+def _is_organization(organization_id) -> bool:
+    return (
+        isinstance(organization_id, int) and 1 <= organization_id <= MAX_ID
+        and db.session.get(Organization, organization_id) is not None
+    )
 
 
 def sign_up(
@@ -134,30 +141,32 @@ def sign_up(
 def register(
     email: str,
     display_name: str,
-    password: str,
     organization_id: int,
     *,
     display_name_zh: str | None = None,
     language: str = "en",
     timezone: str = DEFAULT_TIMEZONE,
 ) -> User | None:
-    """The sign-up form: a new, unconfirmed account and a mail with its confirmation link; or,
-    when the address already has an account, a mail to its owner and nothing else (None). The
-    caller answers both the same way, so the form does not tell which addresses have accounts."""
+    """The sign-up form: a new, unconfirmed account without a usable password, and a mail with
+    its confirmation link, where whoever holds the mailbox chooses the password
+    (`confirm_account`): someone who signs up with another person's address can never log in
+    to it. When the address already has an account: a mail to its owner and nothing else
+    (None). The caller answers both the same way, so the form does not tell which addresses
+    have accounts."""
+    unusable = secrets.token_urlsafe(32)  # hashed either way: both paths take as long
     fields = _new_account_problems(
-        email, display_name, password, organization_id, language, timezone
+        email, display_name, None, organization_id, language, timezone
     )
     if fields:
-        hash_password(password)  # bad input costs the same time as good input
         raise ValidationFailed(_("Some fields need attention."), fields=fields)
     existing = user_by_email(email)
     if existing is not None:
-        hash_password(password)  # as long as creating the account would take
+        hash_password(unusable)
         if existing.active:
             links.queue_mail("signup_existing", existing)
         return None
     user = sign_up(
-        email, display_name, password, organization_id, display_name_zh=display_name_zh,
+        email, display_name, unusable, organization_id, display_name_zh=display_name_zh,
         language=language, timezone=timezone, email_verified=False,
         membership=Membership.pending,
     )
@@ -178,13 +187,42 @@ def resend_confirmation(email: str) -> None:
         )
 
 
-def confirm_email(token: str) -> User:
-    """A confirmation link marks the address confirmed, once; the caller logs the user in."""
+def user_for_confirmation(token: str) -> User:
+    """The unconfirmed account a confirmation link is for; LinkProblem otherwise."""
     user = links.user_for_token(token, "confirm")
     if user.email_verified:
         raise links.LinkProblem(
             _("This address is already confirmed: log in with your password."), code="link_used"
         )
+    return user
+
+
+def confirm_account(
+    token: str,
+    *,
+    password: str,
+    display_name: str,
+    display_name_zh: str | None,
+    organization_id: int,
+) -> User:
+    """Following the confirmation link, the mailbox's holder reviews the name and organization
+    the sign-up gave and chooses the password: whatever password anyone chose before (an
+    account made before this rule) stops working, with every session (the link dies too).
+    The caller logs the user in."""
+    user = user_for_confirmation(token)
+    fields = {}
+    if not display_name.strip():
+        fields["display_name"] = _("Enter your name.")
+    if not _is_organization(organization_id):
+        fields["organization_id"] = _("Choose an organization from the list.")
+    if problem := password_problem(password):
+        fields["new_password"] = problem
+    if fields:
+        raise ValidationFailed(_("Some fields need attention."), fields=fields)
+    user.display_name = display_name.strip()
+    user.display_name_zh = (display_name_zh or "").strip() or None
+    user.organization_id = organization_id
+    set_password(user, password)
     user.email_verified = True
     user.last_login_at = utcnow()
     db.session.flush()
@@ -311,6 +349,18 @@ def set_role(user: User, role: Role, *, by: User) -> None:
                        new=Role(role).value)
     user.role = Role(role)
     db.session.flush()
+
+
+def end_sessions(user: User) -> None:
+    """Log-out: a new session token, so neither this session's cookie (even a copy of it) nor
+    any remember-me cookie of the account works any more, on any device."""
+    user.session_token = secrets.token_hex(16)
+    db.session.flush()
+
+
+def check_password(user: User, password: str) -> bool:
+    """The user's own password again, before a sensitive action (a new API token)."""
+    return verify_password(user.password_hash, password or "")
 
 
 def set_active(user: User, active: bool, *, by: User) -> None:

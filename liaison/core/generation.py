@@ -47,15 +47,27 @@ TRACKED = (
     "topic_name",
     "event_organizer",
     "registration",
+    "allocation",
+    "agenda_item",
+    "minutes",
+    "minutes_item",
+    "outcome",
+    "action_item",
+    "material",
+    "material_version",
 )
 UNTRACKED = {
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",
     "job": "the worker's schedule; each run would renew the token",
+    "webhook_subscription": "shown only to its signed-in owner, never on a cached page",
+    "webhook_delivery": "the webhook queue and log; shown only to the subscription's owner",
+    "event_message": "organizers' messages to registrants; shown only to signed-in organizers",
     "attendance_log": "shown only to an event's organizers, never on a cached page",
     "certificate": "shown only to signed-in users and on /verify, which is never cached",
     "account_decision": "shown only to admins and focal points, never on a cached page",
+    "material_downloads": "download counts, shown to the files' owners only (never cached)",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from extensions import db
 from liaison.accounts.models import User
 from liaison.core.errors import Conflict, NotAllowed
+from liaison.core.reasons import clean_reason
 from liaison.core.signals import send_required
 from liaison.core.types import utcnow
 from liaison.events import signals, topics
@@ -43,13 +44,16 @@ CALENDAR_FIELDS = frozenset(
 def can_manage(event: Event, user) -> bool:
     """THE rule for managing an event, asked by pages, CSV, API, check-in and registrations:
     administrators manage every event; anyone else must be one of its organizers *and* still
-    hold a role that organizes. An organizer demoted to participant stays on the event's list
-    (it records who ran it) but manages nothing. (Focal points who co-organize join here.)"""
+    hold a role that organizes — the organizer role, or acting as a focal point (a focal point
+    made co-organizer, as after an accepted proposal, manages the event as an organizer
+    would). An organizer demoted to participant, or a focal point no longer acting (pending,
+    rejected, flag removed), stays on the event's list (it records who ran it) but manages
+    nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_admin:
         return True
-    return user.can_organize and event.has_organizer(user)
+    return (user.can_organize or user.acts_as_focal_point) and event.has_organizer(user)
 
 
 def _require_manage(event: Event, user) -> None:
@@ -166,6 +170,8 @@ def update_event(event: Event, data: EventInput, *, by: User) -> dict[str, tuple
         send_required(signals.audience_changed, event)
     if event.is_published and set(changes) & CALENDAR_FIELDS:
         signals.event_changed.send(event, changes=changes)
+    if event.is_published and changes:
+        signals.event_updated.send(event, changes=changes)
     return changes
 
 
@@ -196,15 +202,19 @@ def unpublish_event(event: Event, *, by: User) -> dict[str, tuple]:
         raise Conflict(_("Only a published event can be taken back to draft."))
     changes = _set_status(event, EventStatus.draft)
     signals.event_changed.send(event, changes=changes)
+    signals.event_updated.send(event, changes=changes)
     return changes
 
 
-def cancel_event(event: Event, *, by: User) -> Event:
-    """Cancelling is final: status cancelled, stamped, sequence raised, registrants told."""
+def cancel_event(event: Event, *, by: User, reason: str | None = None) -> Event:
+    """Cancelling is final: status cancelled, stamped, sequence raised, registrants told (with
+    the organizers' `reason`, if they gave one)."""
     _require_manage(event, by)
     _require_open(event)
+    reason = clean_reason(reason)
     was_published = event.is_published
     event.cancelled_at = utcnow()
+    event.cancellation_reason = reason
     _set_status(event, EventStatus.cancelled)
     if was_published:
         signals.event_cancelled.send(event)
@@ -262,8 +272,8 @@ def update_series_from(event: Event, data: EventInput, *, by: User) -> dict[int,
     return series.update_series_from(event, data, by=by)
 
 
-def cancel_series_from(event: Event, *, by: User) -> list[Event]:
+def cancel_series_from(event: Event, *, by: User, reason: str | None = None) -> list[Event]:
     """Cancel this occurrence and every later one of its series ("the remaining series")."""
     from liaison.events import series
 
-    return series.cancel_series_from(event, by=by)
+    return series.cancel_series_from(event, by=by, reason=reason)

@@ -278,6 +278,8 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    # Why the organizers cancelled it, as they wrote it; shown on the page and in the mail.
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
     # Hours a full attendance credits (None: the duration; required over several days).
     credit_hours: Mapped[float | None]
     # Set when the organizers close attendance (liaison.records); outcomes are then locked.

@@ -1,5 +1,7 @@
-"""Series: one event repeated weekly, every two weeks or monthly; each occurrence is its own
-event (own registrations, own sequence) linked by `series_id`.
+"""Series: one event repeated weekly, every two weeks, monthly or quarterly (every three
+months); each occurrence is its own event (own registrations, own sequence) linked by
+`series_id`. Exchange meetings are rarely planned a fixed number of times ahead, so
+`add_next` adds one more occurrence to a series (making one of a single event first).
 
 Dates are computed in the event's own zone on the local wall clock, so an 18:00 session stays
 at 18:00 local time across a daylight-saving change. Monthly occurrences keep the day of the
@@ -34,10 +36,13 @@ def add_months(day: date, months: int, day_of_month: int) -> date:
     return date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
 
 
+MONTHS = {SeriesFrequency.monthly: 1, SeriesFrequency.quarterly: 3}
+
+
 def occurrence_dates(first: date, frequency: SeriesFrequency, count: int) -> list[date]:
     """The local dates of a series' occurrences, the first included."""
-    if frequency == SeriesFrequency.monthly:
-        return [add_months(first, k, first.day) for k in range(count)]
+    if frequency in MONTHS:
+        return [add_months(first, MONTHS[frequency] * k, first.day) for k in range(count)]
     step = 7 if frequency == SeriesFrequency.weekly else 14
     return [first + timedelta(days=step * k) for k in range(count)]
 
@@ -73,7 +78,7 @@ def _parse_frequency(frequency, count) -> SeriesFrequency:
         freq = SeriesFrequency(frequency)
     except ValueError:
         freq = None
-        errors["repeat"] = _("Choose weekly, every two weeks or monthly.")
+        errors["repeat"] = _("Choose weekly, every two weeks, monthly or every three months.")
     if not isinstance(count, int) or not 2 <= count <= MAX_OCCURRENCES:
         errors["count"] = _(
             "A series has between 2 and %(n)d occurrences.", n=MAX_OCCURRENCES
@@ -140,6 +145,48 @@ def update_series_from(event: Event, data: lifecycle.EventInput, *, by: User) ->
     return results
 
 
-def cancel_series_from(event: Event, *, by: User) -> list[Event]:
+def _next_date(series: EventSeries, first: date, last: date) -> date:
+    """The local date after `last` in the series' rhythm (monthly ones keep the first
+    occurrence's day of the month, or the month's last day)."""
+    if series.frequency in MONTHS:
+        return add_months(last, MONTHS[series.frequency], first.day)
+    return last + timedelta(days=7 if series.frequency == SeriesFrequency.weekly else 14)
+
+
+def add_next(event: Event, *, by: User, frequency=None) -> Event:
+    """One more occurrence after the last one of `event`'s series, as a draft copy of that last
+    one at the same local time; an event without a series first becomes the first occurrence
+    of one (`frequency`, quarterly unless given). Organizers of the event only."""
+    lifecycle._require_manage(event, by)
+    series = event.series
+    if series is None:
+        try:
+            freq = SeriesFrequency(frequency or SeriesFrequency.quarterly)
+        except ValueError:
+            _parse_frequency(frequency, 2)  # raises with the field's message
+        series = EventSeries(frequency=freq, count=1)
+        db.session.add(series)
+        event.series = series
+        db.session.flush()
+    occurrences = [e for e in series.events if e.status != EventStatus.cancelled] or [event]
+    first, last = occurrences[0], occurrences[-1]
+    zone = last.zone
+    start, end = _wall(last.start_at, zone), _wall(last.end_at, zone)
+    day = _next_date(series, _wall(first.start_at, first.zone).date(), start.date())
+    local_start = datetime.combine(day, start.time())
+    data = lifecycle.EventInput.from_event(last)
+    data.co_organizer_ids = [u.id for u in last.organizers if u.id != by.id]
+    values = lifecycle.validate(data)
+    created = lifecycle.create_event(
+        _moved(data, values, local_start, local_start + (end - start), zone), by=by
+    )
+    created.series = series
+    series.count = len(series.events)
+    db.session.flush()
+    return created
+
+
+def cancel_series_from(event: Event, *, by: User, reason: str | None = None) -> list[Event]:
     """Cancel this occurrence and every later one; earlier ones stay as they are."""
-    return [lifecycle.cancel_event(occurrence, by=by) for occurrence in following(event)]
+    return [lifecycle.cancel_event(occurrence, by=by, reason=reason)
+            for occurrence in following(event)]

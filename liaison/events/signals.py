@@ -15,6 +15,9 @@
   `liaison.notifications` tells the registrants, with updated invites.
 - `event_cancelled` (sender: the event), sent when a published event is cancelled.
   `liaison.notifications` tells every active registrant, with a CANCEL invite.
+- `event_updated` (sender: the event; `changes=` field -> (old, new)), sent when anything about
+  a published event changes (any field, not only those a calendar sees) or it goes back to
+  draft. `liaison.integration` queues the `event.updated` webhooks.
 - `topic_merged` (sender: the merged Topic; `into=` the surviving Topic), sent by
   `topics.merge_topic` after the events moved. Packages above that keep topic slugs of their
   own (training requests and offers) move them to `into.slug` in a receiver; nothing needs
@@ -29,4 +32,5 @@ audience_changed = namespace.signal("event-audience-changed")
 event_published = namespace.signal("event-published")
 event_changed = namespace.signal("event-changed")
 event_cancelled = namespace.signal("event-cancelled")
+event_updated = namespace.signal("event-updated")
 topic_merged = namespace.signal("topic-merged")

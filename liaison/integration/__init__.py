@@ -3,4 +3,7 @@ schedule of periodic jobs kept in the database, and webhooks (subscriptions, sig
 their log). It listens to the signals of every package below it and calls their jobs.
 
 May import: every other capability."""
-from liaison.integration import models  # noqa: F401  (mapped with the rest: liaison.load)
+from liaison.integration import (
+    models,  # noqa: F401  (mapped with the rest: liaison.load)
+    receivers,  # noqa: F401  (connects the webhooks' receivers)
+)

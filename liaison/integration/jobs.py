@@ -39,7 +39,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from liaison.accounts import member_digest
+from liaison.integration import webhooks
+from liaison.meetings import reminders as action_reminders
 from liaison.notifications import reminders
+from liaison.registration import allocations
 
 DEFAULT_LEASE = timedelta(minutes=30)
 
@@ -54,5 +57,9 @@ class JobSpec:
 
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("send_reminders", reminders.send_reminders, every=timedelta(hours=1)),
+    JobSpec("prune_webhook_log", webhooks.prune_log, every=timedelta(days=1)),
     JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
+    JobSpec("release_allocations", allocations.release_allocations,
+            every=timedelta(minutes=1)),
+    JobSpec("remind_actions", action_reminders.remind_actions, every=timedelta(hours=6)),
 )

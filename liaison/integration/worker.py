@@ -23,7 +23,7 @@ from flask import current_app
 from extensions import db
 from liaison.core.database import is_sqlite
 from liaison.core.types import utcnow
-from liaison.integration import schedule
+from liaison.integration import delivery, schedule
 from liaison.mail import outbox
 
 Echo = Callable[[str], None]
@@ -78,7 +78,10 @@ class Worker:
             except Stopping:
                 break
             except Exception as error:  # noqa: BLE001 - a broken step must not end the worker
-                db.session.rollback()
+                try:
+                    db.session.rollback()
+                except Exception:  # noqa: BLE001 - the database itself may be away
+                    pass
                 report.errors += 1
                 self.echo(f"{step.__name__.strip('_')}: {type(error).__name__}: {error}")
         db.session.remove()
@@ -109,7 +112,11 @@ class Worker:
             self.mail_paused_until = None
 
     def _webhooks(self, report: PassReport) -> None:
-        """Webhook deliveries arrive with the webhooks themselves."""
+        result = delivery.deliver(worker_id=self.worker_id, clock=self.clock,
+                                  progress=self._check_stop)
+        report.webhooks += result.total
+        if result.total:
+            self.echo(f"webhooks: {result}")
 
     def _jobs(self, report: PassReport) -> None:
         specs = schedule.registered()

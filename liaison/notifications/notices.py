@@ -27,6 +27,7 @@ from liaison.events.direction import direction
 from liaison.events.models import Classification, Event, EventStatus
 from liaison.mail import mime, outbox
 from liaison.mail.models import OutboxMessage
+from liaison.meetings import agenda
 from liaison.registration.models import (
     ACTIVE_REGISTRATION_STATUSES,
     Registration,
@@ -43,8 +44,12 @@ REGISTRATION_NEWS = (
     "declined",
     "cancelled",
     "excluded",  # cancelled because the audience no longer admits them (registration.audience)
+    "nominated",  # a focal point registered them (confirmed, waitlisted or pending)
+    "forwarded",  # the organization's focal point approved: now it waits for the organizers
+    "replaced",  # their place passed to a colleague (substitution): cancelled
+    "substituted",  # they took a colleague's place, with its status and queue position
 )
-_REQUEST_NEWS = {"confirmed", "promoted", "approved"}
+_REQUEST_NEWS = {"confirmed", "promoted", "approved", "nominated", "substituted"}
 
 # The event fields whose change attendees hear about, in the order they are listed.
 CHANGE_LABELS = {
@@ -61,7 +66,9 @@ CHANGE_LABELS = {
 _TIME_FIELDS = {"start", "end"}
 
 
-def _subject(kind: str, title: str) -> str:
+def _subject(kind: str, title: str, message=None) -> str:
+    if kind == "event_message":  # the organizer's own subject, after the event's title
+        return _("%(title)s: %(subject)s", title=title, subject=message.display_subject)
     subjects = {
         "registration_received": _("Registration received: %(title)s", title=title),
         "registration_confirmed": _("Confirmed: %(title)s", title=title),
@@ -72,6 +79,11 @@ def _subject(kind: str, title: str) -> str:
         "registration_cancelled": _("Registration cancelled: %(title)s", title=title),
         "registration_excluded": _("No longer in the audience, registration cancelled: %(title)s",
                                    title=title),
+        "registration_nominated": _("You are nominated: %(title)s", title=title),
+        "registration_forwarded": _("Approved by your organization, now with the organizers: "
+                                    "%(title)s", title=title),
+        "registration_replaced": _("Your place passed to a colleague: %(title)s", title=title),
+        "registration_substituted": _("You take a colleague's place: %(title)s", title=title),
         "event_changed": _("Changed: %(title)s", title=title),
         "event_cancelled": _("Cancelled: %(title)s", title=title),
         "reminder": _("Reminder: %(title)s", title=title),
@@ -129,10 +141,15 @@ def _invite(
     method: str,
     registration: Registration | None,
     last_invites: Mapping[int, str] | None,
+    agenda_items: list | None = None,
 ) -> bytes:
-    """One attendee's iTIP message; ORGANIZER is the From address (MAIL_DEFAULT_SENDER)."""
+    """One attendee's iTIP message; ORGANIZER is the From address (MAIL_DEFAULT_SENDER). Its
+    DESCRIPTION summarizes the agenda (liaison.meetings), in the recipient's language;
+    `agenda_items` when the caller looked them up once for many invites."""
     from liaison.calendar import ical
 
+    if agenda_items is None:
+        agenda_items = agenda.agenda_of(event)
     organizer = mime.sender_address(current_app.config)
     return ical.build_invite(
         event,
@@ -143,6 +160,7 @@ def _invite(
         organizer_email=organizer.addr_spec,
         organizer_name=organizer.display_name or None,
         sequence=_invite_sequence(event, registration, method, last_invites),
+        agenda=agenda.summary_lines(event, agenda_items),
     )
 
 
@@ -212,6 +230,7 @@ def queue_notice(
     registration: Registration | None = None,
     method: str | None = None,
     last_invites: Mapping[int, str] | None = None,
+    agenda_items: list | None = None,
     **context,
 ) -> OutboxMessage | None:
     """Render one message for one person in their language and zone, and queue it.
@@ -245,12 +264,15 @@ def queue_notice(
             invite=method,
             **context,
         )
-        subject = classification.mail_subject(event, _subject(kind, event.display_title))
+        subject = classification.mail_subject(
+            event, _subject(kind, event.display_title, context.get("message"))
+        )
         text = render_template(f"email/{kind}.txt", subject=subject, **values)
         html = render_template(f"email/{kind}.html", subject=subject, **values)
         # The invite's description (direction, host, links) in the recipient's language too.
         ical = (
-            _invite(event, user, recipient_name, method, registration, last_invites)
+            _invite(event, user, recipient_name, method, registration, last_invites,
+                    agenda_items)
             if method
             else None
         )
@@ -334,6 +356,7 @@ def event_changed(event: Event, changes: dict[str, tuple[object, object]]) -> No
     active = _active_registrations(event)
     # One look-up for everyone, not one per REQUEST (each message below is for another person).
     last_invites = _last_invite_methods([r.id for r in active])
+    agenda_items = agenda.agenda_of(event) if active else []
     for registration in active:
         confirmed = registration.status == RegistrationStatus.confirmed
         user = registration.user
@@ -353,13 +376,16 @@ def event_changed(event: Event, changes: dict[str, tuple[object, object]]) -> No
             registration=registration,
             method=method,
             last_invites=last_invites,
+            agenda_items=agenda_items,
             changes=lines,
         )
 
 
 def event_cancelled(event: Event) -> None:
     """Tell every active registrant the event is cancelled, with a CANCEL invite."""
-    for registration in _active_registrations(event):
+    active = _active_registrations(event)
+    agenda_items = agenda.agenda_of(event) if active else []
+    for registration in active:
         confirmed = registration.status == RegistrationStatus.confirmed
         queue_notice(
             "event_cancelled",
@@ -367,4 +393,5 @@ def event_cancelled(event: Event) -> None:
             event,
             registration=registration,
             method="CANCEL" if confirmed else None,
+            agenda_items=agenda_items,
         )

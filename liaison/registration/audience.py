@@ -58,7 +58,6 @@ def exclude(event: Event, *, user_ids: set[int] | None = None, now: datetime | N
     dropped = [r for r in db.session.scalars(stmt) if not event.admits(r.user)]
     for registration in dropped:
         _leave(seats, registration, RegistrationStatus.cancelled)
-        db.session.flush()
         signals.registration_changed.send(registration, news=EXCLUDED)
     if dropped:
         _promote(seats)

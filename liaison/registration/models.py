@@ -12,14 +12,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from liaison.core.types import utcnow
 
 if TYPE_CHECKING:
-    from liaison.accounts.models import User
+    from liaison.accounts.models import Organization, User
     from liaison.events.models import Event
 
 
@@ -50,6 +50,24 @@ REGISTRATION_STATUS_LABELS = {
     RegistrationStatus.waitlisted: _l("On the waiting list"),
     RegistrationStatus.declined: _l("Declined"),
     RegistrationStatus.cancelled: _l("Cancelled"),
+}
+
+
+class RegistrationStage(enum.StrEnum):
+    """Whose approval a pending registration waits for: the registrant's organization (its
+    focal points, when it asks for two-stage approval) or the event's host (its organizers)."""
+
+    organization = "organization"
+    host = "host"
+
+    @property
+    def label(self) -> str:
+        return str(REGISTRATION_STAGE_LABELS[self])
+
+
+REGISTRATION_STAGE_LABELS = {
+    RegistrationStage.organization: _l("Awaiting your organization's focal point"),
+    RegistrationStage.host: _l("Awaiting the organizers"),
 }
 
 
@@ -98,12 +116,21 @@ class Registration(db.Model):
     # Added to the event's SEQUENCE in this person's invites; it rises when we take the event
     # out of their calendar and again when we put it back, so their numbers never go down.
     invite_offset: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Why an organizer declined it, as they wrote it; the declined mail carries it.
+    decline_reason: Mapped[str | None] = mapped_column(Text)
     attendance: Mapped[AttendanceOutcome | None]
     attended_minutes: Mapped[int | None]  # only for `partial`
     checkin_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_checkin_token)
+    # The focal point who nominated the registrant (None: they registered themselves).
+    nominated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL")
+    )
+    # For a pending registration, whose approval it waits for; None otherwise.
+    stage: Mapped[RegistrationStage | None]
 
     event: Mapped[Event] = relationship(back_populates="registrations")
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    nominated_by: Mapped[User | None] = relationship(foreign_keys=[nominated_by_id])
 
     # Not stored: set by `registrations.register` to whether that call made this place (new,
     # or again after a cancellation) rather than returning an active one (rule 2). Decided
@@ -127,3 +154,33 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} user={self.user_id} {self.status}>"
+
+
+class Allocation(db.Model):
+    """Seats of an event reserved for an organization (and its descendant offices) until
+    `release_at`: they count against capacity, only its people fill them, and once the worker
+    releases them (`released_at`) they are ordinary seats again. See seats.Seats."""
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "organization_id"),
+        CheckConstraint("seats >= 1", name="seats_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE")
+    )
+    seats: Mapped[int]
+    release_at: Mapped[datetime] = mapped_column(index=True)
+    released_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    organization: Mapped[Organization] = relationship()
+
+    @property
+    def is_held(self) -> bool:
+        """Still reserved (the worker has not released it)."""
+        return self.released_at is None

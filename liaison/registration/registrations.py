@@ -14,19 +14,28 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 
 from extensions import db
+from liaison.accounts.membership import is_focal_point_for, may_act_for
 from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from liaison.core.reasons import clean_reason
 from liaison.core.types import utcnow
 from liaison.core.when import format_when
 from liaison.events.direction import audience_label
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventStatus
 from liaison.registration import signals
-from liaison.registration.models import Registration, RegistrationStatus
-from liaison.registration.seats import SeatCounts, Seats, count_seats, lock_seats, seat_counts
+from liaison.registration.models import Registration, RegistrationStage, RegistrationStatus
+from liaison.registration.queue import org_cap_reached, waitlist_position, waitlist_positions
+from liaison.registration.seats import (
+    SeatCounts,
+    Seats,
+    count_seats,
+    lock_seats,
+    seat_counts,
+)
 
 __all__ = [
     "MOVABLE",
@@ -111,8 +120,9 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
 
 def would_wait(event: Event, user: User) -> bool:
     """Registering now would waitlist `user` (rule 4: no seat fits them), as far as an
-    unlocked count can tell; approval-first events never say so in advance."""
-    if event.requires_approval:
+    unlocked count can tell (reserved seats included); a registration that waits for an
+    approval first never says so in advance."""
+    if event.requires_approval or needs_organization_stage(user):
         return False
     return not count_seats(event).fits(user.organization_id)
 
@@ -130,12 +140,36 @@ def register(event: Event, user: User) -> Registration:
     if registration is None:
         registration = Registration(event=event, user=user, status=S.pending)
         db.session.add(registration)
+    news = place(seats, registration, organization_stage=needs_organization_stage(user))
+    signals.registration_changed.send(registration, news=news)
+    return registration
+
+
+def needs_organization_stage(user: User) -> bool:
+    """Two-stage approval: the registrant's organization asks its focal points to approve its
+    people's own registrations first."""
+    return bool(user.organization.focal_point_approval)
+
+
+def place(seats: Seats, registration: Registration, *, organization_stage: bool,
+          nominated_by: User | None = None) -> str:
+    """Rules 3–4 for a new place, at the back of the queue (its `created_at`): pending at the
+    organization stage (two-stage approval), pending for the organizers (the event needs
+    approval), confirmed while a seat fits (rule 4, reserved seats included), else
+    waitlisted. Flushes; returns the news to send."""
+    user = registration.user
     now = utcnow()
     registration.created_at = now  # the place in the queue: a re-registration goes to the back
     registration.updated_at = now
     registration.clear_attendance()
-    if event.requires_approval:
-        registration.status = S.pending
+    registration.nominated_by = nominated_by
+    registration.stage = None
+    registration.decline_reason = None
+    if organization_stage:
+        registration.status, registration.stage = S.pending, RegistrationStage.organization
+        news = "received"
+    elif registration.event.requires_approval:
+        registration.status, registration.stage = S.pending, RegistrationStage.host
         news = "received"
     elif seats.fits(user.organization_id):
         registration.status = S.confirmed
@@ -146,16 +180,19 @@ def register(event: Event, user: User) -> Registration:
         news = "waitlisted"
     registration.placed_now = True
     db.session.flush()
-    signals.registration_changed.send(registration, news=news)
-    return registration
+    signals.registration_created.send(registration)
+    return news
 
 
 def cancel_registration(registration: Registration, *, by: User) -> Registration:
-    """The registrant (before the event starts) or an organizer cancels; a freed seat goes to
-    the first waitlisted registration that fits (rule 5)."""
+    """The registrant or a focal point of their organization (before the event starts), or an
+    organizer, cancels; a freed seat goes to the first waitlisted registration that fits
+    (rule 5)."""
     event = registration.event
     organizer = can_manage(event, by)
-    if registration.user_id != by.id and not organizer:
+    if registration.user_id != by.id and not organizer and not is_focal_point_for(
+        by, registration.user.organization_id
+    ):
         raise NotAllowed(_("You can only cancel your own registration."))
     seats = lock_seats(event)
     db.session.refresh(registration)
@@ -177,8 +214,13 @@ def cancel_registration(registration: Registration, *, by: User) -> Registration
 
 
 def approve(registration: Registration, *, by: User) -> Registration:
-    """Rule 3: an organizer's approval confirms when a seat fits, otherwise waitlists."""
-    event = managed_event(registration, by)
+    """Rule 3, in up to two stages. At the organization stage a focal point of the
+    registrant's organization (or an admin) approves: the registration then waits for the
+    organizers when the event needs approval, or takes a seat. At the host stage an organizer
+    approves: confirmed when a seat fits, otherwise waitlisted. The queue position stays the
+    time of registration."""
+    event = registration.event
+    _require_approver(registration, by)
     seats = lock_seats(event)
     db.session.refresh(registration)
     if registration.status in (S.confirmed, S.waitlisted):
@@ -188,7 +230,15 @@ def approve(registration: Registration, *, by: User) -> Registration:
             _("Only registrations awaiting approval can be approved; this one is %(status)s.",
               status=registration.status.label.lower())
         )
+    _require_approver(registration, by)  # the stage may have moved while we waited
     _require_admitted(registration)
+    if registration.stage == RegistrationStage.organization and event.requires_approval:
+        registration.stage = RegistrationStage.host
+        registration.updated_at = utcnow()
+        db.session.flush()
+        signals.registration_changed.send(registration, news="forwarded")
+        return registration
+    registration.stage = None
     if seats.fits(registration.user.organization_id):
         _set(registration, S.confirmed)
         seats.take(registration.user.organization_id)
@@ -200,15 +250,25 @@ def approve(registration: Registration, *, by: User) -> Registration:
     return registration
 
 
-def decline(registration: Registration, *, by: User) -> Registration:
-    """An organizer declines; a confirmed seat freed this way is passed on (rule 5)."""
-    event = managed_event(registration, by)
+def decline(registration: Registration, *, by: User, reason: str | None = None) -> Registration:
+    """An organizer declines (or, at the organization stage, a focal point of the registrant's
+    organization); the person is told `reason`, if given; a confirmed seat freed this way is
+    passed on (rule 5)."""
+    event = registration.event
+    if not (
+        can_manage(event, by)
+        or (registration.stage == RegistrationStage.organization
+            and may_act_for(by, registration.user.organization_id))
+    ):
+        raise NotAllowed(_("Only the organizers of this event can do this."))
+    reason = clean_reason(reason)
     seats = lock_seats(event)
     db.session.refresh(registration)
     if registration.status == S.declined:
         return registration
     if registration.status == S.cancelled:
         raise Conflict(_("This registration was cancelled; there is nothing to decline."))
+    registration.decline_reason = reason
     _leave(seats, registration, S.declined)
     signals.registration_changed.send(registration, news="declined")
     _promote(seats)
@@ -240,6 +300,9 @@ def move(registration: Registration, status: RegistrationStatus, *, by: User) ->
         if seats.org_full(org_id):
             raise Conflict(_("This organization already holds its %(cap)d seats.",
                              cap=event.org_cap), code="org_cap_reached")
+        if not seats.fits(org_id):
+            raise Conflict(_("The free seats are reserved for other organizations."),
+                           code="seats_reserved")
         _set(registration, S.confirmed)
         seats.take(org_id)
         signals.registration_changed.send(registration, news="confirmed")
@@ -251,6 +314,8 @@ def move(registration: Registration, status: RegistrationStatus, *, by: User) ->
             seats.release(org_id)
         if status == S.waitlisted:
             registration.created_at = utcnow()
+        if status == S.pending:
+            registration.stage = RegistrationStage.host
         news = "waitlisted" if status == S.waitlisted else "received"
         signals.registration_changed.send(registration, news=news)
     _promote(seats)
@@ -268,6 +333,11 @@ def change_capacity(event: Event, capacity: int | None) -> list[Registration]:
     if capacity is not None and capacity < seats.confirmed:
         message = _("%(confirmed)d people are already confirmed; capacity can't be lower.",
                     confirmed=seats.confirmed)
+        raise ValidationFailed(message, fields={"capacity": message})
+    if capacity is not None and capacity < seats.confirmed + seats.held_back:
+        message = _("%(confirmed)d people are confirmed and %(reserved)d more seats are "
+                    "reserved; capacity can't be lower.", confirmed=seats.confirmed,
+                    reserved=seats.held_back)
         raise ValidationFailed(message, fields={"capacity": message})
     event.capacity = capacity
     promoted = _promote(seats)
@@ -291,42 +361,6 @@ def change_org_cap(event: Event, org_cap: int | None) -> list[Registration]:
     promoted = _promote(seats)
     db.session.flush()
     return promoted
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first in the queue (ordered by created_at, then id); None when not waiting."""
-    if registration.status != S.waitlisted:
-        return None
-    ahead = db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == S.waitlisted,
-            or_(
-                Registration.created_at < registration.created_at,
-                and_(Registration.created_at == registration.created_at,
-                     Registration.id < registration.id),
-            ),
-        )
-    )
-    return int(ahead or 0) + 1
-
-
-def waitlist_positions(event: Event) -> dict[int, int]:
-    """Registration id -> place in the event's waiting list, for lists of attendees."""
-    ids = db.session.scalars(
-        select(Registration.id)
-        .where(Registration.event_id == event.id, Registration.status == S.waitlisted)
-        .order_by(Registration.created_at, Registration.id)
-    ).all()
-    return {reg_id: place for place, reg_id in enumerate(ids, start=1)}
-
-
-def org_cap_reached(registration: Registration) -> bool:
-    """Waiting because the organization holds all its seats, not for lack of seats."""
-    event = registration.event
-    if registration.status != S.waitlisted or event.org_cap is None:
-        return False
-    return count_seats(event).org_full(registration.user.organization_id)
 
 
 # -- internals ---------------------------------------------------------------------------
@@ -353,6 +387,22 @@ def _require_admitted(registration: Registration) -> None:
 def _set(registration: Registration, status: RegistrationStatus) -> None:
     registration.status = status
     registration.updated_at = utcnow()
+    if status != S.pending:
+        registration.stage = None
+
+
+def _require_approver(registration: Registration, by: User) -> None:
+    """At the organization stage, a focal point of the registrant's organization (or an admin)
+    approves; otherwise the event's organizers."""
+    if registration.stage == RegistrationStage.organization:
+        if not may_act_for(by, registration.user.organization_id):
+            raise NotAllowed(
+                _("This registration waits for a focal point of %(org)s first.",
+                  org=registration.user.organization.display_name),
+                code="awaits_organization",
+            )
+        return
+    managed_event(registration, by)
 
 
 def _leave(seats: Seats, registration: Registration, status: RegistrationStatus) -> None:
@@ -364,9 +414,10 @@ def _leave(seats: Seats, registration: Registration, status: RegistrationStatus)
 
 
 def _promote(seats: Seats) -> list[Registration]:
-    """Rule 5: confirm waitlisted registrations in queue order, skipping organizations at their
-    cap and people the audience no longer admits (rule 1, checked again now), until no seat
-    is free."""
+    """Rule 5: confirm waitlisted registrations in queue order, skipping those no free seat
+    fits (their organization at its cap, or only other organizations' reserved seats left)
+    and people the audience no longer admits (rule 1, checked again now), until no seat is
+    free."""
     promoted: list[Registration] = []
     if seats.free == 0:
         return promoted
@@ -383,7 +434,7 @@ def _promote(seats: Seats) -> list[Registration]:
         if seats.free == 0:
             break
         org_id = user.organization_id
-        if seats.org_full(org_id) or not event.admits(user):
+        if not seats.fits(org_id) or not event.admits(user):
             continue
         _set(registration, S.confirmed)
         seats.take(org_id)

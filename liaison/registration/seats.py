@@ -15,10 +15,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from extensions import db
+from liaison.accounts import membership
 from liaison.accounts.models import User
 from liaison.core.database import begin_immediate, is_sqlite
 from liaison.events.models import Event
-from liaison.registration.models import Registration, RegistrationStatus
+from liaison.registration.models import Allocation, Registration, RegistrationStatus
 
 # How long the unlocked (test-only) path waits between counting and acting, so the stress
 # test's control run reliably shows the race that the lock prevents.
@@ -80,29 +81,90 @@ def seat_counts(event_ids: Iterable[int]) -> dict[int, SeatCounts]:
     return counts
 
 
+@dataclass(frozen=True)
+class Reserve:
+    """Seats held for one organization and its descendant offices: an allocation the worker
+    has not released yet."""
+
+    allocation_id: int
+    organization_id: int
+    seats: int
+    members: frozenset[int]  # ids of the organization and every office below it
+
+
 @dataclass
 class Seats:
-    """The confirmed seats of one event, counted under the lock: in total and per organization."""
+    """The confirmed seats of one event, counted under the lock: in total, per organization,
+    and the reserves (allocations) they fill.
+
+    Reserved seats count against capacity: a seat of a reserve not yet filled is free only to
+    the reserve's people. Each confirmed registrant fills the most specific reserve of theirs
+    that has room (an office's before its parent's), else an open seat; in a tree of
+    organizations that greedy choice is the best one, so `filled` depends only on the counts.
+    """
 
     event: Event
     confirmed: int
     by_org: dict[int, int] = field(default_factory=dict)
+    reserves: list[Reserve] = field(default_factory=list)
 
     @property
     def free(self) -> int | None:
-        """Free seats (None = unlimited capacity)."""
+        """Free seats, reserved ones included (None = unlimited capacity)."""
         if self.event.capacity is None:
             return None
         return max(self.event.capacity - self.confirmed, 0)
+
+    def _chain(self, organization_id: int) -> list[Reserve]:
+        """The reserves a member of `organization_id` may fill, most specific first."""
+        mine = [r for r in self.reserves if organization_id in r.members]
+        return sorted(mine, key=lambda r: (len(r.members), r.allocation_id))
+
+    def filled(self) -> dict[int, int]:
+        """Allocation id -> how many of its seats confirmed registrants fill."""
+        filled = {r.allocation_id: 0 for r in self.reserves}
+        if not self.reserves:
+            return filled
+        for org_id, count in sorted(self.by_org.items()):
+            for reserve in self._chain(org_id):
+                if count <= 0:
+                    break
+                take = min(count, reserve.seats - filled[reserve.allocation_id])
+                filled[reserve.allocation_id] += take
+                count -= take
+        return filled
+
+    @property
+    def held_back(self) -> int:
+        """Reserved seats nobody fills yet: free only to their organizations' people."""
+        filled = self.filled()
+        return sum(max(r.seats - filled[r.allocation_id], 0) for r in self.reserves)
+
+    @property
+    def open(self) -> int | None:
+        """Free seats anyone may take (None = unlimited capacity)."""
+        if self.event.capacity is None:
+            return None
+        return max(self.event.capacity - self.confirmed - self.held_back, 0)
 
     def org_full(self, organization_id: int) -> bool:
         """Rule 4: the organization already holds `org_cap` confirmed seats."""
         cap = self.event.org_cap
         return cap is not None and self.by_org.get(organization_id, 0) >= cap
 
+    def reserved_room(self, organization_id: int) -> bool:
+        """A reserved seat of this organization (or an organization above it) is still free."""
+        filled = self.filled()
+        return any(filled[r.allocation_id] < r.seats for r in self._chain(organization_id))
+
     def fits(self, organization_id: int) -> bool:
-        """A seat is free and the organization is under its cap."""
-        return self.free != 0 and not self.org_full(organization_id)
+        """The organization is under its cap and a seat is free to it: an open one, or one
+        reserved for it or for an organization above it."""
+        if self.org_full(organization_id):
+            return False
+        if self.event.capacity is None:
+            return True
+        return self.open != 0 or self.reserved_room(organization_id)
 
     def take(self, organization_id: int) -> None:
         self.confirmed += 1
@@ -114,7 +176,8 @@ class Seats:
 
 
 def count_seats(event: Event) -> Seats:
-    """Confirmed registrations of `event`, per organization of the registrant (one query)."""
+    """Confirmed registrations of `event` per organization of the registrant (one query), and
+    its held reserves with their organizations' trees (two more, only when it has any)."""
     rows = db.session.execute(
         select(User.organization_id, func.count(Registration.id))
         .join(User, User.id == Registration.user_id)
@@ -125,7 +188,24 @@ def count_seats(event: Event) -> Seats:
         .group_by(User.organization_id)
     ).all()
     by_org = {org_id: int(n) for org_id, n in rows}
-    return Seats(event=event, confirmed=sum(by_org.values()), by_org=by_org)
+    return Seats(event=event, confirmed=sum(by_org.values()), by_org=by_org,
+                 reserves=held_reserves(event))
+
+
+def held_reserves(event: Event) -> list[Reserve]:
+    """The event's allocations the worker has not released, each with its organization's tree."""
+    held = db.session.execute(
+        select(Allocation.id, Allocation.organization_id, Allocation.seats).where(
+            Allocation.event_id == event.id, Allocation.released_at.is_(None)
+        ).order_by(Allocation.id)
+    ).all()
+    if not held:
+        return []
+    trees = membership.trees({org_id for _id, org_id, _seats in held})
+    return [
+        Reserve(allocation_id, org_id, seats, frozenset(trees[org_id]))
+        for allocation_id, org_id, seats in held
+    ]
 
 
 def lock_seats(event: Event) -> Seats:
@@ -133,7 +213,8 @@ def lock_seats(event: Event) -> Seats:
     flush; the caller commits).
 
     Every action that changes who holds a seat (register, cancel, approve, decline, move,
-    capacity change, promotion, check-in) calls this first and decides only on the counts it
+    capacity change, promotion, check-in, nominate, substitute, reserve and release seats)
+    calls this first and decides only on the counts it
     returns, so two requests can never both take "the last seat":
 
     * PostgreSQL: ``SELECT ... FROM event WHERE id = :id FOR UPDATE``. Concurrent callers for

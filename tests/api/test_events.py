@@ -16,7 +16,7 @@ EVENT_FIELDS = {
     "host_organization_id", "audience", "start",
     "end", "timezone", "venue", "online_url", "capacity", "org_cap", "registration_opens",
     "registration_closes", "requires_approval", "status", "sequence", "confirmed_count",
-    "waitlist_count", "classification", "credit_hours",
+    "waitlist_count", "classification", "credit_hours", "cancellation_reason",
 }
 
 

@@ -34,7 +34,24 @@ def fuzz_token(app, make_org, make_user, make_event, token_for):
     for event in (published, approval):
         registrations.register(event, participant)
         db.session.commit()
+    _meeting_records(published, organizer, customs)
     return token_for(organizer)
+
+
+def _meeting_records(event, organizer, owner) -> None:
+    """An agenda and circulated minutes with an action, so meeting endpoints hit real rows."""
+    from datetime import date
+
+    from liaison.meetings import agenda, minutes
+    from liaison.meetings.agenda import AgendaItemInput
+    from liaison.meetings.minutes import MinutesItemInput, OutcomeInput
+
+    (item,) = agenda.set_agenda(event, [AgendaItemInput(title="Seizures")], by=organizer)
+    minutes.save(event, [MinutesItemInput(agenda_item_id=item.id, outcomes=[OutcomeInput(
+        kind="action", text="Send the list", owner_organization_id=owner.id,
+        due_on=date(2031, 1, 1))])], by=organizer)
+    minutes.circulate(event, by=organizer)
+    db.session.commit()
 
 
 def _served_schema():

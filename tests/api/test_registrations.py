@@ -10,7 +10,7 @@ from liaison.events.models import EventStatus
 from liaison.registration.models import Registration, RegistrationStatus
 
 REGISTRATION_FIELDS = {"id", "event_id", "user_id", "status", "created_at", "checked_in_at",
-                       "attendance", "attended_minutes"}
+                       "attendance", "attended_minutes", "decline_reason"}
 
 
 def register(api, event):

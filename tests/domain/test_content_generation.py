@@ -66,7 +66,66 @@ CHANGES = {
     ],
     "event_organizer": ["DELETE FROM event_organizer"],
     "registration": ["UPDATE registration SET reminded_at = NULL", "DELETE FROM registration"],
+    "allocation": [
+        "INSERT INTO allocation (event_id, organization_id, seats, release_at, created_at) "
+        "SELECT id, host_organization_id, 2, start_at, start_at FROM event",
+        "UPDATE allocation SET seats = 3",
+        "DELETE FROM allocation",
+    ],
     "attendance": [],  # inserted below: it needs the ids
+    # liaison/meetings
+    "agenda_item": [
+        "INSERT INTO agenda_item (event_id, position, title, created_at, updated_at) "
+        "SELECT id, 0, 'Opening', start_at, start_at FROM event",
+        "UPDATE agenda_item SET title = 'Welcome'",
+        "DELETE FROM agenda_item",
+    ],
+    "minutes": [
+        "INSERT INTO minutes (event_id, version, status, created_at, updated_at) "
+        "SELECT id, 1, 'draft', start_at, start_at FROM event",
+        "UPDATE minutes SET status = 'circulated'",
+        "DELETE FROM minutes",
+    ],
+    "minutes_item": [
+        "INSERT INTO minutes (event_id, version, status, created_at, updated_at) "
+        "SELECT id, 1, 'draft', start_at, start_at FROM event",
+        "INSERT INTO minutes_item (minutes_id, position, title, notes) "
+        "SELECT id, 0, 'Opening', '' FROM minutes",
+        "UPDATE minutes_item SET notes = 'Agreed'",
+        "DELETE FROM minutes_item",
+    ],
+    "outcome": [
+        "INSERT INTO minutes (event_id, version, status, created_at, updated_at) "
+        "SELECT id, 1, 'draft', start_at, start_at FROM event",
+        "INSERT INTO minutes_item (minutes_id, position, title, notes) "
+        "SELECT id, 0, 'Opening', '' FROM minutes",
+        "INSERT INTO outcome (item_id, position, kind, text) "
+        "SELECT id, 0, 'decision', 'Share the list' FROM minutes_item",
+        "UPDATE outcome SET text = 'Share the full list'",
+        "DELETE FROM outcome",
+    ],
+    "action_item": [
+        "INSERT INTO action_item (event_id, text, owner_organization_id, due_on, status, live, "
+        "created_at, updated_at) SELECT id, 'Send samples', host_organization_id, '2031-01-01', "
+        "'open', true, start_at, start_at FROM event",
+        "UPDATE action_item SET status = 'done'",
+        "DELETE FROM action_item",
+    ],
+    "material": [
+        "INSERT INTO material (event_id, title, visibility, created_at) "
+        "SELECT id, 'Guide', 'registrants', start_at FROM event",
+        "UPDATE material SET title = 'Identification guide'",
+        "DELETE FROM material",
+    ],
+    "material_version": [
+        "INSERT INTO material (event_id, title, visibility, created_at) "
+        "SELECT id, 'Guide', 'registrants', start_at FROM event",
+        "INSERT INTO material_version (material_id, number, filename, content_type, size, sha256,"
+        " uploaded_at) SELECT id, 1, 'guide.pdf', 'application/pdf', 10, "
+        f"'{'a' * 64}', created_at FROM material",
+        "UPDATE material_version SET filename = 'guide-v1.pdf'",
+        "DELETE FROM material_version",
+    ],
 }
 
 

@@ -77,7 +77,7 @@ def test_registration_window_moves_with_each_occurrence(event_input, organizer):
 @pytest.mark.parametrize(
     ("frequency", "count", "field", "message"),
     [
-        ("daily", 3, "repeat", "Choose weekly, every two weeks or monthly."),
+        ("daily", 3, "repeat", "Choose weekly, every two weeks, monthly or every three months."),
         ("weekly", 1, "count", "A series has between 2 and 52 occurrences."),
         ("weekly", 53, "count", "A series has between 2 and 52 occurrences."),
     ],

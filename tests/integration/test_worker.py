@@ -218,3 +218,17 @@ def test_stopping_between_messages_hands_the_rest_back_untried(app, smtp_server)
     assert [(r.status, r.attempts) for r in rows] == (
         [(OutboxStatus.sent, 1)] + [(OutboxStatus.queued, 0)] * 4)
     assert all(r.claimed_at is None for r in rows[1:])  # free for any worker at once
+
+
+def test_a_step_that_raises_is_printed_and_the_pass_goes_on(app, calls, monkeypatch):
+    from liaison.integration import delivery
+
+    def broken_deliveries(**_kwargs):
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(delivery, "deliver", broken_deliveries)
+    lines: list[str] = []
+    report = make_worker(Clock(), lines).run_pass()
+    assert report.errors == 1
+    assert "webhooks: ConnectionError: the database went away" in lines
+    assert sorted(name for name, _ in calls) == ["broken", "tick"]  # the jobs still ran

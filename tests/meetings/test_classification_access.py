@@ -14,12 +14,14 @@ Observations, compared as values:
 - list (the event list page) and api_list: True when the event is listed;
 - ics, personal_feed, public_feed, invite: None, or "<CLASS>:desc" / "<CLASS>:bare" (with or
   without a DESCRIPTION);
-- mail: None (no mail), "plain" or "marked" (subject starting "[Restricted]");
+- mail: None (no mail), "plain" or "marked" (subject starting "[Restricted]"): the
+  registrants' notices and the circulated minutes (to attendees and organizers);
 - csv: None (refused), "plain" or "marked" (classification line before the header);
 - material: True when the download is served; minutes: True when the minutes are shown.
 """
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,86 +34,73 @@ from liaison.accounts.models import OrgKind, Role
 from liaison.calendar import feedtokens
 from liaison.events.models import Classification, Event, EventKind, EventStatus
 from liaison.mail.models import OutboxMessage
+from liaison.meetings import materials, minutes
+from liaison.meetings.minutes import MinutesItemInput, OutcomeInput
 from liaison.notifications import notices
 from liaison.registration.models import Registration, RegistrationStatus
 
 SECRET = "SECRET-DESCRIPTION"
+DECISION = "SECRET-DECISION"
 VIEWERS = ("anonymous", "registrant", "attendee", "audience", "outsider", "organizer", "admin")
 P, R = "participants", "restricted"
 
 
-def _row(**cells):
-    return cells
-
-
-# What each viewer gets of the customs-only meeting, per classification. Columns that do not
-# depend on the viewer (public feed, the open twin for anonymous visitors) are below.
+COLUMNS = ("page", "list", "api", "api_list", "ics", "personal_feed", "invite", "mail", "csv",
+           "material", "minutes")
+# What each viewer gets of the customs-only meeting, per classification, column by column.
+# Columns that do not depend on the viewer (public feed, the open twin for anonymous
+# visitors) are below. Restricted: the audience reaches it by its link (to register), but
+# it is never listed for them.
 EXPECTED = {
     "public": {
-        "anonymous": _row(page=None, list=False, api=None, api_list=False, ics=None,
-                          personal_feed=None, invite=None, mail=None, csv=None),
-        "registrant": _row(page="full", list=True, api="full", api_list=True,
-                           ics="PUBLIC:desc", personal_feed="PUBLIC:desc", invite=None,
-                           mail="plain", csv=None),
-        "attendee": _row(page="full", list=True, api="full", api_list=True, ics="PUBLIC:desc",
-                         personal_feed="PUBLIC:desc", invite="PUBLIC:desc", mail="plain",
-                         csv=None),
-        "audience": _row(page="full", list=True, api="full", api_list=True, ics="PUBLIC:desc",
-                         personal_feed=None, invite=None, mail=None, csv=None),
-        "outsider": _row(page=None, list=False, api=None, api_list=False, ics=None,
-                         personal_feed=None, invite=None, mail=None, csv=None),
-        "organizer": _row(page="full", list=True, api="full", api_list=True, ics="PUBLIC:desc",
-                          personal_feed="PUBLIC:desc", invite=None, mail=None, csv="plain"),
-        "admin": _row(page="full", list=True, api="full", api_list=True, ics="PUBLIC:desc",
-                      personal_feed=None, invite=None, mail=None, csv="plain"),
+        "anonymous": (None, False, None, False, None, None, None, None, None, False, False),
+        "registrant": ("full", True, "full", True, "PUBLIC:desc",
+                       "PUBLIC:desc", None, "plain", None, True, True),
+        "attendee": ("full", True, "full", True, "PUBLIC:desc",
+                     "PUBLIC:desc", "PUBLIC:desc", "plain", None, True, True),
+        "audience": ("full", True, "full", True, "PUBLIC:desc", None, None, None, None, True, True),
+        "outsider": (None, False, None, False, None, None, None, None, None, False, False),
+        "organizer": ("full", True, "full", True, "PUBLIC:desc",
+                      "PUBLIC:desc", None, "plain", "plain", True, True),
+        "admin": ("full", True, "full", True, "PUBLIC:desc", None, None, None, "plain", True, True),
     },
     P: {
-        "anonymous": _row(page=None, list=False, api=None, api_list=False, ics=None,
-                          personal_feed=None, invite=None, mail=None, csv=None),
-        "registrant": _row(page="full", list=True, api="full", api_list=True,
-                           ics="PRIVATE:desc", personal_feed="PRIVATE:bare", invite=None,
-                           mail="plain", csv=None),
-        "attendee": _row(page="full", list=True, api="full", api_list=True, ics="PRIVATE:desc",
-                         personal_feed="PRIVATE:bare", invite="PRIVATE:desc", mail="plain",
-                         csv=None),
-        "audience": _row(page="bare", list=True, api="bare", api_list=True, ics="PRIVATE:bare",
-                         personal_feed=None, invite=None, mail=None, csv=None),
-        "outsider": _row(page=None, list=False, api=None, api_list=False, ics=None,
-                         personal_feed=None, invite=None, mail=None, csv=None),
-        "organizer": _row(page="full", list=True, api="full", api_list=True, ics="PRIVATE:desc",
-                          personal_feed="PRIVATE:bare", invite=None, mail=None, csv="marked"),
-        "admin": _row(page="full", list=True, api="full", api_list=True, ics="PRIVATE:desc",
-                      personal_feed=None, invite=None, mail=None, csv="marked"),
+        "anonymous": (None, False, None, False, None, None, None, None, None, False, False),
+        "registrant": ("full", True, "full", True, "PRIVATE:desc",
+                       "PRIVATE:bare", None, "plain", None, True, True),
+        "attendee": ("full", True, "full", True, "PRIVATE:desc",
+                     "PRIVATE:bare", "PRIVATE:desc", "plain", None, True, True),
+        "audience": ("bare", True, "bare", True, "PRIVATE:bare",
+                     None, None, None, None, False, False),
+        "outsider": (None, False, None, False, None, None, None, None, None, False, False),
+        "organizer": ("full", True, "full", True, "PRIVATE:desc",
+                      "PRIVATE:bare", None, "plain", "marked", True, True),
+        "admin": ("full", True, "full", True, "PRIVATE:desc",
+                  None, None, None, "marked", True, True),
     },
     R: {
-        "anonymous": _row(page=None, list=False, api=None, api_list=False, ics=None,
-                          personal_feed=None, invite=None, mail=None, csv=None),
-        "registrant": _row(page="full", list=True, api="full", api_list=True,
-                           ics="CONFIDENTIAL:bare", personal_feed="CONFIDENTIAL:bare",
-                           invite=None, mail="marked", csv=None),
-        "attendee": _row(page="full", list=True, api="full", api_list=True,
-                         ics="CONFIDENTIAL:bare", personal_feed="CONFIDENTIAL:bare",
-                         invite="CONFIDENTIAL:bare", mail="marked", csv=None),
-        # Reached by its link (to register), never listed.
-        "audience": _row(page="bare", list=False, api="bare", api_list=False,
-                         ics="CONFIDENTIAL:bare", personal_feed=None, invite=None, mail=None,
-                         csv=None),
-        "outsider": _row(page=None, list=False, api=None, api_list=False, ics=None,
-                         personal_feed=None, invite=None, mail=None, csv=None),
-        "organizer": _row(page="full", list=True, api="full", api_list=True,
-                          ics="CONFIDENTIAL:bare", personal_feed="CONFIDENTIAL:bare",
-                          invite=None, mail=None, csv="marked"),
-        "admin": _row(page="full", list=True, api="full", api_list=True,
-                      ics="CONFIDENTIAL:bare", personal_feed=None, invite=None, mail=None,
-                      csv="marked"),
+        "anonymous": (None, False, None, False, None, None, None, None, None, False, False),
+        "registrant": ("full", True, "full", True, "CONFIDENTIAL:bare",
+                       "CONFIDENTIAL:bare", None, "marked", None, True, True),
+        "attendee": ("full", True, "full", True, "CONFIDENTIAL:bare",
+                     "CONFIDENTIAL:bare", "CONFIDENTIAL:bare", "marked", None, True, True),
+        "audience": ("bare", False, "bare", False, "CONFIDENTIAL:bare",
+                     None, None, None, None, False, False),
+        "outsider": (None, False, None, False, None, None, None, None, None, False, False),
+        "organizer": ("full", True, "full", True, "CONFIDENTIAL:bare",
+                      "CONFIDENTIAL:bare", None, "marked", "marked", True, True),
+        "admin": ("full", True, "full", True, "CONFIDENTIAL:bare",
+                  None, None, None, "marked", True, True),
     },
 }
 
 # The twin open to all, seen without logging in: page, list, .ics and the public feed.
 OPEN_TWIN = {
-    "public": dict(page="full", list=True, ics="PUBLIC:desc", public_feed="PUBLIC:desc"),
-    P: dict(page="bare", list=True, ics="PRIVATE:bare", public_feed="PRIVATE:bare"),
-    R: dict(page=None, list=False, ics=None, public_feed=None),
+    "public": dict(page="full", list=True, ics="PUBLIC:desc", public_feed="PUBLIC:desc",
+                   material=True, minutes=True),
+    P: dict(page="bare", list=True, ics="PRIVATE:bare", public_feed="PRIVATE:bare",
+            material=False, minutes=False),
+    R: dict(page=None, list=False, ics=None, public_feed=None, material=False, minutes=False),
 }
 
 
@@ -165,6 +154,16 @@ def world(app, make_org, make_user):
             notices.registration_changed(
                 registration, "confirmed" if status == RegistrationStatus.confirmed else "received"
             )
+    w.materials = {}
+    for event in [*w.events.values(), *w.twins.values()]:
+        minutes.save(event, [MinutesItemInput(title="Cases", outcomes=[
+            OutcomeInput(kind="decision", text=DECISION)])], by=w.users["organizer"])
+        minutes.circulate(event, by=w.users["organizer"])
+        minutes.approve(event, by=w.users["organizer"])
+        widest = "public" if event.is_public else "registrants"
+        w.materials[event.id] = materials.add_to_event(
+            event, filename="cases.pdf", stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+            by=w.users["organizer"], visibility=widest)
     w.tokens = {name: apitokens.issue_token(user, "t")[1] for name, user in w.users.items()}
     db.session.commit()
     return w
@@ -226,6 +225,12 @@ def observe(app, world, viewer, event) -> dict:
             invites = [m.ical for m in mails if m.ical]
             if invites:
                 seen["invite"] = _vevent_state(invites[-1].encode(), event.title)
+    material = world.materials[event.id]
+    seen["material"] = client.get(f"/materials/{material.id}/download").status_code == 200
+    shown = client.get(f"/events/{event.id}/minutes")
+    seen["minutes"] = shown.status_code == 200 and DECISION in shown.get_data(as_text=True)
+    if seen["minutes"]:  # the printout and the API answer alike
+        assert client.get(f"/events/{event.id}/minutes/print").status_code == 200
     csv = client.get(f"/events/{event.id}/registrations.csv")
     if csv.status_code == 200:
         first = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
@@ -242,7 +247,7 @@ def test_each_viewer_gets_exactly_what_the_classification_allows(app, world, lev
     wrong = []
     for viewer in VIEWERS:
         got = observe(app, world, viewer, event)
-        for output, expected in EXPECTED[level][viewer].items():
+        for output, expected in zip(COLUMNS, EXPECTED[level][viewer], strict=True):
             if got[output] != expected:
                 wrong.append(f"{viewer} × {output}: expected {expected!r}, got {got[output]!r}")
     anonymous = observe(app, world, "anonymous", twin)

@@ -21,7 +21,8 @@ Targets (per role): `event` published, audience = customs, registration open, no
 requiring approval; `draft` the same but a draft; `confirmed` a confirmed registration of a
 third person on `event`; `pending` a pending one; `token` the third person's API token;
 `victim` that third person (admin user actions); `org` a customs organization; `feed` the third
-person's feed token; `topic` a topic of the vocabulary.
+person's feed token; `topic` a topic of the vocabulary; `webhook` a webhook subscription of
+the organizer, `delivery` one of its deliveries.
 """
 from __future__ import annotations
 
@@ -77,6 +78,11 @@ API_SIGNED_IN = expect(200, anonymous=401)
 API_MANAGE = expect(403, anonymous=401, outsider=404, organizer=200, admin=200)
 # A registration that is neither yours nor one of your events' is 404 to you.
 API_REGISTRATION = expect(404, anonymous=401, organizer=200, admin=200)
+# Webhooks: organizers and admins may have them; each sees only their own (404 to others).
+SUBSCRIBER_PAGE = expect(403, anonymous=LOGIN, other_org=200, organizer=200, admin=200)
+OWN_WEBHOOK_PAGE = expect(403, anonymous=LOGIN, other_org=404, organizer=200, admin=404)
+OWN_WEBHOOK_ACTION = expect(403, anonymous=LOGIN, other_org=404, organizer=REDIRECT, admin=404)
+API_OWN_WEBHOOK = expect(404, anonymous=401, organizer=200)
 
 CASES: list[Case] = [
     # Public pages and health
@@ -91,6 +97,8 @@ CASES: list[Case] = [
     Case("POST", "/auth/signup", "/auth/signup", ANON_ONLY_PAGE, {"email": "not-an-email"}),
     # Links from account mail: a forged token is a 400 page whoever follows it.
     Case("GET", "/auth/confirm/<token>", "/auth/confirm/forged", expect(400)),
+    Case("POST", "/auth/confirm/<token>", "/auth/confirm/forged", expect(400),
+         {"new_password": "x"}),
     Case("POST", "/auth/resend-confirmation", "/auth/resend-confirmation", ANON_ONLY_PAGE,
          {"email": "not-an-email"}),
     Case("GET", "/auth/forgot", "/auth/forgot", ANON_ONLY_PAGE),
@@ -249,6 +257,108 @@ CASES: list[Case] = [
          "/api/v1/registrations/{confirmed}/check-in", API_REGISTRATION),
     Case("POST", "/api/v1/registrations/<int:registration_id>/cancel",
          "/api/v1/registrations/{confirmed}/cancel", API_REGISTRATION, name="(someone else's)"),
+    # Messages to registrants
+    Case("GET", "/events/<int:event_id>/messages", "/events/{event}/messages", MANAGE_PAGE),
+    Case("POST", "/events/<int:event_id>/messages", "/events/{event}/messages", MANAGE_PAGE,
+         {"subject": ""}),
+    Case("GET", "/api/v1/events/<int:event_id>/messages", "/api/v1/events/{event}/messages",
+         API_MANAGE),
+    Case("POST", "/api/v1/events/<int:event_id>/messages", "/api/v1/events/{event}/messages",
+         expect(403, anonymous=401, outsider=404, organizer=422, admin=422), {},
+         name="(empty body)"),
+    # Webhooks (pages)
+    Case("GET", "/webhooks/", "/webhooks/", SUBSCRIBER_PAGE),
+    Case("GET", "/webhooks/new", "/webhooks/new", SUBSCRIBER_PAGE),
+    Case("POST", "/webhooks/new", "/webhooks/new", SUBSCRIBER_PAGE, {"url": ""}),
+    Case("GET", "/webhooks/<int:webhook_id>", "/webhooks/{webhook}", OWN_WEBHOOK_PAGE),
+    Case("GET", "/webhooks/<int:webhook_id>/edit", "/webhooks/{webhook}/edit", OWN_WEBHOOK_PAGE),
+    Case("POST", "/webhooks/<int:webhook_id>/edit", "/webhooks/{webhook}/edit",
+         OWN_WEBHOOK_PAGE, {"url": ""}),
+    Case("POST", "/webhooks/<int:webhook_id>/active", "/webhooks/{webhook}/active",
+         OWN_WEBHOOK_ACTION, {"active": "0"}),
+    Case("POST", "/webhooks/<int:webhook_id>/delete", "/webhooks/{webhook}/delete",
+         OWN_WEBHOOK_ACTION),
+    Case("POST", "/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/resend",
+         "/webhooks/{webhook}/deliveries/{delivery}/resend", OWN_WEBHOOK_ACTION),
+    # Webhooks (API)
+    Case("GET", "/api/v1/webhooks", "/api/v1/webhooks", API_SIGNED_IN),
+    Case("POST", "/api/v1/webhooks", "/api/v1/webhooks",
+         expect(422, anonymous=401, outsider=403, participant=403), {}, name="(empty body)"),
+    Case("GET", "/api/v1/webhooks/<int:webhook_id>", "/api/v1/webhooks/{webhook}",
+         API_OWN_WEBHOOK),
+    Case("PATCH", "/api/v1/webhooks/<int:webhook_id>", "/api/v1/webhooks/{webhook}",
+         API_OWN_WEBHOOK, {"active": False}),
+    Case("DELETE", "/api/v1/webhooks/<int:webhook_id>", "/api/v1/webhooks/{webhook}",
+         expect(404, anonymous=401, organizer=204)),
+    Case("GET", "/api/v1/webhooks/<int:webhook_id>/deliveries",
+         "/api/v1/webhooks/{webhook}/deliveries", API_OWN_WEBHOOK),
+    Case("POST", "/api/v1/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/resend",
+         "/api/v1/webhooks/{webhook}/deliveries/{delivery}/resend", API_OWN_WEBHOOK),
+]
+
+# Exchange meetings (liaison/meetings). Each role's `event` has an agenda, circulated minutes
+# with an action owned by the customs organization (`action`: its people may close it) and a
+# file shared with everyone who sees the event (`material`).
+MANAGE_UPLOAD = expect(403, anonymous=LOGIN, outsider=404, organizer=422, admin=422)
+MEETING_CONTENT = expect(200, anonymous=LOGIN, outsider=404)  # a public meeting's content
+CASES += [
+    Case("GET", "/events/<int:event_id>/agenda", "/events/{event}/agenda", MANAGE_PAGE),
+    # Moving a row re-renders the editor without saving.
+    Case("POST", "/events/<int:event_id>/agenda", "/events/{event}/agenda", MANAGE_PAGE,
+         {"item-a-title": "Opening", "move": "a:down"}),
+    Case("GET", "/events/<int:event_id>/agenda/print", "/events/{event}/agenda/print",
+         MEETING_CONTENT),
+    Case("POST", "/events/<int:event_id>/next", "/events/{event}/next", MANAGE_ACTION),
+    Case("GET", "/events/<int:event_id>/minutes", "/events/{event}/minutes", MEETING_CONTENT),
+    Case("GET", "/events/<int:event_id>/minutes/print", "/events/{event}/minutes/print",
+         MEETING_CONTENT),
+    # Circulated minutes are not edited: their organizers are sent to reopen them.
+    Case("GET", "/events/<int:event_id>/minutes/edit", "/events/{event}/minutes/edit",
+         MANAGE_ACTION),
+    Case("POST", "/events/<int:event_id>/minutes/edit", "/events/{event}/minutes/edit",
+         MANAGE_ACTION, {"it-a-title": "Other business"}),
+    Case("POST", "/events/<int:event_id>/minutes/<any(circulate, approve, reopen):step>",
+         "/events/{event}/minutes/approve", MANAGE_ACTION, name="approve"),
+    Case("GET", "/actions", "/actions", SIGNED_IN),
+    # The customs people own the action; the brand's participant may not learn it exists.
+    Case("POST", "/actions/<int:action_id>/status", "/actions/{action}/status",
+         expect(REDIRECT, anonymous=LOGIN, outsider=404), {"status": "done"}),
+    Case("GET", "/events/<int:event_id>/materials", "/events/{event}/materials", MANAGE_PAGE),
+    Case("POST", "/events/<int:event_id>/materials", "/events/{event}/materials",
+         MANAGE_UPLOAD, {"title": "no file"}),
+    Case("GET", "/materials/<int:material_id>/versions", "/materials/{material}/versions",
+         MANAGE_PAGE),
+    Case("POST", "/materials/<int:material_id>/versions", "/materials/{material}/versions",
+         MANAGE_UPLOAD),
+    Case("GET", "/materials/<int:material_id>/download", "/materials/{material}/download",
+         MEETING_CONTENT),
+    Case("GET", "/library", "/library", SIGNED_IN),
+    Case("POST", "/library", "/library",
+         expect(403, anonymous=LOGIN, other_org=422, organizer=422, admin=422)),
+    Case("GET", "/api/v1/events/<int:event_id>/agenda", "/api/v1/events/{event}/agenda",
+         expect(200, anonymous=401, outsider=404)),
+    Case("PUT", "/api/v1/events/<int:event_id>/agenda", "/api/v1/events/{event}/agenda",
+         API_MANAGE, {"items": [{"title": "Opening"}], "notify": False}),
+    Case("GET", "/api/v1/events/<int:event_id>/minutes", "/api/v1/events/{event}/minutes",
+         expect(200, anonymous=401, outsider=404)),
+    Case("PUT", "/api/v1/events/<int:event_id>/minutes", "/api/v1/events/{event}/minutes",
+         expect(403, anonymous=401, outsider=404, organizer=409, admin=409), {"items": []},
+         name="(circulated: 409)"),
+    Case("POST", "/api/v1/events/<int:event_id>/minutes/circulate",
+         "/api/v1/events/{event}/minutes/circulate",
+         expect(403, anonymous=401, outsider=404, organizer=409, admin=409)),
+    Case("POST", "/api/v1/events/<int:event_id>/minutes/approve",
+         "/api/v1/events/{event}/minutes/approve", API_MANAGE),
+    Case("POST", "/api/v1/events/<int:event_id>/minutes/reopen",
+         "/api/v1/events/{event}/minutes/reopen", API_MANAGE),
+    Case("GET", "/api/v1/action-items", "/api/v1/action-items", API_SIGNED_IN),
+    Case("PATCH", "/api/v1/action-items/<int:action_id>", "/api/v1/action-items/{action}",
+         expect(200, anonymous=401, outsider=404), {"status": "done"}),
+    Case("GET", "/api/v1/events/<int:event_id>/materials", "/api/v1/events/{event}/materials",
+         expect(200, anonymous=401, outsider=404)),
+    # JSON instead of multipart: 400 for the organizers, refused before that for the rest.
+    Case("POST", "/api/v1/events/<int:event_id>/materials", "/api/v1/events/{event}/materials",
+         expect(403, anonymous=401, outsider=404, organizer=400, admin=400), {}),
 ]
 
 # Cells where the app answers differently from the matrix and the fix belongs to the module's

@@ -2,9 +2,10 @@
 matrix does not list fails `test_every_route_is_in_the_matrix`."""
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,6 +18,9 @@ from liaison.accounts.passwords import hash_password
 from liaison.calendar import feedtokens
 from liaison.events.models import Event, EventKind, EventStatus, Topic
 from liaison.events.topics import ensure_topic
+from liaison.integration import webhooks
+from liaison.integration.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from liaison.meetings.models import ActionItem, AgendaItem, Material, Minutes
 from liaison.registration.models import Registration, RegistrationStatus
 from tests.security.access_matrix import CASES, KNOWN_ISSUES, LOGIN, REDIRECT, ROLES
 
@@ -116,6 +120,15 @@ def build_world():
         db.session.add_all([confirmed, pending])
         db.session.flush()
         token, _raw = apitokens.issue_token(attendee, "theirs")
+        webhook = WebhookSubscription(owner=cast["organizer"], secret=webhooks.new_secret(),
+                                      url=f"https://hooks.example.org/{role}")
+        webhook.event_types = ["event.published"]
+        delivery = WebhookDelivery(subscription=webhook, event_type="event.published",
+                                   message_id=f"msg_{role}", payload="{}",
+                                   status=DeliveryStatus.failed, attempts=10)
+        db.session.add_all([webhook, delivery])
+        db.session.flush()
+        action, material = _meeting_records(event, cast["organizer"], customs)
         targets[role] = {
             "event": event.id,
             "draft": draft.id,
@@ -125,11 +138,33 @@ def build_world():
             "victim": waiting.id,
             "org": customs.id,
             "feed": feedtokens.calendar_token(attendee),
+            "webhook": webhook.id,
+            "delivery": delivery.id,
             "topic": ensure_topic(f"Matrix topic for {role}").slug,
+            "action": action.id,
+            "material": material.id,
         }
     cast["demoted"].role = Role.participant
     db.session.commit()
     return actors, targets
+
+
+def _meeting_records(event: Event, organizer: User, owner: Organization):
+    """An agenda, circulated minutes with an action owned by `owner`, and a public file."""
+    from liaison.meetings import agenda, materials, minutes
+    from liaison.meetings.agenda import AgendaItemInput
+    from liaison.meetings.minutes import MinutesItemInput, OutcomeInput
+
+    (item,) = agenda.set_agenda(event, [AgendaItemInput(title="Seizures")], by=organizer,
+                                notify=False)
+    minutes.save(event, [MinutesItemInput(agenda_item_id=item.id, outcomes=[OutcomeInput(
+        kind="action", text="Send the list", owner_organization_id=owner.id,
+        due_on=date(2031, 1, 1))])], by=organizer)
+    minutes.circulate(event, by=organizer)
+    material = materials.add_to_event(event, filename="guide.pdf", by=organizer,
+                                      stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), visibility="public")
+    action = db.session.scalar(select(ActionItem).where(ActionItem.event_id == event.id))
+    return action, material
 
 
 DENIALS = {LOGIN, 401, 403, 404}
@@ -145,6 +180,8 @@ def fingerprint(targets: dict) -> tuple:
     victim = db.session.get(User, targets["victim"])
     token = db.session.get(ApiToken, targets["token"])
     org = db.session.get(Organization, targets["org"])
+    webhook = db.session.get(WebhookSubscription, targets["webhook"])
+    delivery = db.session.get(WebhookDelivery, targets["delivery"])
     topic = db.session.get(Topic, targets["topic"])
     return (
         (event.status, event.title, event.sequence, event.capacity, len(event.registrations)),
@@ -156,6 +193,25 @@ def fingerprint(targets: dict) -> tuple:
         (org.name, org.kind),
         (topic.label_en, topic.label_zh, topic.status),
         db.session.scalar(select(func.count()).select_from(Event)),
+        webhook and (webhook.active, webhook.url, webhook.description),
+        delivery and (delivery.status, delivery.attempts),
+        db.session.scalar(select(func.count()).select_from(WebhookSubscription)),
+        _meeting_fingerprint(targets),
+    )
+
+
+def _meeting_fingerprint(targets: dict) -> tuple:
+    action = db.session.get(ActionItem, targets["action"])
+    material = db.session.get(Material, targets["material"])
+    event_id = targets["event"]
+    return (
+        (action.status, action.closed_at),
+        tuple(db.session.execute(select(Minutes.version, Minutes.status).where(
+            Minutes.event_id == event_id).order_by(Minutes.version)).all()),
+        tuple(db.session.scalars(select(AgendaItem.title).where(
+            AgendaItem.event_id == event_id).order_by(AgendaItem.position))),
+        len(material.versions),
+        db.session.scalar(select(func.count()).select_from(Material)),
     )
 
 

@@ -21,8 +21,15 @@ NEW_PASSWORD = "a brand new passphrase"
 
 def signup(client, email, org, **extra):
     return client.post("/auth/signup", data={
-        "email": email, "display_name": "Chen Jie", "organization_id": org.id,
-        "password": PASSWORD, "confirm": PASSWORD, **extra,
+        "email": email, "display_name": "Chen Jie", "organization_id": org.id, **extra,
+    })
+
+
+def choose_password(client, path, org, password=PASSWORD, **extra):
+    """The confirmation link's form: the details as the sign-up gave them, and a password."""
+    return client.post(path, data={
+        "display_name": "Chen Jie", "organization_id": org.id,
+        "new_password": password, "confirm": password, **extra,
     })
 
 
@@ -123,8 +130,7 @@ def test_new_and_existing_address_get_the_same_answer(app, make_user, make_org, 
     [
         ({"email": "not-an-email"}, "email", "Invalid email address."),
         ({"display_name": "  "}, "display_name", "This field is required."),
-        ({"password": "short", "confirm": "short"}, "password", "Use at least 10 characters."),
-        ({"confirm": "something else"}, "confirm", "The passwords differ."),
+        ({"organization_id": "0"}, "organization_id", "Choose your organization."),
     ],
 )
 def test_bad_sign_up_writes_and_queues_nothing_for_new_or_taken_address(
@@ -143,8 +149,7 @@ def test_mails_speak_the_recipients_language(client, make_user, make_org):
     make_user(email="wang@example.org", language="zh", display_name_zh="王芳")
     signup(client, "wang@example.org", make_org())
     client.post("/auth/signup", headers={"Accept-Language": "zh-CN"}, data={
-        "email": "li@example.org", "display_name": "Li", "organization_id": make_org().id,
-        "password": PASSWORD, "confirm": PASSWORD})
+        "email": "li@example.org", "display_name": "Li", "organization_id": make_org().id})
     assert users.user_by_email("li@example.org").language == "zh"
     client.post("/auth/forgot", data={"email": "wang@example.org"})
     existing, confirm, reset = mails()
@@ -158,20 +163,50 @@ def test_mails_speak_the_recipients_language(client, make_user, make_org):
 
 # --- Confirmation link -----------------------------------------------------------------------
 
-def test_confirmation_link_logs_in_once(app, client, make_org):
-    signup(client, "new@example.org", make_org())
+def test_confirmation_link_chooses_the_password_and_logs_in_once(app, client, make_org):
+    org = make_org()
+    signup(client, "new@example.org", org)
     path = link_path(mails("confirm_email")[0], "/auth/confirm/")
-    response = client.get(path)
+    page = client.get(path)
+    assert page.status_code == 200 and not logged_in(client)
+    assert "new@example.org" in page.text and 'value="Chen Jie"' in page.text
+    assert 'name="new_password"' in page.text
+    response = choose_password(client, path, org)
     assert response.status_code == 302
     assert logged_in(client)
     user = users.user_by_email("new@example.org")
     assert user.email_verified is True and user.last_login_at is not None
+    assert post_login(app.test_client(), "new@example.org").status_code == 302
 
     again = app.test_client()
-    response = again.get(path)
-    assert response.status_code == 400
-    assert "This address is already confirmed" in response.text
+    for response in (again.get(path), choose_password(again, path, org, NEW_PASSWORD)):
+        assert response.status_code == 400
+        assert "already been used" in response.text
     assert not logged_in(again)
+    assert post_login(app.test_client(), "new@example.org", NEW_PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        ({"new_password": "short", "confirm": "short"}, "new_password",
+         "Use at least 10 characters."),
+        ({"confirm": "something else"}, "confirm", "The passwords differ."),
+        ({"display_name": " "}, "display_name", "This field is required."),
+    ],
+)
+def test_a_bad_confirmation_form_says_why_and_changes_nothing(client, make_org, change, field,
+                                                              message):
+    org = make_org()
+    signup(client, "new@example.org", org)
+    path = link_path(mails("confirm_email")[0], "/auth/confirm/")
+    response = choose_password(client, path, org, **change)
+    assert response.status_code == 200
+    assert re.search(rf'id="{field}-feedback">{re.escape(message)}<', response.text)
+    assert not logged_in(client)
+    db.session.expire_all()
+    assert users.user_by_email("new@example.org").email_verified is False
+    assert client.get(path).status_code == 200  # the link still works
 
 
 @pytest.mark.parametrize("spoil", ["tamper", "garbage", "expire", "wrong purpose"])
@@ -202,29 +237,40 @@ def test_a_link_not_quite_expired_still_works(client, make_org):
     signup(client, "new@example.org", make_org())
     user = users.user_by_email("new@example.org")
     token = old_token(user, "confirm", links.CONFIRM_MAX_AGE - timedelta(minutes=5))
-    assert client.get(f"/auth/confirm/{token}").status_code == 302
+    assert client.get(f"/auth/confirm/{token}").status_code == 200
+    assert choose_password(client, f"/auth/confirm/{token}", user.organization).status_code == 302
     assert logged_in(client)
 
 
 def test_unconfirmed_account_cannot_log_in_but_may_ask_again(client, make_org):
-    signup(client, "new@example.org", make_org())
-    response = post_login(client, "new@example.org")
-    assert response.status_code == 200
-    assert "Confirm your email address first" in response.text
-    assert 'action="/auth/resend-confirmation"' in response.text
-    assert not logged_in(client)
-    # A wrong password learns nothing about the account.
-    wrong = [("new@example.org", "wrong password"), ("nobody@example.org", PASSWORD)]
-    for email, password in wrong:
+    org = make_org()
+    signup(client, "new@example.org", org)
+    # A new sign-up has no password anyone knows: every log-in is simply wrong.
+    for email, password in [("new@example.org", PASSWORD), ("nobody@example.org", PASSWORD)]:
         response = post_login(client, email, password)
         assert "The email or password is wrong." in response.text
         assert "Confirm" not in response.text and "resend-confirmation" not in response.text
+    assert not logged_in(client)
 
     response = client.post("/auth/resend-confirmation", data={"email": "new@example.org"})
     assert response.status_code == 200
     first, second = mails("confirm_email")
-    assert client.get(link_path(second, "/auth/confirm/")).status_code == 302
+    assert choose_password(client, link_path(second, "/auth/confirm/"), org).status_code == 302
     assert logged_in(client)
+
+
+def test_an_unconfirmed_account_from_before_hears_it_must_confirm(client, make_org):
+    """Accounts that signed up with a password before it moved to the confirmation step: the
+    right password (which proves the account is theirs) is told to confirm first."""
+    users.sign_up("old@example.org", "Old Timer", PASSWORD, make_org().id,
+                  email_verified=False)
+    db.session.commit()
+    response = post_login(client, "old@example.org")
+    assert "Confirm your email address first" in response.text
+    assert 'action="/auth/resend-confirmation"' in response.text
+    wrong = post_login(client, "old@example.org", "wrong password")
+    assert "The email or password is wrong." in wrong.text
+    assert "resend-confirmation" not in wrong.text
 
 
 def test_resend_answers_alike_and_mails_only_unconfirmed_accounts(app, make_user, make_org):
@@ -362,8 +408,6 @@ def test_simultaneous_signup_with_the_same_address_is_not_a_500(client, make_org
     form = {
         "email": "racer@example.com",
         "display_name": "Racer",
-        "password": "a long enough password",
-        "confirm": "a long enough password",
         "organization_id": str(org.id),
     }
     assert b"racer@example.com" in client.post("/auth/signup", data=form).data

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.core.forms import zone_choices
@@ -54,6 +54,11 @@ class TokenForm(FlaskForm):
     name = StringField(
         _l("Token name"), validators=[Optional(), Length(max=100)],
         description=_l("What the token is for, e.g. “case system sync”."),
+    )
+    # Asked (and shown) only when the log-in is older than REAUTH_AFTER_SECONDS.
+    password = PasswordField(
+        _l("Your password"), validators=[Optional(), Length(max=200)],
+        description=_l("You logged in a while ago: confirm it is you before a new token is made."),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
@@ -14,6 +16,7 @@ from blueprints.accounts.account.forms import (
     ProfileForm,
     TokenForm,
 )
+from blueprints.accounts.auth.views import AUTH_AT, recently_authenticated
 from blueprints.core.forms import apply_errors
 from blueprints.core.redirects import home_url, safe_next
 from extensions import db
@@ -98,12 +101,27 @@ def set_language():
     return redirect(safe_next(form.next.data) or home_url())
 
 
+def _password_again(form: TokenForm) -> bool:
+    """A log-in older than REAUTH_AFTER_SECONDS (or restored from a remember-me cookie) gives
+    the password again before a new token is made; True when it is given and right."""
+    if recently_authenticated():
+        return True
+    if not form.password.data:
+        form.password.errors.append(_("Enter your password to create a token."))
+        return False
+    if not users.check_password(current_user._get_current_object(), form.password.data):
+        form.password.errors.append(_("Your password is not right."))
+        return False
+    session[AUTH_AT] = int(time.time())
+    return True
+
+
 @bp.route("/tokens", methods=["GET", "POST"])
 @login_required
 def tokens():
     form = TokenForm()
     raw = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _password_again(form):
         try:
             _token, raw = apitokens.issue_token(
                 current_user._get_current_object(), form.name.data or ""
@@ -120,6 +138,7 @@ def tokens():
         raw=raw,
         tokens=apitokens.tokens_of(current_user),
         revoke_form=ConfirmForm(),
+        ask_password=not recently_authenticated(),
     )
 
 

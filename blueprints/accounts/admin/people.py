@@ -17,6 +17,7 @@ from blueprints.accounts.admin.forms import (
     UserOrganizationForm,
 )
 from blueprints.accounts.admin.views import bp
+from blueprints.core import params
 from blueprints.core.forms import apply_errors
 from extensions import db
 from liaison.accounts import invitations, members, membership, organizations
@@ -173,7 +174,7 @@ def organization(org_id: int):
         .where(User.organization_id == org.id)
         .order_by(User.display_name, User.id)
     )
-    page = db.paginate(stmt, per_page=20, error_out=False)
+    page = params.paginate(stmt, per_page=20, error_out=False)
     offices = membership.descendant_offices(org)
     counts = dict(db.session.execute(
         select(User.organization_id, func.count(User.id))

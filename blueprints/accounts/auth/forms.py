@@ -16,8 +16,9 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Remember me on this computer"))
 
 
-class SignupForm(FlaskForm):
-    email = EmailField(_l("Work email"), validators=[DataRequired(), Email(), Length(max=254)])
+class ProfileFields(FlaskForm):
+    """Name and organization: given at sign-up, reviewed when the address is confirmed."""
+
     display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     display_name_zh = StringField(
         _l("Chinese name (optional)"), validators=[Optional(), Length(max=120)]
@@ -28,19 +29,36 @@ class SignupForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose your organization."))],
         description=_l("Not listed? Ask an administrator to add your organization."),
     )
-    password = PasswordField(
-        _l("Password"),
+
+
+class SignupForm(ProfileFields):
+    """No password here: it is chosen after following the link in the confirmation mail, by
+    whoever holds the mailbox."""
+
+    email = EmailField(_l("Work email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+def _repeat() -> PasswordField:
+    return PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+
+
+class ConfirmAccountForm(ProfileFields):
+    """The confirmation link's form: check the details, choose the password."""
+
+    new_password = PasswordField(
+        _l("Choose a password"),
         validators=[DataRequired(), Length(max=200)],
         description=_l("At least %(n)d characters.", n=MIN_LENGTH),
     )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
-    )
+    confirm = _repeat()
 
 
 class ResetPasswordForm(FlaskForm):
-    """A new password, typed twice: the reset link's form, and the base of PasswordForm."""
+    """A new password, typed twice: the reset link's form, and the base of PasswordForm. The
+    API tokens go too when the box is ticked (it is shown only to owners of tokens)."""
 
     new_password = PasswordField(
         _l("New password"),
@@ -49,10 +67,8 @@ class ResetPasswordForm(FlaskForm):
             "At least %(n)d characters. Other sessions will be logged out.", n=MIN_LENGTH
         ),
     )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
-    )
+    confirm = _repeat()
+    revoke_tokens = BooleanField(_l("Also revoke my API tokens"), default=True)
 
 
 class PasswordForm(ResetPasswordForm):

@@ -5,14 +5,23 @@ from __future__ import annotations
 from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from blueprints.accounts.auth.forms import EmailForm, ResetPasswordForm
-from blueprints.accounts.auth.views import bp, config_limit, email_key, steady_timing
+from blueprints.accounts.auth.forms import ConfirmAccountForm, EmailForm, ResetPasswordForm
+from blueprints.accounts.auth.views import (
+    after_new_password,
+    bp,
+    config_limit,
+    email_key,
+    name_every_password_problem,
+    organization_choices,
+    start_session,
+    steady_timing,
+)
 from blueprints.core.forms import apply_errors
 from blueprints.core.redirects import home_url
 from extensions import db, limiter
-from liaison.accounts import users
+from liaison.accounts import apitokens, users
 from liaison.accounts.links import CONFIRM_MAX_AGE, RESET_MAX_AGE, LinkProblem
 from liaison.accounts.models import normalize_email
 from liaison.core.errors import DomainError
@@ -71,6 +80,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             user = users.reset_password(token, form.new_password.data)
+            told = after_new_password(user, revoke_tokens=form.revoke_tokens.data)
         except LinkProblem as problem:
             return _link_problem(problem, "reset")
         except DomainError as error:
@@ -78,24 +88,49 @@ def reset_password(token: str):
             apply_errors(form, error.fields)
         else:
             db.session.commit()
-            login_user(user)
+            start_session(user)
             flash(_("Your new password is set. Other sessions have been logged out."), "success")
+            for line in told:
+                flash(line, "info")
             return redirect(home_url())
-    return render_template("accounts/auth/reset.html", form=form, token=token, email=user.email)
+    name_every_password_problem(form)
+    return render_template("accounts/auth/reset.html", form=form, token=token, email=user.email,
+                           token_count=apitokens.active_count(user))
 
 
-@bp.get("/confirm/<token>")
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit(_bad_link_limit, key_func=get_remote_address, deduct_when=_bad_link)
 def confirm_email(token: str):
+    """Whoever holds the mailbox checks the account's details and chooses its password."""
     try:
-        user = users.confirm_email(token)
+        user = users.user_for_confirmation(token)
     except LinkProblem as problem:
         return _link_problem(problem, "confirm")
-    db.session.commit()
-    login_user(user)
-    flash(_("Your email address is confirmed. Welcome to Liaison, %(name)s.", name=user.name),
-          "success")
-    return redirect(home_url())
+    form = ConfirmAccountForm(obj=user)
+    form.organization_id.choices = organization_choices()
+    if form.validate_on_submit():
+        try:
+            user = users.confirm_account(
+                token,
+                password=form.new_password.data,
+                display_name=form.display_name.data,
+                display_name_zh=form.display_name_zh.data,
+                organization_id=form.organization_id.data,
+            )
+        except LinkProblem as problem:
+            return _link_problem(problem, "confirm")
+        except DomainError as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            start_session(user)
+            flash(_("Your email address is confirmed. Welcome to Liaison, %(name)s.",
+                    name=user.name), "success")
+            return redirect(home_url())
+    name_every_password_problem(form)
+    return render_template("accounts/auth/confirm.html", form=form, token=token,
+                           email=user.email)
 
 
 @bp.post("/resend-confirmation")

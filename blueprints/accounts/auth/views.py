@@ -14,11 +14,12 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
@@ -29,10 +30,11 @@ from blueprints.core.forms import apply_errors
 from blueprints.core.i18n import browser_timezone, current_language
 from blueprints.core.redirects import home_url, safe_next
 from extensions import db, limiter, login_manager
-from liaison.accounts import users
+from liaison.accounts import apitokens, users
 from liaison.accounts.models import DEFAULT_TIMEZONE, normalize_email
 from liaison.accounts.organizations import all_organizations
 from liaison.accounts.passwords import password_problems
+from liaison.calendar import feedtokens
 from liaison.core.errors import DomainError
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -46,6 +48,44 @@ login_manager.localize_callback = str  # the message is lazy: translate it per r
 @login_manager.user_loader
 def load_user(value: str):
     return users.user_for_session_id(value)
+
+
+AUTH_AT = "auth_at"  # session key: when this session last proved the password (epoch s)
+
+
+def start_session(user, *, remember: bool = False) -> None:
+    """Log `user` in after they proved their password (log-in, a new password)."""
+    login_user(user, remember=remember)
+    session[AUTH_AT] = int(time.time())
+
+
+def recently_authenticated() -> bool:
+    """The password was given in this session within REAUTH_AFTER_SECONDS (a session restored
+    from a remember-me cookie never was)."""
+    proved = session.get(AUTH_AT)
+    limit = current_app.config.get("REAUTH_AFTER_SECONDS", 300)
+    return isinstance(proved, int) and 0 <= time.time() - proved <= limit
+
+
+def after_new_password(user, *, revoke_tokens: bool) -> list[str]:
+    """A new password (changed, reset) also gives the personal feed a new address: whoever read
+    the account could have copied it. API tokens are revoked when the owner asked. Flushes;
+    returns what to tell the owner."""
+    feedtokens.rotate_calendar_token(user)
+    told = [_("Your personal calendar feed has a new address: subscribe to it again from “My "
+              "registrations”. The old address no longer works.")]
+    if revoke_tokens and (count := apitokens.revoke_all(user)):
+        told.append(ngettext("%(num)d API token was revoked.",
+                             "%(num)d API tokens were revoked.", count))
+    return told
+
+
+def name_every_password_problem(form) -> None:
+    """One submission names every problem: the new password's own ones too (too short, too
+    easy), not only the form's (a field missing, the repeat differing)."""
+    field = form.new_password
+    if form.is_submitted() and field.data and not field.errors:
+        field.errors = [*field.errors, *password_problems(field.data)]
 
 
 def config_limit(name: str) -> Callable[[], str]:
@@ -118,7 +158,7 @@ def login():
             else:
                 db.session.commit()
                 reading = current_language()  # the visitor's language until now
-                login_user(user, remember=form.remember.data)
+                start_session(user, remember=form.remember.data)
                 refresh()  # from here on, the account's language
                 flash(_("Welcome, %(name)s.", name=user.name), "success")
                 if user.language != reading:
@@ -134,9 +174,20 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Ends the session on the server too: a copy of its cookie, and every remember-me cookie
+    of the account, stop working (the account's session token changes)."""
+    if current_user.is_authenticated:
+        users.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
-    flash(_("You are logged out."), "info")
+    flash(_("You are logged out, here and on your other devices."), "info")
     return redirect(url_for("auth.login"))
+
+
+def organization_choices() -> list[SelectChoice]:
+    return [SelectChoice("0", _("Choose your organization…"))] + [
+        SelectChoice(str(org.id), org.display_name) for org in all_organizations()
+    ]
 
 
 # Creating accounts is limited per address (nobody is logged in yet), and per address typed in
@@ -150,15 +201,12 @@ def signup():
     if current_user.is_authenticated:
         return redirect(home_url())
     form = SignupForm()
-    form.organization_id.choices = [SelectChoice("0", _("Choose your organization…"))] + [
-        SelectChoice(str(org.id), org.display_name) for org in all_organizations()
-    ]
+    form.organization_id.choices = organization_choices()
     if form.validate_on_submit():
         try:
             users.register(
                 form.email.data,
                 form.display_name.data,
-                form.password.data,
                 form.organization_id.data,
                 display_name_zh=form.display_name_zh.data,
                 language=current_language(),
@@ -179,23 +227,18 @@ def signup():
             "accounts/auth/check_inbox.html", email=normalize_email(form.email.data),
             form=EmailForm(email=normalize_email(form.email.data)),
         )
-    if form.is_submitted() and form.password.data and not form.password.errors:
-        # One submission names every problem: the password's too, not only the form's.
-        form.password.errors = [*form.password.errors, *password_problems(form.password.data)]
     return render_template("accounts/auth/signup.html", form=form)
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
+    user = current_user._get_current_object()
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            users.change_password(
-                current_user._get_current_object(),
-                form.current_password.data,
-                form.new_password.data,
-            )
+            users.change_password(user, form.current_password.data, form.new_password.data)
+            told = after_new_password(user, revoke_tokens=form.revoke_tokens.data)
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error.fields)
@@ -203,8 +246,11 @@ def password():
             db.session.commit()
             # The session token changed: log this browser in again so only the others end.
             cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            remembered = cookie in request.cookies
-            login_user(current_user._get_current_object(), remember=remembered)
+            start_session(user, remember=cookie in request.cookies)
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
+            for line in told:
+                flash(line, "info")
             return redirect(url_for("account.profile"))
-    return render_template("accounts/auth/password.html", form=form)
+    name_every_password_problem(form)
+    return render_template("accounts/auth/password.html", form=form,
+                           token_count=apitokens.active_count(user))

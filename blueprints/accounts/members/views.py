@@ -2,13 +2,14 @@
 searchable and paginated — with verify and reject."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from blueprints.accounts.members.forms import MemberFilterForm
+from blueprints.core import params
 from extensions import db, login_manager
 from liaison.accounts import members, membership
 from liaison.accounts.models import Membership, Organization, User
@@ -61,7 +62,7 @@ def index():
     form = MemberFilterForm(request.args, organizations=organizations)
     filters = form.values()
     stmt = members.member_list(by, **filters).options(selectinload(User.organization))
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = params.paginate(stmt, keep=("q", "membership", "organization"), error_out=False)
     return render_template(
         "accounts/members/list.html",
         page=page,

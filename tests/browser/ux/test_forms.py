@@ -4,10 +4,12 @@ occurrences" shows only for a repeating event; sign-up names every password prob
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from extensions import db
+from liaison.accounts import links
 from liaison.accounts.models import OrgKind, Role
 from liaison.events.models import Event, EventStatus
 from tests.browser.ux.conftest import assert_fits
@@ -83,21 +85,30 @@ def test_required_fields_are_marked_and_the_series_count_follows_repeat(screen, 
     assert_fits(page)
 
 
-def test_sign_up_names_every_password_problem_at_once(screen, live_server, make_org):
-    make_org("National Customs Administration", kind=OrgKind.customs, name_zh="国家海关总署")
+def test_choosing_a_password_names_every_problem_at_once(screen, live_server, make_org):
+    """Sign-up asks for no password any more (issue 15): the owner chooses it on the page the
+    confirmation link opens, and that page, like the reset and change pages, names every
+    problem of the password at once, not one per submission."""
+    org = make_org("National Customs Administration", kind=OrgKind.customs,
+                   name_zh="国家海关总署")
     page = screen.page
     screen.goto("/auth/signup")
     assert page.locator(".required-note").is_visible()
     page.fill("#email", "not-an-address")
-    page.fill("#display_name", "New Person")
-    page.fill("#password", "aaaa")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#email ~ .invalid-feedback").count() == 1
+    assert page.locator("#display_name ~ .invalid-feedback").count() == 1  # both at once
+
+    person = screen.make_user(org=org, email="new@customs.example", email_verified=False)
+    screen.goto(urlsplit(links.link_for(person, "confirm")).path)
+    assert page.locator(".required-note").is_visible()
+    page.fill("#new_password", "aaaa")
     page.fill("#confirm", "bbbb")
     page.locator("form button[type=submit]").click()
     page.wait_for_load_state()
-    password = page.locator("#password-feedback, #password ~ .invalid-feedback").all_inner_texts()
-    said = " ".join(password)
+    said = " ".join(page.locator("#new_password ~ .invalid-feedback").all_inner_texts())
     assert screen.t("at least 10 characters", "至少") in said
     assert screen.t("too easy to guess", "过于简单") in said
     assert page.locator("#confirm ~ .invalid-feedback").count() == 1  # they differ
-    assert page.locator("#email ~ .invalid-feedback").count() == 1
     assert_fits(page)

@@ -1,0 +1,3 @@
+from blueprints.integration.views import bp
+
+__all__ = ["bp"]
