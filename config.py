@@ -148,10 +148,13 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """`make run`: debug on, a fixed development key, mail printed to the console."""
+    """`make run`: debug on, a fixed development key, mail printed to the console. Served on
+    PORT (default 5000), and links in mail and feeds point there unless BASE_URL says else."""
 
     ENV_NAME = "development"
     DEBUG = True
+    PORT = _int("PORT", 5000)
+    BASE_URL = (os.environ.get("BASE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
     SESSION_COOKIE_SECURE = False

@@ -13,6 +13,7 @@ from blueprints.cli import (
     demo_i18n,
     demo_meetings,
     demo_records,
+    demo_ux,
     demo_worker,
 )
 from extensions import db
@@ -250,6 +251,7 @@ def seed_demo(if_empty: bool):
     demo_meetings.seed(orgs, users)
     demo_exchange.seed(orgs, users)
     demo_records.seed(orgs, users)
+    demo_ux.seed()  # sessions open to all in several zones: what a visitor sees
     db.session.commit()
     click.echo(
         f"Demo data ready: {len(orgs)} organizations, {len(users)} users, {len(events)} events."

@@ -105,6 +105,7 @@ class Organization(db.Model):
         ForeignKey("organization.id", ondelete="SET NULL"), index=True
     )
     city: Mapped[str | None] = mapped_column(String(120))
+    city_zh: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Lower-case domains ("customs.example"); a confirmed sign-up whose address is at one of
     # them, or at a subdomain of one, is verified at once (`matches_email`).
@@ -122,6 +123,11 @@ class Organization(db.Model):
     def display_name(self) -> str:
         """The Chinese name when the page is in Chinese and one is known."""
         return localized(self.name, self.name_zh)
+
+    @property
+    def display_city(self) -> str | None:
+        """The city in the page's language when its Chinese name is known ("上海")."""
+        return localized(self.city, self.city_zh) if self.city else self.city_zh
 
     def matches_email(self, email: str) -> bool:
         """The address's domain is one of `email_domains` or a subdomain of one, on a dot

@@ -35,11 +35,11 @@ def test_register_approve_and_check_in(page, live_server, login_as, make_event, 
     login_as(organizer)
     page.goto(f"/events/{event.id}")
     page.locator("#registration").get_by_role("link", name="Attendee list").click()
-    row = page.locator("tr", has_text="Chen Jing")
+    row = page.locator(".roster-row", has_text="Chen Jing")
     expect(row).to_contain_text("Awaiting approval")
     row.get_by_role("button", name="Approve").click()
     expect(page.locator(".alert-success")).to_contain_text("Chen Jing: approved.")
-    expect(page.locator("tr", has_text="Chen Jing")).to_contain_text("Confirmed")
+    expect(page.locator(".roster-row", has_text="Chen Jing")).to_contain_text("Confirmed")
     expect(page.locator("[data-count=confirmed]")).to_have_text("1 / 20 confirmed")
 
     page.set_viewport_size({"width": 390, "height": 844})

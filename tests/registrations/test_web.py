@@ -50,7 +50,7 @@ def test_full_event_says_waiting_list_position(client, login, make_event, partic
     login(participant())
     response = client.post(f"/events/{event.id}/register", follow_redirects=True)
     assert "On the waiting list — position 2" in response.text
-    assert "you are on the waiting list — position 2" in response.text
+    assert "you are on the waiting list: position 2" in response.text
 
 
 def test_org_cap_message(client, login, make_event, participant, make_org):
@@ -61,8 +61,8 @@ def test_org_cap_message(client, login, make_event, participant, make_org):
     db.session.commit()
     login(participant(org=org))
     response = client.post(f"/events/{event.id}/register", follow_redirects=True)
-    assert "Your organization&#39;s 2 seats are taken; you are on the waiting list" in response.text
-    assert "— position 1" in response.text
+    assert ("Your organization&#39;s 2 seats are taken, so you are on the waiting list: "
+            "position 1") in response.text
 
 
 def test_approval_required_says_approval_does_not_reserve_a_seat(

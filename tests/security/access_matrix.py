@@ -180,8 +180,14 @@ CASES: list[Case] = [
     Case("POST", "/admin/topics/<slug>/merge", "/admin/topics/{topic}/merge", ADMIN_ACTION,
          {"into": "no-such-topic"}),
     # Events
-    Case("GET", "/events/<int:event_id>", "/events/{event}", VISIBLE),
-    Case("GET", "/events/<int:event_id>", "/events/{draft}", DRAFT_VISIBLE, name="(draft)"),
+    # A visitor who may not see an event page, or asks for one that does not exist, is sent to
+    # log in and come back (SPEC), the same answer either way.
+    Case("GET", "/events/<int:event_id>", "/events/{event}", expect(200, anonymous=LOGIN,
+                                                                   outsider=404)),
+    Case("GET", "/events/<int:event_id>", "/events/{draft}",
+         expect(404, anonymous=LOGIN, organizer=200, admin=200), name="(draft)"),
+    Case("GET", "/events/<int:event_id>", "/events/999999",
+         expect(404, anonymous=LOGIN), name="(missing)"),
     Case("GET", "/events/mine", "/events/mine", CAN_CREATE_PAGE),
     Case("GET", "/events/new", "/events/new", CAN_CREATE_PAGE),
     Case("POST", "/events/new", "/events/new", CAN_CREATE_PAGE, {"title": ""}),

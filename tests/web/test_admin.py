@@ -49,7 +49,7 @@ def test_organizations_list_shows_kind_and_parent(client, admin, make_org):
     # Both names are in "Customs", and both are rows anyway: read the district's own row.
     (row,) = [r for r in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "Shanghai Customs" in r]
     assert 'kind-customs">Customs</span>' in row
-    assert "<td>National Customs Administration</td>" in row  # "Part of"
+    assert '<td data-label="Part of">National Customs Administration</td>' in row
 
 
 def test_organizations_paginate(app, client, admin, make_org):

@@ -10,7 +10,6 @@ from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from blueprints.accounts.account.forms import (
-    COMMON_ZONES,
     ConfirmForm,
     LanguageForm,
     OrganizationForm,
@@ -52,7 +51,7 @@ def profile():
             refresh()  # the message below in the language just chosen
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
-    return render_template("accounts/account/profile.html", form=form, zones=COMMON_ZONES,
+    return render_template("accounts/account/profile.html", form=form,
                            organization_form=_organization_form(user))
 
 
