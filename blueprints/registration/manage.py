@@ -5,6 +5,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from blueprints.core.params import paginate
 from blueprints.core.redirects import safe_next
 from blueprints.events.manage import event_to_manage
 from blueprints.registration.export import roster_csv, roster_xlsx
@@ -52,9 +53,9 @@ def attendees(event_id: int):
     chosen = chosen if chosen in FILTERS else "all"
     search = request.args.get("q", "")[:100]
     status = None if chosen == "all" else RegistrationStatus(chosen)
-    page = db.paginate(
+    page = paginate(
         lists.in_list_order(lists.attendees_query(event, status, search)),
-        per_page=ROSTER_PER_PAGE, error_out=False,
+        keep=("status", "q"), per_page=ROSTER_PER_PAGE, error_out=False,
     )
     return render_template(
         "registration/attendees.html",
