@@ -12,6 +12,7 @@ from blueprints.cli import (
     demo_exchange,
     demo_i18n,
     demo_meetings,
+    demo_orgs,
     demo_records,
     demo_ux,
     demo_worker,
@@ -251,6 +252,7 @@ def seed_demo(if_empty: bool):
     demo_meetings.seed(orgs, users)
     demo_exchange.seed(orgs, users)
     demo_records.seed(orgs, users)
+    demo_orgs.seed(orgs, users)  # focal points, sign-ups to verify, nominations, reserves
     demo_ux.seed()  # sessions open to all in several zones: what a visitor sees
     db.session.commit()
     click.echo(
@@ -259,4 +261,5 @@ def seed_demo(if_empty: bool):
     click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
     for key in ("admin", "organizer", "customs", "anna", "chen", "michael"):
         email, name, _zh, org, role, _lang, _zone = USERS[key]
-        click.echo(f"  {role.value:<12} {email:<32} {name} ({ORGS[org][0]})")
+        focal = ", focal point" if users[key].focal_point else ""
+        click.echo(f"  {role.value:<12} {email:<32} {name} ({ORGS[org][0]}{focal})")
