@@ -21,6 +21,7 @@ from liaison.events import classification, queries, topics
 from liaison.events import direction as directions
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventKind, EventStatus
+from liaison.registration import lists
 from liaison.registration.models import Registration, RegistrationStatus
 from liaison.registration.seats import seat_counts
 
@@ -229,4 +230,5 @@ def mine():
         tab=tab,
         tabs=MINE_TABS,
         counts=seat_counts([e.id for e in page.items]),
+        awaiting=lists.awaiting_organizers([e.id for e in page.items]),
     )

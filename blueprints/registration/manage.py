@@ -1,9 +1,14 @@
-"""Organizers, per event: the attendee list, approve, decline, move, check-in, CSV export."""
+"""Organizers, per event: the attendee list, approve, decline (one or many at once), move,
+check-in, CSV export."""
 from __future__ import annotations
+
+from collections import Counter
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from blueprints.core.params import paginate
 from blueprints.core.redirects import safe_next
@@ -15,10 +20,12 @@ from liaison.core.errors import DomainError
 from liaison.events.models import Event
 from liaison.registration import checkin, lists, questions, registrations
 from liaison.registration.answers import answers_of
+from liaison.registration.lists import AWAITS_ORGANIZERS
 from liaison.registration.models import Registration, RegistrationStatus
 
 FILTERS = ("all", "confirmed", "waitlisted", "pending", "declined", "cancelled")
 ROSTER_PER_PAGE = 50
+BULK_MAX = 200  # registrations decided in one go
 
 
 def _registration_of(event: Event, registration_id: int) -> Registration:
@@ -91,6 +98,74 @@ def decline(event_id: int, registration_id: int):
     return _act(event_id, registration_id,
                 lambda r: registrations.decline(r, by=current_user, reason=reason),
                 lambda name: _("%(name)s: declined.", name=name), "registrations.attendees")
+
+
+@bp.post("/events/<int:event_id>/registrations/bulk")
+@login_required
+def bulk(event_id: int):
+    """Approve or decline the ticked registrations awaiting approval (form fields
+    `registration_id`, repeated, and `action`), each as if one by one: the domain function
+    under the rules, its own transaction; one message says what came of them."""
+    event = event_to_manage(event_id)
+    back = safe_next(request.form.get("next")) or url_for("registrations.attendees",
+                                                         event_id=event_id)
+    action = request.form.get("action")
+    ids = {int(v) for v in request.form.getlist("registration_id")
+           if v.isdigit() and len(v) <= 12}
+    chosen = db.session.scalars(
+        select(Registration.id)
+        .where(Registration.event_id == event.id, Registration.id.in_(ids), AWAITS_ORGANIZERS)
+        .order_by(Registration.created_at, Registration.id).limit(BULK_MAX)
+    ).all() if ids and action in ("approve", "decline") else []
+    if not chosen:
+        flash(_("Tick the registrations awaiting approval first, then approve or decline them.")
+              if action in ("approve", "decline") else _("Choose approve or decline."), "error")
+        return redirect(back)
+    reason = request.form.get("reason")  # told to each person declined, if given
+    outcomes: Counter[str] = Counter()
+    problems: list[str] = []
+    for registration_id in chosen:
+        registration = db.session.get(Registration, registration_id)
+        name = registration.user.name
+        try:
+            if action == "approve":
+                done = registrations.approve(registration, by=current_user)
+                outcomes[done.status.value if done.status != RegistrationStatus.pending
+                         else "forwarded"] += 1
+            else:
+                registrations.decline(registration, by=current_user, reason=reason)
+                outcomes["declined"] += 1
+        except DomainError as error:
+            db.session.rollback()
+            problems.append(_("%(name)s: %(reason)s", name=name, reason=error.message))
+        else:
+            db.session.commit()
+    flash(_bulk_message(outcomes, problems),
+          "error" if not outcomes else ("warning" if problems else "success"))
+    return redirect(back)
+
+
+def _bulk_message(outcomes: Counter, problems: list[str]) -> str:
+    parts = []
+    if outcomes["confirmed"]:
+        parts.append(ngettext("%(num)d approved and confirmed.",
+                              "%(num)d approved and confirmed.", outcomes["confirmed"]))
+    if outcomes["waitlisted"]:
+        parts.append(ngettext(
+            "%(num)d approved onto the waiting list: no seat was free.",
+            "%(num)d approved onto the waiting list: no seat was free.", outcomes["waitlisted"]))
+    if outcomes["forwarded"]:
+        parts.append(ngettext("%(num)d passed on to the organizers' stage.",
+                              "%(num)d passed on to the organizers' stage.",
+                              outcomes["forwarded"]))
+    if outcomes["declined"]:
+        parts.append(ngettext("%(num)d declined; each is told by mail.",
+                              "%(num)d declined; each is told by mail.", outcomes["declined"]))
+    if problems:
+        parts.append(ngettext("%(num)d not changed — %(first)s",
+                              "%(num)d not changed — first: %(first)s",
+                              len(problems), first=problems[0]))
+    return " ".join(parts)
 
 
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/move")

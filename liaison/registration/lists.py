@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from extensions import db
 from liaison.accounts.models import Organization, User
 from liaison.core.database import contains_pattern
 from liaison.events.models import Event
-from liaison.registration.models import Registration, RegistrationStatus
+from liaison.registration.models import Registration, RegistrationStage, RegistrationStatus
 from liaison.registration.seats import seat_counts
 
 LIST_ORDER = {
@@ -76,6 +76,28 @@ def status_counts(event: Event) -> dict[RegistrationStatus, int]:
     counts = dict.fromkeys(RegistrationStatus, 0)
     counts.update({RegistrationStatus(status): int(n) for status, n in rows})
     return counts
+
+
+# A registration the organizers must approve or decline: pending, and not (or no longer) at
+# its organization's stage, where its focal points decide first (two-stage approval).
+AWAITS_ORGANIZERS = and_(
+    Registration.status == RegistrationStatus.pending,
+    or_(Registration.stage.is_(None), Registration.stage != RegistrationStage.organization),
+)
+
+
+def awaiting_organizers(event_ids) -> dict[int, int]:
+    """Per event: how many registrations await the organizers' approval (one GROUP BY);
+    events with none are left out."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.event_id, func.count())
+        .where(Registration.event_id.in_(ids), AWAITS_ORGANIZERS)
+        .group_by(Registration.event_id)
+    ).all()
+    return {event_id: int(n) for event_id, n in rows}
 
 
 @dataclass(frozen=True)

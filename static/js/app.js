@@ -72,3 +72,12 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary").focus();
   });
 });
+
+// "Select all" for bulk actions: ticks or clears every checkbox its data-pick-all selector names.
+document.querySelectorAll("[data-pick-all]").forEach((all) => {
+  all.addEventListener("change", () => {
+    document.querySelectorAll(all.dataset.pickAll).forEach((box) => {
+      box.checked = all.checked;
+    });
+  });
+});

@@ -275,6 +275,8 @@ CASES: list[Case] = [
          "/events/{event}/registrations/{pending}/approve", MANAGE_ACTION),
     Case("POST", "/events/<int:event_id>/registrations/<int:registration_id>/decline",
          "/events/{event}/registrations/{pending}/decline", MANAGE_ACTION),
+    Case("POST", "/events/<int:event_id>/registrations/bulk",
+         "/events/{event}/registrations/bulk", MANAGE_ACTION),
     Case("POST", "/events/<int:event_id>/registrations/<int:registration_id>/move",
          "/events/{event}/registrations/{confirmed}/move", MANAGE_ACTION,
          {"status": "waitlisted"}),
