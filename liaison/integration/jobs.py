@@ -44,7 +44,7 @@ from liaison.integration import webhooks
 from liaison.meetings import reminders as action_reminders
 from liaison.notifications import reminders
 from liaison.records import certificates, surveys
-from liaison.registration import allocations
+from liaison.registration import allocations, approval_digest
 from liaison.registration.answers import purge_personal_answers
 
 DEFAULT_LEASE = timedelta(minutes=30)
@@ -64,6 +64,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("exchange_match_alerts", alerts.send_match_alerts, every=timedelta(hours=1)),
     JobSpec("prune_webhook_log", webhooks.prune_log, every=timedelta(days=1)),
     JobSpec("member_digests", member_digest.send_member_digests, every=timedelta(hours=1)),
+    JobSpec("approval_digests", approval_digest.send_approval_digests, every=timedelta(hours=1)),
     JobSpec("release_allocations", allocations.release_allocations,
             every=timedelta(minutes=1)),
     JobSpec("remind_actions", action_reminders.remind_actions, every=timedelta(hours=6)),

@@ -2,11 +2,17 @@
 registrations awaiting approval on "My events", and the organizers' daily approvals digest."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from extensions import db
 from liaison.accounts.models import Membership, OrgKind, Role
+from liaison.core.types import utcnow
+from liaison.events.models import EventStatus
+from liaison.integration.jobs import JOBS
 from liaison.mail.models import OutboxMessage
+from liaison.registration import approval_digest
 from liaison.registration.models import Registration, RegistrationStage, RegistrationStatus
 from tests.events.test_query_counts import counting
 
@@ -123,3 +129,70 @@ def test_my_events_counts_what_awaits_the_organizers_in_constant_queries(
         waiting(registered, event, make_user())
     assert statements_for(client, "/events/mine") == few  # 8 cards more, not cached yet
     assert client.get("/events/mine").get_data(as_text=True).count("awaiting-approval") == 9
+
+
+def approval_mails() -> list[OutboxMessage]:
+    return db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == "approvals_waiting").order_by(OutboxMessage.id)).all()
+
+
+def test_organizers_get_one_approvals_digest_a_day_when_registrations_newly_wait(
+    app, make_org, make_user, make_event, registered
+):
+    now = utcnow()
+    organizer = make_user(role=Role.organizer, display_name="Zhang Min")
+    co_organizer = make_user(role=Role.organizer, language="zh", display_name="Li Na")
+    demoted = make_user(role=Role.participant)  # still on the list, manages nothing
+    busy = make_event(organizer=organizer, requires_approval=True, title="Busy session",
+                      start=now + timedelta(days=3))
+    busy.organizers.extend([co_organizer, demoted])
+    later = make_event(organizer=organizer, requires_approval=True, title="Later session",
+                       start=now + timedelta(days=9))
+    past = make_event(organizer=organizer, requires_approval=True, title="Past session",
+                      start=now - timedelta(days=2))
+    draft = make_event(organizer=organizer, requires_approval=True, title="Draft session",
+                       status=EventStatus.draft)
+    db.session.commit()
+    two_stage = make_org(focal_point_approval=True)
+    # Waiting for a focal point first, at an ended event, at a draft: nobody to tell.
+    waiting(registered, busy, make_user(org=two_stage), RegistrationStage.organization)
+    waiting(registered, past, make_user())
+    waiting(registered, draft, make_user())
+    assert approval_digest.send_approval_digests(now) == 0
+
+    for event in (busy, busy, later):
+        waiting(registered, event, make_user())
+    now = utcnow()  # after they began waiting
+    assert approval_digest.send_approval_digests(now) == 2
+    db.session.commit()
+    mails = {m.recipient: m for m in approval_mails()}
+    assert set(mails) == {organizer.email, co_organizer.email}
+    mine = mails[organizer.email]
+    assert mine.subject == "3 registrations await your approval on Liaison"
+    assert mine.body_text.index("Busy session") < mine.body_text.index("Later session")
+    assert "Busy session" in mine.body_text and "2 await approval" in mine.body_text
+    assert f"/events/{busy.id}/registrations?status=pending" in mine.body_text
+    assert "Past session" not in mine.body_text and "Draft session" not in mine.body_text
+    theirs = mails[co_organizer.email]
+    assert "Later session" not in theirs.body_text
+    assert "待您审批" in theirs.subject  # in the recipient's language
+
+    # The same day: nothing, even with someone new; the repeated run sends nothing twice.
+    fresh = waiting(registered, later, make_user())
+    fresh.updated_at = now + timedelta(hours=2)
+    db.session.commit()
+    assert approval_digest.send_approval_digests(now) == 0
+    assert approval_digest.send_approval_digests(now + timedelta(hours=3)) == 0
+    # A day later: the organizer of `later` hears again; Li Na has nobody new at `busy`.
+    assert approval_digest.send_approval_digests(now + timedelta(hours=25)) == 1
+    db.session.commit()
+    # Another day, nobody new (they still wait; My events shows them): no mail.
+    assert approval_digest.send_approval_digests(now + timedelta(hours=50)) == 0
+    recipients = [m.recipient for m in approval_mails()]
+    assert sorted(recipients[:2]) == sorted([organizer.email, co_organizer.email])
+    assert recipients[2:] == [organizer.email]
+
+
+def test_the_worker_runs_the_approvals_digest():
+    assert any(job.name == "approval_digests"
+               and job.run is approval_digest.send_approval_digests for job in JOBS)
