@@ -23,6 +23,10 @@ def test_select_all_and_approve_on_a_phone(page, live_server, login_as, make_eve
     page.goto(f"/events/{event.id}/registrations")
     expect(page.locator(".bulk-pick")).to_have_count(3)  # not the confirmed one
     assert_fits(page)
+    row = page.locator(".roster-row", has_text="Chen Jing")
+    box, name = (row.locator(s).bounding_box() for s in (".bulk-pick", ".roster-name"))
+    assert name["x"] - (box["x"] + box["width"]) < 30  # the name right beside its checkbox
+    assert box["y"] < name["y"] + name["height"] and name["y"] < box["y"] + box["height"]
     page.locator("#pick-all").check()
     for box in page.locator(".bulk-pick").all():
         expect(box).to_be_checked()
