@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from liaison.accounts import apitokens
-from liaison.accounts.models import ApiToken, Organization, OrgKind, Role, User
+from liaison.accounts.models import ApiToken, Membership, Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
 from liaison.calendar import feedtokens
 from liaison.events.models import Event, EventKind, EventStatus, Topic
@@ -107,7 +107,9 @@ def build_world():
         "admin": _user("admin@association.test", Role.admin, host),
         # Co-organizes every target event below, then an admin makes them a participant.
         "demoted": _user("demoted.organizer@customs.test", Role.organizer, customs),
+        "pending": _user("pending.member@customs.test", Role.participant, customs),
     }
+    cast["pending"].membership = Membership.pending
     _event(cast["other_org"], customs, EventStatus.published, "Their own event")
     brand_focal = _user("focal@brand.test", Role.organizer, brand)
     brand_focal.focal_point = True  # the exchange targets' proposer (no role of the matrix)
