@@ -10,6 +10,10 @@ another role's answer):
   admin        administrator
   demoted      a customs user who co-organizes the event but whose role an admin has since set
                to participant: answered like `participant` everywhere (issue 15, finding 2)
+  pending      a customs sign-up not verified yet: like `outsider`, and 403 in the areas for
+               verified people (issue 16, PENDING_DENIED)
+  other_focal  a focal point of another customs district: like `participant`, except where
+               any focal point acts for their own organization (issue 16, OTHER_FOCAL)
 
 A role added later (orgs: a pending member, a focal point of another organization) goes in
 `LIKE` with the role it resembles; rows then name it only where its answer differs.
@@ -34,7 +38,10 @@ BASE_ROLES = ("anonymous", "outsider", "participant", "other_org", "organizer", 
 LIKE = {"demoted": "participant",
         # A customs sign-up its organization has not verified: no organization kind, so it
         # sees and joins only events open to all (issue 16), like someone outside the audience.
-        "pending": "outsider"}
+        "pending": "outsider",
+        # A focal point of another customs district: sees the customs event, acts for its own
+        # people only — never for the targets' registrants, who are Shenzhen's (issue 16).
+        "other_focal": "participant"}
 ROLES = BASE_ROLES + tuple(LIKE)
 LOGIN, REDIRECT = "login", "redirect"
 
@@ -642,5 +649,32 @@ PENDING_DENIED = {
 assert PENDING_DENIED <= {case.id for case in CASES}, PENDING_DENIED - {c.id for c in CASES}
 CASES = [replace(case, answers={**case.answers, "pending": 403}) if case.id in PENDING_DENIED
          else case for case in CASES]
+
+# A focal point of another customs district is answered like a participant (403 for every
+# action on the targets' registrants and members, who are Shenzhen's) except where any focal
+# point may act for their own organization: the Members pages, nominating (their own people),
+# My events, the exchange board's own pages, reports; another organization's action is 404.
+OTHER_FOCAL = {
+    "GET /members/": 200,
+    "GET /members/approvals": 200,
+    "GET /events/mine": 200,
+    "GET /events/<int:event_id>/nominate": 200,
+    "POST /events/<int:event_id>/nominate (nobody chosen)": 200,
+    "GET /exchange/mine": 200,
+    "GET /exchange/requests/new": 200,
+    "POST /exchange/requests/new": 200,
+    "GET /exchange/offers/new": 200,
+    "POST /exchange/offers/new": 200,
+    "GET /exchange/proposals": 200,
+    "POST /api/v1/requests (empty body)": 422,
+    "POST /api/v1/offers (empty body)": 422,
+    "POST /library": 422,
+    "GET /reports": 200,
+    "POST /actions/<int:action_id>/status": 404,
+    "PATCH /api/v1/action-items/<int:action_id>": 404,
+}
+assert set(OTHER_FOCAL) <= {case.id for case in CASES}, set(OTHER_FOCAL) - {c.id for c in CASES}
+CASES = [replace(case, answers={**case.answers, "other_focal": OTHER_FOCAL[case.id]})
+         if case.id in OTHER_FOCAL else case for case in CASES]
 
 KNOWN_ISSUES: dict[str, dict[str, object]] = {}

@@ -110,6 +110,9 @@ def build_world():
         "pending": _user("pending.member@customs.test", Role.participant, customs),
     }
     cast["pending"].membership = Membership.pending
+    xiamen = Organization(name="Xiamen Customs", kind=OrgKind.customs)
+    cast["other_focal"] = _user("focal@xiamen.test", Role.participant, xiamen)
+    cast["other_focal"].focal_point = True
     _event(cast["other_org"], customs, EventStatus.published, "Their own event")
     brand_focal = _user("focal@brand.test", Role.organizer, brand)
     brand_focal.focal_point = True  # the exchange targets' proposer (no role of the matrix)
