@@ -27,6 +27,7 @@ from blueprints.core import (
     pagecache,
     params,
     security,
+    sqlite_writes,
     templating,
 )
 from config import Config, config_from_env
@@ -60,6 +61,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     input_guard.init_app(app)
+    sqlite_writes.init_app(app)
     pagecache.init_app(app)
     params.init_app(app)  # before the blueprints: their `<int:…>` rules bind the converter
 
