@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import sqlite3
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from config import TestConfig
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
+from liaison.core import generation
 from liaison.events.models import Event, EventKind, EventStatus
 from liaison.registration.models import Registration, RegistrationStatus
 
@@ -44,6 +48,27 @@ def pytest_sessionfinish(session, exitstatus):
     if written:
         print(f"\nthe tests wrote into {INSTANCE_FEED_CACHE}: {sorted(written)[:5]}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_configure(config):
+    """Under pytest-xdist on PostgreSQL, each worker gets a database of its own on the server
+    (`<name>_gw0`, …), created empty here; TEST_DATABASE_URL names it for the worker, its
+    fixtures and the processes its tests start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not worker or not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    shared = make_url(url)
+    own = shared.set(database=f"{shared.database}_{worker}")
+    server = create_engine(shared, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    server.dispose()
+    os.environ["TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
 
 
 def pytest_sessionstart(session):
@@ -80,6 +105,47 @@ def _reset_postgres() -> None:
     db.session.commit()
 
 
+_postgres_schema_built = False
+_sqlite_template: Path | None = None
+
+
+def _fresh_sqlite(path: Path) -> None:
+    """This test's SQLite file with the models' schema: built once per run (with its
+    triggers), then copied for each test instead of built again."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        db.create_all()
+        db.session.commit()
+        template = path.with_name("schema-template.sqlite")
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(template)) as copy:
+            source.backup(copy)
+        _sqlite_template = template
+        return
+    db.engine.dispose()
+    shutil.copyfile(_sqlite_template, path)
+
+
+def _empty_postgres() -> None:
+    """The shared PostgreSQL database, empty, with the models' schema. The schema is built
+    once per run (0.2 s a test otherwise); after that each test empties every table
+    (TRUNCATE … RESTART IDENTITY, ids start at 1 again) unless a test left other tables
+    behind (a migration test), in which case the schema is built again."""
+    global _postgres_schema_built
+    tables = [table.name for table in db.metadata.sorted_tables]
+    if _postgres_schema_built:
+        present = set(db.session.scalars(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")))
+        if present == set(tables):
+            names = ", ".join(f'"{name}"' for name in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            generation.install_row(db.session.connection())
+            db.session.commit()
+            return
+    _reset_postgres()
+    db.create_all()
+    _postgres_schema_built = True
+
+
 @pytest.fixture
 def app_settings() -> dict:
     """Config overrides applied before the app starts; parametrize it to change them, e.g.
@@ -110,12 +176,11 @@ def app(tmp_path, app_settings):
 
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            _reset_postgres()
-        db.create_all()
+            _empty_postgres()
+        else:
+            _fresh_sqlite(tmp_path / "test.sqlite")
         yield app
         db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            _reset_postgres()
         db.engine.dispose()
 
 

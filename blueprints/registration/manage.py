@@ -14,6 +14,7 @@ from extensions import db
 from liaison.core.errors import DomainError
 from liaison.events.models import Event
 from liaison.registration import checkin, lists, questions, registrations
+from liaison.registration.answers import answers_of
 from liaison.registration.models import Registration, RegistrationStatus
 
 FILTERS = ("all", "confirmed", "waitlisted", "pending", "declined", "cancelled")
@@ -63,7 +64,7 @@ def attendees(event_id: int):
         page=page,
         rows=page.items,
         questions=questions.event_questions(event.id),
-        answers=questions.answers_of(r.id for r in page.items),
+        answers=answers_of(r.id for r in page.items),
         chosen=chosen,
         filters=FILTERS,
         search=search,
@@ -147,7 +148,7 @@ def _csv_name(event: Event, extension: str = "csv") -> str:
 def _roster(event: Event) -> tuple:
     """Every registration, the event's questions and all answers (one query each)."""
     rows = lists.attendees(event)
-    return rows, event, questions.event_questions(event.id), questions.answers_of(
+    return rows, event, questions.event_questions(event.id), answers_of(
         r.id for r in rows)
 
 
