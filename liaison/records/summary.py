@@ -8,6 +8,11 @@ attendance, or rows written around the domain (bulk loads) — are read live by
 `liaison.records.tally`, so the figures are those of the registrations at every moment; the
 worker's `summarize_attendance` job catches up on closed events that are not summarized.
 
+What a rebuild fixes: a person's hours are filed under the organization they belong to when
+their month is summarized, and the host's kind is the one it has then; someone who moves
+later, or an organization whose kind changes, keeps those past months as they were until the
+month is rebuilt (the people counts follow today's members, as they always did).
+
 Cells keep the ids of their people and sessions (packed arrays, or bitmaps for all organizations
 together), so distinct counts over any run of months and organizations are unions of sets:
 exact, not sums of counts."""
