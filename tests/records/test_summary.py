@@ -192,3 +192,9 @@ def test_the_worker_job_summarizes_what_was_closed_around_the_domain(world):
     assert summary.is_summarized(events[6])
     _check_all(world)
     assert summary.summarize_attendance(datetime.now(UTC)) == 0
+
+
+def test_the_worker_runs_the_summary_job():
+    from liaison.integration.jobs import JOBS
+
+    assert any(job.run is summary.summarize_attendance for job in JOBS)
