@@ -28,6 +28,7 @@ from liaison.events.models import Classification, Event, EventStatus
 from liaison.mail import mime, outbox
 from liaison.mail.models import OutboxMessage
 from liaison.meetings import agenda
+from liaison.registration import checkin
 from liaison.registration.models import (
     ACTIVE_REGISTRATION_STATUSES,
     Registration,
@@ -245,6 +246,9 @@ def queue_notice(
         confirmed = False
         if method == "REQUEST":
             method = None
+    # A place just confirmed: the check-in QR code inline (its token, never the id) and the
+    # printable ticket.
+    ticket = confirmed and kind.startswith("registration_") and kind[13:] in _REQUEST_NEWS
     with force_locale(locale_for(user)):
         recipient_name = mime.clean_header(user.name)  # the Chinese name in Chinese mail
         values = dict(
@@ -262,6 +266,8 @@ def queue_notice(
             kind_label=event.kind.label,
             link=f"{base_url}/events/{event.id}",
             invite=method,
+            checkin_qr_cid=mime.QR_CID if ticket else None,
+            ticket_link=f"{base_url}/registrations/{registration.id}/ticket" if ticket else None,
             **context,
         )
         subject = classification.mail_subject(
@@ -288,6 +294,7 @@ def queue_notice(
         user_id=user.id,
         event_id=event.id,
         registration_id=registration.id if registration is not None else None,
+        inline_qr=checkin.qr_text(registration) if ticket else None,
     )
 
 
