@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 DEV_ENV := LIAISON_ENV=development
 
-.PHONY: run serve test test-sqlite test-postgres bench lint translations clean
+.PHONY: run serve test test-sqlite test-postgres bench lint translations screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ test-postgres: $(VENV)/.installed-dev translations
 bench: $(VENV)/.installed-dev translations
 	scripts/install-system-deps
 	$(BIN)/python -m bench
+
+# docs/SCREENSHOTS.md and docs/screenshots/after/*.png from the demo, in Chromium.
+screenshots: $(VENV)/.installed-dev translations
+	scripts/screenshots
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -75,6 +76,13 @@ class Config:
     # Log-in counts failed attempts only: per address and email, and per address.
     LOGIN_RATE_LIMIT = "10 per minute"
     LOGIN_ADDRESS_RATE_LIMIT = "100 per minute"
+    # Per account, whatever the addresses, counted in the database (liaison/accounts/throttle):
+    # LOGIN_ACCOUNT_LIMIT attempts per LOGIN_ACCOUNT_WINDOW seconds, then log-in pauses for
+    # LOGIN_LOCKOUT seconds, doubled for each pause in a row up to LOGIN_LOCKOUT_MAX.
+    LOGIN_ACCOUNT_LIMIT = _int("LOGIN_ACCOUNT_LIMIT", 10)
+    LOGIN_ACCOUNT_WINDOW = _int("LOGIN_ACCOUNT_WINDOW", 15 * 60)
+    LOGIN_LOCKOUT = _int("LOGIN_LOCKOUT", 5 * 60)
+    LOGIN_LOCKOUT_MAX = _int("LOGIN_LOCKOUT_MAX", 60 * 60)
     SIGNUP_RATE_LIMIT = "5 per minute"
     # Forms that send account mail (password reset, confirmation again): per address, and
     # per email typed in, so nobody's mailbox can be flooded.
@@ -140,10 +148,13 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """`make run`: debug on, a fixed development key, mail printed to the console."""
+    """`make run`: debug on, a fixed development key, mail printed to the console. Served on
+    PORT (default 5000), and links in mail and feeds point there unless BASE_URL says else."""
 
     ENV_NAME = "development"
     DEBUG = True
+    PORT = _int("PORT", 5000)
+    BASE_URL = (os.environ.get("BASE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
     SESSION_COOKIE_SECURE = False
@@ -166,6 +177,11 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_HASH_FAST = True  # argon2 at its minimum cost keeps the suite quick
+    # Never the instance folder's feed-cache: tests/conftest.py gives each test its own folder,
+    # and processes the tests start (gunicorn, the worker) share this one.
+    FEED_CACHE_DIR = os.environ.get("FEED_CACHE_DIR") or os.path.join(
+        tempfile.gettempdir(), "liaison-test-feed-cache"
+    )
     ACCOUNT_MAIL_MIN_SECONDS = 0.0  # tests/security/test_timing.py sets it to measure it
 
 

@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 
-from bench import exchange, feeds, memory, queries, rush, throughput, webhooks
+from bench import exchange, feeds, memory, queries, records, rush, security, throughput, webhooks
 from bench.result import Result
 
 SUITES = {
@@ -23,6 +23,8 @@ SUITES = {
     "memory": memory.run,
     "webhooks": webhooks.run,
     "exchange": exchange.run,
+    "security": security.run,  # issue 15's measured findings
+    "records": records.run,
 }
 
 

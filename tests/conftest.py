@@ -10,6 +10,7 @@ import itertools
 import os
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -27,10 +28,28 @@ PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 
 
+INSTANCE_FEED_CACHE = Path(__file__).resolve().parent.parent / "instance" / "feed-cache"
+
+
+def _instance_feed_cache() -> set[tuple[str, int]]:
+    if not INSTANCE_FEED_CACHE.is_dir():
+        return set()
+    return {(p.name, p.stat().st_mtime_ns) for p in INSTANCE_FEED_CACHE.iterdir()}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The suite never writes into the instance folder's feed cache (issue 15, finding 13):
+    a run that did fails, naming the files."""
+    written = _instance_feed_cache() - session.config._liaison_feed_cache
+    if written:
+        print(f"\nthe tests wrote into {INSTANCE_FEED_CACHE}: {sorted(written)[:5]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_sessionstart(session):
     """Compile the message catalogs when missing or stale, so plain `pytest` serves Chinese
     pages as `make test` does (compiled files are not committed)."""
-    from pathlib import Path
+    session.config._liaison_feed_cache = _instance_feed_cache()
 
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
@@ -74,6 +93,7 @@ def app(tmp_path, app_settings):
         SQLALCHEMY_DATABASE_URI = os.environ.get(
             "TEST_DATABASE_URL", f"sqlite:///{tmp_path / 'test.sqlite'}"
         )
+        FEED_CACHE_DIR = str(tmp_path / "feed-cache")
 
     Config.MATERIALS_DIR = str(tmp_path / "materials")  # uploads never land in instance/
     for name, value in app_settings.items():

@@ -3,6 +3,7 @@ from blueprints.api import (  # noqa: F401 (they add routes to bp)
     exchange_routes,
     meeting_routes,
     message_routes,
+    orgs_routes,
     question_routes,
     records_routes,
     registration_routes,

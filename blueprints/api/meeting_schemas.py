@@ -213,7 +213,7 @@ def operations():
         Operation("get", "/events/{event_id}/minutes", "getMinutes",
                   "The newest minutes the caller may read (`version` for an earlier one), "
                   "with the history of versions; drafts for organizers only.",
-                  (200, MinutesOut), (404, 422), query=MinutesQuery, tags=tags),
+                  (200, MinutesOut), (400, 404, 422), query=MinutesQuery, tags=tags),
         Operation("put", "/events/{event_id}/minutes", "setMinutes",
                   "Write the draft. Circulated or approved minutes answer 409: reopen first.",
                   (200, MinutesOut), (400, 404, *DOMAIN), body=MinutesIn, tags=tags),
@@ -228,7 +228,7 @@ def operations():
                   (200, MinutesOut), (404, *DOMAIN), tags=tags),
         Operation("get", "/action-items", "listActionItems",
                   "Actions owned by an organization and its offices (default: the caller's).",
-                  (200, ActionPage), (403, 422), query=ActionQuery, tags=tags),
+                  (200, ActionPage), (400, 403, 422), query=ActionQuery, tags=tags),
         Operation("patch", "/action-items/{action_id}", "updateActionItem",
                   "Change an action's status (done and dropped record who and when). The "
                   "owner organization, the meeting's organizers, administrators.",

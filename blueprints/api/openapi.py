@@ -12,6 +12,7 @@ from blueprints.api import (
     exchange_schemas,
     meeting_schemas,
     message_schemas,
+    orgs_schemas,
     question_schemas,
     records_schemas,
     schemas,
@@ -157,6 +158,8 @@ OPERATIONS += records_schemas.operations()
 OPERATIONS += meeting_schemas.operations()
 OPERATIONS += exchange_schemas.operations()
 OPERATIONS += question_schemas.operations()
+OPERATIONS += records_schemas.survey_operations()
+OPERATIONS += orgs_schemas.operations()
 
 PREFIX = "/api/v1"
 RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
@@ -169,16 +172,17 @@ RESPONSE_MODELS = (schemas.ErrorOut, schemas.MeOut, schemas.CalendarTokenOut,
                    *dict.fromkeys(webhook_schemas.MESSAGE_MODELS.values()),
                    message_schemas.MessageOut, message_schemas.MessagePage,
                    *meeting_schemas.RESPONSE_MODELS, *exchange_schemas.RESPONSE_MODELS,
-                   *question_schemas.RESPONSE_MODELS)
+                   *question_schemas.RESPONSE_MODELS, *orgs_schemas.RESPONSE_MODELS)
 BODY_MODELS = (schemas.EventCreate, schemas.EventPatch, *records_schemas.BODY_MODELS,
                webhook_schemas.WebhookCreate, webhook_schemas.WebhookPatch, schemas.ReasonBody,
                message_schemas.MessageCreate,
                *meeting_schemas.BODY_MODELS, *meeting_schemas.FORM_MODELS,
-               *exchange_schemas.BODY_MODELS, *question_schemas.BODY_MODELS)
+               *exchange_schemas.BODY_MODELS, *question_schemas.BODY_MODELS,
+               *orgs_schemas.BODY_MODELS)
 QUERY_MODELS = (schemas.EventQuery, schemas.OrganizationQuery, schemas.RegistrationQuery,
                 *records_schemas.QUERY_MODELS, webhook_schemas.DeliveryQuery,
                 *meeting_schemas.QUERY_MODELS, *exchange_schemas.QUERY_MODELS,
-                *question_schemas.QUERY_MODELS)
+                *question_schemas.QUERY_MODELS, *orgs_schemas.QUERY_MODELS)
 
 
 def _ref(model: type[BaseModel]) -> dict:
@@ -197,7 +201,8 @@ def _components() -> dict:
     )
     components = top["$defs"]
     # PATCH: a field left out is unchanged; null is allowed only where the schema says so.
-    for patch in ("EventPatch", "WebhookPatch", *exchange_schemas.PATCH_MODELS):
+    for patch in ("EventPatch", "WebhookPatch", "AllocationPatch",
+                  *exchange_schemas.PATCH_MODELS):
         for prop in components[patch]["properties"].values():
             prop.pop("default", None)
     return components

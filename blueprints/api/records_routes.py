@@ -15,7 +15,8 @@ from blueprints.api.views import PUBLIC_ENDPOINTS, bp
 from blueprints.records.certificates import count_guess, guessing_blocked
 from extensions import db
 from liaison.accounts.models import Organization
-from liaison.records import attendance, certificates, organization_record, training
+from liaison.events import lifecycle
+from liaison.records import attendance, certificates, organization_record, surveys, training
 from liaison.records.attendance import OutcomeInput
 from liaison.records.models import Certificate
 
@@ -138,3 +139,66 @@ def reissue_certificate(code: str):
     certificate = certificates.reissue(_certificate(code), by=g.api_user)
     db.session.commit()
     return jsonify(certificate_json(certificate))
+
+
+def _can_see_survey(event, user) -> bool:
+    return lifecycle.can_manage(event, user) or surveys.invitation_for(event, user) is not None
+
+
+def survey_json(event, questions) -> dict:
+    return {"event_id": event.id, "questions": [{
+        "id": q.id, "kind": str(q.kind), "label": q.label, "label_zh": q.label_zh,
+        "options": [list(o) for o in q.options], "required": q.required, "key": q.key,
+    } for q in questions]}
+
+
+@bp.get(f"/events/{EVENT_ID}/survey")
+def get_survey(event_id: int):
+    event = visible_event(event_id, g.api_user)
+    if not _can_see_survey(event, g.api_user):
+        raise ApiError(403, "forbidden", _("Only the organizers and the invited attendees "
+                                           "see this survey."))
+    questions = surveys.questions(event)
+    db.session.commit()  # the default survey is saved on first sight
+    return jsonify(survey_json(event, questions))
+
+
+@bp.put(f"/events/{EVENT_ID}/survey")
+def replace_survey(event_id: int):
+    event = visible_event(event_id, g.api_user)
+    require_manager(event, g.api_user)
+    body = json_body(rs.SurveyIn)
+    items = [surveys.QuestionInput(
+        kind=q.kind, label=q.label, label_zh=q.label_zh, required=q.required, key=q.key,
+        options=[(o[0] or "", o[1] if len(o) > 1 else None) for o in q.options])
+        for q in body.questions]
+    questions = surveys.replace_questions(event, items, by=g.api_user)
+    db.session.commit()
+    return jsonify(survey_json(event, questions))
+
+
+@bp.post(f"/events/{EVENT_ID}/survey/responses")
+def answer_survey(event_id: int):
+    event = visible_event(event_id, g.api_user)
+    body = json_body(rs.ResponseIn)
+    response = surveys.respond(event, g.api_user, body.answers, anonymous=body.anonymous)
+    db.session.commit()
+    return jsonify({"id": response.id, "event_id": event.id,
+                    "anonymous": response.registration_id is None,
+                    "submitted_at": serializers.iso(response.submitted_at)}), 201
+
+
+@bp.get(f"/events/{EVENT_ID}/survey/results")
+def survey_results(event_id: int):
+    event = visible_event(event_id, g.api_user)
+    require_manager(event, g.api_user)
+    result = surveys.results(event)
+    db.session.commit()
+    return jsonify({
+        "event_id": event.id, "invited": result.invited, "responses": result.responses,
+        "response_rate": result.rate,
+        "questions": [{"question_id": i.question.id, "label": i.question.label,
+                       "answered": i.answered, "average": i.average,
+                       "counts": [[label, n] for label, n in i.counts], "texts": i.texts}
+                      for i in result.items],
+    })

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from blueprints.api import schemas
+from liaison.records.models import QuestionKind
 from liaison.registration.models import AttendanceOutcome
 
 
@@ -141,3 +142,93 @@ def operations():
 RESPONSE_MODELS = (AttendanceClosedOut, CertificateOut, TrainingRecordOut, OrganizationRecordOut)
 BODY_MODELS = (AttendanceIn,)
 QUERY_MODELS = (RecordQuery,)
+
+
+class QuestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    kind: QuestionKind
+    label: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    label_zh: Annotated[str, StringConstraints(max_length=300)] | None = None
+    options: Annotated[list[Annotated[list[str | None], Field(min_length=1, max_length=2)]],
+                       Field(max_length=12)] = Field(
+        default=[], description="For choice and multi: [[english, chinese or null], ...].")
+    required: bool = False
+    key: Annotated[str, StringConstraints(max_length=40)] = Field(
+        default="", description="`overall` marks the rating the reports average.")
+
+
+class SurveyIn(schemas.Body):
+    """PUT /events/{id}/survey: the whole list of questions."""
+
+    questions: Annotated[list[QuestionIn], Field(min_length=1, max_length=30)]
+
+
+class QuestionOut(BaseModel):
+    id: int
+    kind: QuestionKind
+    label: str
+    label_zh: str | None
+    options: list[list[str | None]]
+    required: bool
+    key: str
+
+
+class SurveyOut(BaseModel):
+    event_id: int
+    questions: list[QuestionOut]
+
+
+class ResponseIn(schemas.Body):
+    """POST /events/{id}/survey/responses: answers keyed by question id."""
+
+    answers: dict[str, int | str | list[str]]
+    anonymous: bool = False
+
+
+class ResponseOut(BaseModel):
+    id: int
+    event_id: int
+    anonymous: bool
+    submitted_at: AwareDatetime
+
+
+class QuestionResultOut(BaseModel):
+    question_id: int
+    label: str
+    answered: int
+    average: float | None
+    counts: list[list[str | int]]
+    texts: list[str]
+
+
+class SurveyResultsOut(BaseModel):
+    event_id: int
+    invited: int
+    responses: int
+    response_rate: int | None = Field(description="Percent of invited attendees who answered.")
+    questions: list[QuestionResultOut]
+
+
+def survey_operations():
+    from blueprints.api.openapi import DOMAIN, Operation
+
+    return (
+        Operation("get", "/events/{event_id}/survey", "getSurvey",
+                  "The event's survey questions (the default survey until edited).",
+                  (200, SurveyOut), (404, 403), tags=("surveys",)),
+        Operation("put", "/events/{event_id}/survey", "replaceSurvey",
+                  "Replace the questions (until someone has answered). Its organizers only.",
+                  (200, SurveyOut), (400, 404, *DOMAIN), body=SurveyIn, tags=("surveys",)),
+        Operation("post", "/events/{event_id}/survey/responses", "answerSurvey",
+                  "An invited attendee answers, once (409 the second time), optionally "
+                  "anonymously.", (201, ResponseOut), (400, 404, *DOMAIN), body=ResponseIn,
+                  tags=("surveys",)),
+        Operation("get", "/events/{event_id}/survey/results", "getSurveyResults",
+                  "Response rate and, per question, counts, averages and texts. Organizers.",
+                  (200, SurveyResultsOut), (403, 404), tags=("surveys",)),
+    )
+
+
+RESPONSE_MODELS += (SurveyOut, ResponseOut, SurveyResultsOut)
+BODY_MODELS += (SurveyIn, ResponseIn)

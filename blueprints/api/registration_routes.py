@@ -11,6 +11,7 @@ from blueprints.api.event_routes import EVENT_ID, not_found, require_manager, vi
 from blueprints.api.parsing import optional_json_body, query_args
 from blueprints.api.views import bp
 from extensions import db
+from liaison.accounts import membership
 from liaison.events import lifecycle
 from liaison.registration import checkin, questions, registrations
 from liaison.registration.models import Registration
@@ -49,13 +50,15 @@ def list_registrations(event_id: int):
 
 
 def own_or_managed(registration_id: int) -> Registration:
-    """A registration the caller holds or whose event they organize; 404 for any other."""
+    """A registration the caller holds, whose event they organize, or of someone they act for
+    as a focal point; 404 for any other."""
     if not 1 <= registration_id <= schemas.MAX_ID:
         raise not_found()
     registration = db.session.get(Registration, registration_id)
     if registration is None or not (
         registration.user_id == g.api_user.id
         or lifecycle.can_manage(registration.event, g.api_user)
+        or membership.is_focal_point_for(g.api_user, registration.user.organization_id)
     ):
         raise not_found()
     return registration
@@ -74,8 +77,9 @@ def _done(registration: Registration):
 
 @bp.post(f"/registrations/{REGISTRATION_ID}/approve")
 def approve(registration_id: int):
-    """Confirm a pending registration, or waitlist it when the event is full (rule 3)."""
-    registration = _managed(registration_id)
+    """Confirm a pending registration, or waitlist it when the event is full (rule 3); at the
+    organization stage a focal point approves (then the organizers, if the event asks)."""
+    registration = own_or_managed(registration_id)
     registrations.approve(registration, by=g.api_user)
     return _done(registration)
 
@@ -83,7 +87,7 @@ def approve(registration_id: int):
 @bp.post(f"/registrations/{REGISTRATION_ID}/decline")
 def decline(registration_id: int):
     """Decline; the person is told, with the `reason` if given."""
-    registration = _managed(registration_id)
+    registration = own_or_managed(registration_id)
     body = optional_json_body(schemas.ReasonBody)
     registrations.decline(registration, by=g.api_user, reason=body.reason)
     return _done(registration)

@@ -29,7 +29,11 @@ from liaison.events.lifecycle import (
     iana_zones,
 )
 from liaison.events.models import Classification, EventKind, EventStatus
-from liaison.registration.models import AttendanceOutcome, RegistrationStatus
+from liaison.registration.models import (
+    AttendanceOutcome,
+    RegistrationStage,
+    RegistrationStatus,
+)
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 MAX_PER_PAGE = 100
@@ -292,6 +296,10 @@ class RegistrationOut(BaseModel):
     attended_minutes: int | None
     answers: dict[str, bool | int | float | str | list[str]] = Field(
         description='Answers to the event\'s questions: {"<question id>": value}.')
+    nominated_by: int | None = Field(description="The focal point who nominated the registrant.")
+    stage: RegistrationStage | None = Field(
+        description="Whose approval a pending registration waits for: `organization` (its "
+                    "focal points, two-stage approval) or `host` (the organizers).")
 
 
 class OrganizationOut(BaseModel):

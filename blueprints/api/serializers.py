@@ -74,6 +74,8 @@ def registration_json(registration: Registration) -> dict:
         "attendance": str(registration.attendance) if registration.attendance else None,
         "attended_minutes": registration.attended_minutes,
         "answers": {str(a.question_id): a.value for a in registration.answers},
+        "nominated_by": registration.nominated_by_id,
+        "stage": str(registration.stage) if registration.stage else None,
     }
 
 

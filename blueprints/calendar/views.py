@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from blueprints.calendar import stateless
 from blueprints.calendar.links import event_links
 from blueprints.core.i18n import CATALOGS
+from blueprints.core.redirects import safe_next
 from extensions import db, limiter
 from liaison.calendar import feedcache, feeds, feedtokens, ical
 from liaison.core.errors import DomainError
@@ -219,7 +220,7 @@ def rotate_token():
           "longer works."),
         "success",
     )
-    return redirect(url_for("account.profile"))
+    return redirect(safe_next(request.form.get("next")) or url_for("account.profile"))
 
 
 class FeedAddresses:

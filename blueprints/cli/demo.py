@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import func, select
 
-from blueprints.cli import bp, demo_exchange, demo_i18n, demo_meetings, demo_worker
+from blueprints.cli import (
+    bp,
+    demo_exchange,
+    demo_i18n,
+    demo_meetings,
+    demo_records,
+    demo_ux,
+    demo_worker,
+)
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
@@ -242,6 +250,8 @@ def seed_demo(if_empty: bool):
     demo_i18n.seed()
     demo_meetings.seed(orgs, users)
     demo_exchange.seed(orgs, users)
+    demo_records.seed(orgs, users)
+    demo_ux.seed()  # sessions open to all in several zones: what a visitor sees
     db.session.commit()
     click.echo(
         f"Demo data ready: {len(orgs)} organizations, {len(users)} users, {len(events)} events."

@@ -76,6 +76,8 @@ def _meeting(n: int, day: date, series: EventSeries, orgs, users) -> Event:
     event.audience = [OrgKind.rights_holder, OrgKind.customs]
     event.organizers = [users["organizer"], users["customs"]]
     event.title_zh = TITLE_ZH
+    event.description_zh = ("权利人与海关共同回顾本季度上海口岸的查扣情况、邮递渠道和"
+                            "未完成的行动项，并商定双方下一步的工作。")
     event.topic_rows = [EventTopic(topic_slug=topics.ensure_topic(label).slug)
                         for label in ("detention procedure", "postal channel")]
     db.session.add(event)

@@ -60,8 +60,11 @@ def init_app(app) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         code, message = MESSAGES.get(status, ("error", lambda: error.description))
-        # A description given at abort() says more than the generic text for the status.
+        # A description given at abort() says more than the generic text for the status; a
+        # rate limit's is its rule ("10 per 1 minute"), which tells a person nothing.
         specific = error.description if error.description != type(error).description else None
+        if status == 429:
+            specific = None
         headers = http_error_headers(error, status)
         if wants_json():
             return api_error(status, code, specific or message(), headers=headers)

@@ -12,7 +12,8 @@ stored as a placeholder and each response gets the visitor's own token, so the s
 is set exactly as a freshly rendered page would set it.
 
 `event_card(event, counts)` (a template global) does the same for one event card, for every
-viewer: a card shows nothing of who looks at it, so (token, event, language) is its whole key.
+viewer: a card shows nothing of who looks at it, so (token, clock period, event, language) is its
+whole key.
 Signed-in lists then render only what is theirs.
 
 PAGE_CACHE_ENTRIES = 0 turns both off; so does template auto-reload (debug, `make run`),
@@ -71,7 +72,8 @@ def event_card(event, counts: dict) -> Markup:
     token = request_token() if cache is not None else None
     if token is None:
         return Markup(render_template(CARD_TEMPLATE, event=event, counts=counts))
-    key = (token, CARD_TEMPLATE, event.id, str(get_locale()))
+    # The period too: a card says "Ended" once the clock passes the event's end.
+    key = (token, _moment(cache, token, False), CARD_TEMPLATE, event.id, str(get_locale()))
     html = cache.get(key)
     if html is None:
         html = render_template(CARD_TEMPLATE, event=event, counts=counts)

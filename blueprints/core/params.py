@@ -28,9 +28,25 @@ EARLIEST_DAY = date(1970, 1, 1)  # the range the API accepts too (schemas.EARLIE
 LATEST_DAY = date(2199, 12, 31)
 
 
+def _digits_up_to(limit: str) -> str:
+    """A regex for the numbers of len(limit) digits (no leading zero) up to `limit`."""
+    parts = []
+    for i, digit in enumerate(limit):
+        low = 1 if i == 0 else 0
+        rest = len(limit) - i - 1
+        if int(digit) > low:
+            tail = rf"\d{{{rest}}}" if rest else ""
+            parts.append(f"{limit[:i]}[{low}-{int(digit) - 1}]{tail}")
+    return "|".join([*parts, limit])
+
+
 class IdConverter(IntegerConverter):
     """`<int:…>` for ids: 1 to MAX_ID, so a path id beyond that is a 404 like any unknown id
-    instead of an integer the database cannot compare."""
+    instead of an integer the database cannot compare. The bound is in the regex itself: a
+    path that only the number puts out of range must not match the route at all (werkzeug
+    would otherwise answer 405 when another method's rule has the same path)."""
+
+    regex = rf"(?:[1-9]\d{{0,{len(str(MAX_ID)) - 2}}}|{_digits_up_to(str(MAX_ID))})"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

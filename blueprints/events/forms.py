@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,10 +24,20 @@ from wtforms import (
 )
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
+from blueprints.core.forms import max_length, zone_choices
 from liaison.accounts.models import ORG_KIND_PLURALS, OrgKind
 from liaison.core.errors import ValidationFailed
+from liaison.core.types import utcnow
 from liaison.events.inputs import clean_topics
-from liaison.events.lifecycle import EventInput, iana_zones, validate
+from liaison.events.lifecycle import (
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    URL_MAX,
+    VENUE_MAX,
+    EventInput,
+    iana_zones,
+    validate,
+)
 from liaison.events.models import (
     CLASSIFICATION_LABELS,
     EVENT_KIND_LABELS,
@@ -63,13 +75,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def zone_choices() -> list[SelectChoice]:
-    """Common zones first, then every IANA zone alphabetically."""
-    rest = sorted(z for z in iana_zones() if z not in COMMON_ZONES and "/" in z)
-    return [SelectChoice(z, z.replace("_", " ")) for z in COMMON_ZONES + tuple(rest)]
 
 
 class EventForm(FlaskForm):
+    past_warning_shown = False  # set by past_warning: the form then shows `past_ok`
     kind = SelectField(
         _l("Kind"),
         # Lazy labels (not k.label): built once at import, translated on each page.
@@ -84,22 +93,23 @@ class EventForm(FlaskForm):
         choices=[SelectChoice(k.value, ORG_KIND_PLURALS[k]) for k in OrgKind],
         description=_l("Who may register. Leave all unticked to open the event to everyone."),
     )
-    title = StringField(_l("Title in English"), validators=[InputRequired(), Length(max=200)])
+    title = StringField(_l("Title in English"),
+                        validators=[InputRequired(), max_length(TITLE_MAX)])
     title_zh = StringField(
         _l("Title in Chinese"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), max_length(TITLE_MAX)],
         description=_l("Optional. Chinese readers see it; others see the English title."),
         render_kw={"lang": "zh-Hans"},
     )
     description = TextAreaField(
         _l("Description in English"),
-        validators=[Optional(), Length(max=20_000)],
+        validators=[Optional(), max_length(DESCRIPTION_MAX)],
         description=_l("Plain text; line breaks are kept."),
         render_kw={"rows": 6},
     )
     description_zh = TextAreaField(
         _l("Description in Chinese"),
-        validators=[Optional(), Length(max=20_000)],
+        validators=[Optional(), max_length(DESCRIPTION_MAX)],
         description=_l("Optional. Shown to Chinese readers instead of the English one."),
         render_kw={"rows": 6, "lang": "zh-Hans"},
     )
@@ -125,12 +135,12 @@ class EventForm(FlaskForm):
     )
     venue = StringField(
         _l("Venue"),
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), max_length(VENUE_MAX)],
         description=_l("Address and room."),
     )
     online_url = StringField(
         _l("Online meeting link"),
-        validators=[Optional(), Length(max=500), URL(message=_l("Enter a web address."))],
+        validators=[Optional(), max_length(URL_MAX), URL(message=_l("Enter a web address."))],
         description=_l("Shown only to confirmed attendees and organizers."),
     )
     capacity = IntegerField(
@@ -152,6 +162,7 @@ class EventForm(FlaskForm):
         _l("Registration closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     requires_approval = BooleanField(_l("Registrations need an organizer's approval"))
+    past_ok = BooleanField(_l("Yes, the date is in the past: save it anyway"))
     co_organizers = MultiCheckboxField(
         _l("Co-organizers"),
         coerce=int,
@@ -176,7 +187,7 @@ class EventForm(FlaskForm):
         self.co_organizers.choices = [
             SelectChoice(u.id, f"{u.name} · {u.organization.display_name}") for u in organizers
         ]
-        self.timezone.choices = zone_choices()
+        self.timezone.choices = zone_choices(COMMON_ZONES)
 
     def fill_from(self, data: EventInput) -> None:
         """Pre-fill from an event's current values (local wall times in its zone)."""
@@ -223,6 +234,26 @@ class EventForm(FlaskForm):
             co_organizer_ids=list(self.co_organizers.data or ()),
             classification=self.classification.data or Classification.public.value,
         )
+
+    def start_instant(self) -> datetime | None:
+        """The start as typed, as an instant (None while the date, time or zone is missing)."""
+        start = _combine(self.start_date.data, self.start_time.data)
+        if start is None or self.timezone.data not in iana_zones():
+            return None
+        return start.replace(tzinfo=ZoneInfo(self.timezone.data))
+
+    def past_warning(self, current_start: datetime | None = None) -> str | None:
+        """A start in the past is allowed (recording a session held already) but never by
+        accident: the first save says so and asks for a tick. Keeping an old event's own date
+        (editing it after the fact) needs no tick."""
+        start = self.start_instant()
+        if start is None or start >= utcnow() or self.past_ok.data:
+            return None
+        if current_start is not None and start == current_start:
+            return None
+        self.past_warning_shown = True
+        return _("This date is in the past. Check the date, or tick the box below to save "
+                 "it as it is.")
 
     def show_errors(self, fields: dict[str, str]) -> None:
         """Put domain messages next to the matching inputs (one message per input)."""

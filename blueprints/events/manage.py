@@ -11,6 +11,7 @@ from blueprints.events.views import bp
 from extensions import db
 from liaison.accounts.models import Organization, Role, User
 from liaison.core.errors import DomainError, ValidationFailed
+from liaison.core.when import format_when, join_list
 from liaison.events import lifecycle, queries, topics
 from liaison.events.models import Event
 
@@ -30,11 +31,24 @@ def _choices(event: Event | None = None) -> dict:
     return {"organizations": organizations, "organizers": organizers, "topics": vocabulary}
 
 
-def _report(form: EventForm) -> None:
-    """The shape check failed: show the domain's messages too, and say so at the top."""
+def _report(form: EventForm, current_start=None) -> None:
+    """The shape check failed: show the domain's messages too (and a start in the past), so
+    one submission reports every problem, and say so at the top."""
     form.check_rules()
+    warning = form.past_warning(current_start)
+    if warning and warning not in form.start_date.errors:
+        form.start_date.errors = [*form.start_date.errors, warning]
     db.session.rollback()
     flash(_("Some fields need your attention."), "error")
+
+
+def _warned_about_past(form: EventForm, current_start=None) -> bool:
+    """A start in the past: say so next to the date and save nothing until it is confirmed."""
+    warning = form.past_warning(current_start)
+    if warning:
+        form.start_date.errors = [*form.start_date.errors, warning]
+        flash(_("The event starts in the past. Check the date before saving."), "warning")
+    return bool(warning)
 
 
 def _flash_proposed(events: list[Event]) -> None:
@@ -42,7 +56,7 @@ def _flash_proposed(events: list[Event]) -> None:
     proposed = sorted({t.label for e in events for t in e.topic_terms if t.is_proposed})
     if proposed:
         flash(_("New topics go to the administrators for review: %(topics)s.",
-                topics=", ".join(proposed)), "info")
+                topics=join_list(proposed)), "info")
 
 
 def event_to_manage(event_id: int) -> Event:
@@ -63,7 +77,8 @@ def new():
     if request.method == "GET":
         form.host_organization.data = current_user.organization_id
         form.timezone.data = current_user.timezone
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and not _warned_about_past(form):
         try:
             if form.repeat.data:
                 created = lifecycle.create_series(
@@ -84,7 +99,7 @@ def new():
                 flash(_("Draft saved. Publish it when it is ready."), "success")
             _flash_proposed(created[:1])
             return redirect(url_for("events.detail", event_id=created[0].id))
-    elif form.is_submitted():
+    elif form.is_submitted() and not valid:
         _report(form)
     return render_template("events/form.html", form=form, event=None)
 
@@ -99,7 +114,8 @@ def edit(event_id: int):
     form = EventForm(**_choices(event))
     if request.method == "GET":
         form.fill_from(lifecycle.EventInput.from_event(event))
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid and not _warned_about_past(form, event.start_at):
         following = event.series_id is not None and request.form.get("scope") == "following"
         try:
             if following:
@@ -118,8 +134,8 @@ def edit(event_id: int):
             flash(_("Changes saved."), "success")
             _flash_proposed([event])
             return redirect(url_for("events.detail", event_id=event_id))
-    elif form.is_submitted():
-        _report(form)
+    elif form.is_submitted() and not valid:
+        _report(form, event.start_at)
     return render_template("events/form.html", form=form, event=event)
 
 
@@ -166,5 +182,7 @@ def duplicate(event_id: int):
         flash(error.message, "error")
         return redirect(url_for("events.detail", event_id=event_id))
     db.session.commit()
-    flash(_("A draft copy was created. Adjust the dates and publish it."), "success")
+    flash(_("“%(title)s” is a draft on %(day)s, the same weekday and time. Check the dates, "
+            "then publish it.", title=copy.title, day=format_when(copy.start_at, copy.timezone,
+                                                                  "full")), "success")
     return redirect(url_for("events.edit", event_id=copy.id))

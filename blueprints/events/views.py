@@ -4,12 +4,14 @@ from __future__ import annotations
 import calendar as pycal
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from blueprints.core import params
+from blueprints.core.i18n import viewer_zone
 from blueprints.core.pagecache import cached_for_visitors
 from blueprints.events import helpers
 from extensions import db
@@ -98,7 +100,7 @@ def calendar():
     first = _month()
     weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     grid_start, grid_end = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
-    zone = get_timezone()
+    zone = viewer_zone()
     stmt = (
         queries.visible_events(_viewer())
         .where(
@@ -117,28 +119,48 @@ def calendar():
             day += timedelta(days=1)
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
+    now = utcnow()
+    next_event = None
+    if not any(day.month == first.month for day in by_day):
+        # An empty month points to the next event rather than leaving the visitor guessing.
+        next_event = db.session.scalar(
+            queries.visible_events(_viewer())
+            .where(Event.status == EventStatus.published,
+                   Event.start_at >= max(now, _local_midnight(next_month)))
+            .order_by(Event.start_at, Event.id).limit(1)
+        )
     in_range = params.EARLIEST_DAY <= prev_month, next_month <= params.LATEST_DAY
     return render_template(
         "events/calendar.html",
         first=first,
         weeks=weeks,
         by_day=by_day,
-        today=utcnow().astimezone(zone).date(),
+        today=now.astimezone(zone).date(),
         prev_month=prev_month.strftime("%Y-%m") if in_range[0] else None,
         next_month=next_month.strftime("%Y-%m") if in_range[1] else None,
-        zone_name=str(zone),
+        zone=zone,
+        now=now,
+        next_event=next_event,
     )
 
 
 @bp.get("/events/<int:event_id>")
 @cached_for_visitors
 def detail(event_id: int):
-    """The event page; a draft is a 404 for anyone but its organizers."""
+    """The event page; a draft is a 404 for anyone but its organizers. A visitor who is not
+    logged in is sent to log in instead, alike for an event they may not see and one that
+    does not exist (SPEC): a link mailed to a customs officer must not look broken."""
     viewer = _viewer()
     stmt = queries.with_details(
         queries.visible_events(viewer, direct=True).where(Event.id == event_id)
     )
-    event = db.first_or_404(stmt)
+    event = db.session.scalars(stmt.limit(1)).first()
+    if event is None:
+        if viewer is None:
+            flash(_("Log in to see this event. It may be open only to some organizations."),
+                  "info")
+            return redirect(url_for("auth.login", next=request.path))
+        abort(404)
     my_registration = None
     if viewer is not None:
         my_registration = db.session.scalar(
@@ -156,7 +178,7 @@ def detail(event_id: int):
         manages=manages,
         registrant=my_registration is not None and my_registration.is_active,
     )
-    viewer_zone = str(get_timezone())
+    zone = str(viewer_zone())
     series_events = []
     if event.series_id is not None:
         series_events = db.session.scalars(
@@ -172,8 +194,7 @@ def detail(event_id: int):
         can_manage=manages,
         show_online_link=sees_link,
         shows_content=content,
-        viewer_zone=viewer_zone,
-        other_zone=viewer_zone != event.timezone,
+        other_zone=zone != event.timezone,
         series_events=series_events,
     )
 

@@ -1,12 +1,13 @@
 """'Our actions': the actions an organization (and its offices) owes, by tab, and closing one."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from blueprints.core import params
 from blueprints.core.redirects import safe_next
 from blueprints.meetings.views import bp
 from extensions import db
@@ -27,7 +28,7 @@ def _organization_choice() -> tuple[Organization | None, list[Organization]]:
         ids = actions.scope_for(current_user)
         choices = list(db.session.scalars(
             select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name)))
-    wanted = request.args.get("organization", type=int) or current_user.organization_id
+    wanted = params.id_arg("organization") or current_user.organization_id
     chosen = next((o for o in choices if o.id == wanted), None)
     if chosen is None and request.args.get("organization"):
         abort(404)
@@ -46,8 +47,8 @@ def ours():
                                counts={}, organization=None, choices=choices, today=today,
                                soon_days=actions.SOON_DAYS)
     scope = actions.descendant_ids(organization.id)
-    page = db.paginate(actions.for_organizations(scope, tab, today),
-                       per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    page = params.paginate(actions.for_organizations(scope, tab, today),
+                           keep=("tab", "organization"))
     return render_template(
         "meetings/actions.html", tab=tab, tabs=TABS, page=page,
         counts=actions.counts_for(scope, today), organization=organization, choices=choices,

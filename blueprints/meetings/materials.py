@@ -29,6 +29,7 @@ from blueprints.events.manage import event_to_manage
 from blueprints.meetings.views import bp, viewer
 from extensions import db
 from liaison.accounts.models import Organization
+from liaison.core.database import MAX_ID
 from liaison.core.errors import DomainError, ValidationFailed
 from liaison.events.models import Event
 from liaison.events.queries import visible_events
@@ -111,7 +112,8 @@ def upload(event_id: int):
         return _render_upload(event)
     done = url_for("events.detail", event_id=event.id) + "#materials"
     if request.form.get("reuse"):
-        source = db.session.get(Material, request.form.get("reuse", type=int) or 0)
+        wanted = request.form.get("reuse", type=int) or 0
+        source = db.session.get(Material, wanted) if 1 <= wanted <= MAX_ID else None
         if source is None:
             abort(404)
         return _attempt(event, lambda: materials.reuse(

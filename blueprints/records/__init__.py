@@ -1,4 +1,10 @@
-from blueprints.records import certificates  # noqa: F401  (registers its routes on bp)
+from blueprints.records import (  # noqa: F401  (they add routes to bp)
+    attendance,
+    certificates,
+    checkin,
+    reports,
+    surveys,
+)
 from blueprints.records.views import bp
 
 __all__ = ["bp"]

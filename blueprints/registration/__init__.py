@@ -1,4 +1,9 @@
-from blueprints.registration import manage, questions  # noqa: F401  (they add routes to bp)
+from blueprints.registration import (  # noqa: F401  (they register their routes on bp)
+    manage,
+    nominate,
+    questions,
+    reserved,
+)
 from blueprints.registration.views import bp
 
 __all__ = ["bp"]

@@ -16,6 +16,7 @@ from liaison.registration import checkin, lists, questions, registrations
 from liaison.registration.models import Registration, RegistrationStatus
 
 FILTERS = ("all", "confirmed", "waitlisted", "pending", "declined", "cancelled")
+ROSTER_PER_PAGE = 50
 
 
 def _registration_of(event: Event, registration_id: int) -> Registration:
@@ -51,17 +52,22 @@ def attendees(event_id: int):
     chosen = chosen if chosen in FILTERS else "all"
     search = request.args.get("q", "")[:100]
     status = None if chosen == "all" else RegistrationStatus(chosen)
-    rows = lists.attendees(event, status, search)
+    page = db.paginate(
+        lists.in_list_order(lists.attendees_query(event, status, search)),
+        per_page=ROSTER_PER_PAGE, error_out=False,
+    )
     return render_template(
         "registration/attendees.html",
         event=event,
-        rows=rows,
+        page=page,
+        rows=page.items,
         questions=questions.event_questions(event.id),
-        answers=questions.answers_of(r.id for r in rows),
+        answers=questions.answers_of(r.id for r in page.items),
         chosen=chosen,
         filters=FILTERS,
         search=search,
         counts=registrations.seat_counts([event.id])[event.id],
+        by_status=lists.status_counts(event),
         rate=lists.attendance_rates([event.id])[event.id],
         positions=registrations.waitlist_positions(event),
         movable=registrations.MOVABLE,

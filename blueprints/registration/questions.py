@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from blueprints.core.forms import apply_errors
 from blueprints.events.manage import event_to_manage
 from blueprints.registration.forms import QuestionForm
-from blueprints.registration.views import bp, status_message, visible_event
+from blueprints.registration.views import bp, status_category, status_message, visible_event
 from extensions import db
 from liaison.core.errors import DomainError, ValidationFailed
 from liaison.events.lifecycle import can_manage
@@ -117,7 +117,7 @@ def register(event_id: int):
         flash(error.message, "error")
         return redirect(url_for("events.detail", event_id=event.id))
     db.session.commit()
-    flash(status_message(registration), "success")
+    flash(status_message(registration), status_category(registration))
     return redirect(url_for("events.detail", event_id=event.id))
 
 

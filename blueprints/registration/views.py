@@ -15,7 +15,7 @@ from liaison.events.models import Event
 from liaison.events.queries import visible_events
 from liaison.records import training
 from liaison.registration import lists, registrations
-from liaison.registration.models import Registration, RegistrationStatus
+from liaison.registration.models import Registration, RegistrationStage, RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
 
@@ -25,6 +25,8 @@ def status_message(registration: Registration) -> str:
     status = registration.status
     if status == RegistrationStatus.confirmed:
         return _("You are confirmed. A calendar invitation is on its way by email.")
+    if registration.stage == RegistrationStage.organization:
+        return _("Registration received, awaiting approval by your organization's focal point.")
     if status == RegistrationStatus.pending:
         return _("Registration received, awaiting approval by the organizers. "
                  "Approval does not reserve a seat.")
@@ -32,14 +34,19 @@ def status_message(registration: Registration) -> str:
         position = registrations.waitlist_position(registration)
         if registrations.org_cap_reached(registration):
             return ngettext(
-                "Your organization's %(num)d seat is taken; you are on the waiting list "
-                "— position %(position)d.",
-                "Your organization's %(num)d seats are taken; you are on the waiting list "
-                "— position %(position)d.",
+                "Your organization's %(num)d seat is taken, so you are on the waiting list: "
+                "position %(position)d. If a seat frees up, you are told by email.",
+                "Your organization's %(num)d seats are taken, so you are on the waiting list: "
+                "position %(position)d. If a seat frees up, you are told by email.",
                 registration.event.org_cap, position=position)
-        return _("The event is full; you are on the waiting list — position %(position)d.",
-                 position=position)
+        return _("The event is full, so you are on the waiting list: position %(position)d. "
+                 "If a seat frees up, you are told by email.", position=position)
     return status.label
+
+
+def status_category(registration: Registration) -> str:
+    """A seat (or a request for one) is a success; a place on the waiting list is news."""
+    return "info" if registration.status == RegistrationStatus.waitlisted else "success"
 
 
 @bp.app_template_global()
@@ -65,6 +72,13 @@ def registration_refusal(event: Event, user) -> str | None:
 @bp.app_template_global()
 def registration_started(event: Event) -> bool:
     return event.start_at <= utcnow()
+
+
+@bp.app_template_global()
+def joins_waiting_list(event: Event, user) -> bool:
+    """Registering now would put `user` on the waiting list (full, or their organization's
+    cap reached): the button says so instead of "Register"."""
+    return registrations.would_wait(event, user)
 
 
 def visible_event(event_id: int) -> Event:

@@ -92,6 +92,7 @@ def _subject(kind: str) -> str:
         "signup_existing": _("Someone tried to sign up to Liaison with your address"),
         "password_reset": _("Reset your Liaison password"),
         "invitation": _("You are invited to Liaison"),
+        "login_locked": _("Repeated failed log-ins to your Liaison account"),
     }
     return subjects[kind]
 

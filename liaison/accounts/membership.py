@@ -24,9 +24,9 @@ def tree_ids(org: Organization | int) -> Select:
     top = (
         select(Organization.id)
         .where(Organization.id == _org_id(org))
-        .cte("org_down", recursive=True)
+        .cte(recursive=True)
     )
-    child = aliased(Organization, name="org_child")
+    child = aliased(Organization)
     # UNION, not UNION ALL: a loop in the data (refused on write) still ends the recursion.
     down = top.union(select(child.id).where(child.parent_id == top.c.id))
     return select(down.c.id)
@@ -40,9 +40,9 @@ def trees(org_ids: set[int]) -> dict[int, set[int]]:
     top = (
         select(Organization.id.label("root"), Organization.id.label("id"))
         .where(Organization.id.in_(org_ids))
-        .cte("org_trees", recursive=True)
+        .cte(recursive=True)
     )
-    child = aliased(Organization, name="org_tree_child")
+    child = aliased(Organization)
     down = top.union(select(top.c.root, child.id).where(child.parent_id == top.c.id))
     result: dict[int, set[int]] = {org_id: set() for org_id in org_ids}
     for root, org_id in db.session.execute(select(down.c.root, down.c.id)):
@@ -55,9 +55,9 @@ def ancestor_ids(org: Organization | int) -> Select:
     top = (
         select(Organization.id, Organization.parent_id)
         .where(Organization.id == _org_id(org))
-        .cte("org_up", recursive=True)
+        .cte(recursive=True)
     )
-    parent = aliased(Organization, name="org_parent")
+    parent = aliased(Organization)
     up = top.union(
         select(parent.id, parent.parent_id).where(parent.id == top.c.parent_id)
     )

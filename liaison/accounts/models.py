@@ -105,6 +105,7 @@ class Organization(db.Model):
         ForeignKey("organization.id", ondelete="SET NULL"), index=True
     )
     city: Mapped[str | None] = mapped_column(String(120))
+    city_zh: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Lower-case domains ("customs.example"); a confirmed sign-up whose address is at one of
     # them, or at a subdomain of one, is verified at once (`matches_email`).
@@ -122,6 +123,11 @@ class Organization(db.Model):
     def display_name(self) -> str:
         """The Chinese name when the page is in Chinese and one is known."""
         return localized(self.name, self.name_zh)
+
+    @property
+    def display_city(self) -> str | None:
+        """The city in the page's language when its Chinese name is known ("上海")."""
+        return localized(self.city, self.city_zh) if self.city else self.city_zh
 
     def matches_email(self, email: str) -> bool:
         """The address's domain is one of `email_domains` or a subdomain of one, on a dot
@@ -331,3 +337,18 @@ class AccountDecision(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     organization: Mapped[Organization | None] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Log-in attempts for one email typed in (known account or not, so the limit tells
+    nothing), whatever address they come from: counted before the password is checked, so a
+    burst cannot overshoot (liaison.accounts.throttle)."""
+
+    __tablename__ = "login_throttle"
+
+    # SHA-256 of the normalized email: the table never holds what strangers typed.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0)  # taken in this window (open + failed)
+    window_start: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+    lockouts: Mapped[int] = mapped_column(default=0)  # in a row: each one lasts twice as long

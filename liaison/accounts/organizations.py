@@ -87,11 +87,13 @@ def create_org(
     city: str | None = None,
     email_domains: Iterable[str] | str | None = None,
     focal_point_approval: bool = False,
+    city_zh: str | None = None,
 ) -> Organization:
     """A new organization; its name is unique regardless of case."""
     org = Organization()
     _apply(org, name=name, kind=kind, name_zh=name_zh, parent_id=parent_id, city=city,
            email_domains=email_domains, focal_point_approval=focal_point_approval)
+    org.city_zh = (city_zh or "").strip() or None
     db.session.add(org)
     db.session.flush()
     return org
@@ -107,6 +109,7 @@ def update_org(
     city: str | None = None,
     email_domains: Iterable[str] | str | None = None,
     focal_point_approval: bool | None = None,
+    city_zh: str | None = None,
 ) -> Organization:
     """Rename or move an organization; the parent chain may not come back to it. Email
     domains and focal-point approval stay as they are when not given (None). A new kind
@@ -114,6 +117,7 @@ def update_org(
     old_kind = org.kind
     _apply(org, name=name, kind=kind, name_zh=name_zh, parent_id=parent_id, city=city,
            email_domains=email_domains, focal_point_approval=focal_point_approval)
+    org.city_zh = (city_zh or "").strip() or None
     db.session.flush()
     if org.kind != old_kind:
         signals.organization_kind_changed.send(org)

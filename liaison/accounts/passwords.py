@@ -39,12 +39,19 @@ def needs_rehash(password_hash: str) -> bool:
         return True
 
 
-def password_problem(password: str) -> str | None:
-    """The reason a new password is refused, or None. Kept simple: length beats complexity rules."""
+def password_problems(password: str) -> list[str]:
+    """Every reason a new password is refused (empty when it is fine), so a form can say them
+    all at once. Kept simple: length beats complexity rules."""
+    problems = []
     if len(password) < MIN_LENGTH:
-        return _("Use at least %(n)d characters.", n=MIN_LENGTH)
+        problems.append(_("Use at least %(n)d characters.", n=MIN_LENGTH))
     if len(password) > 200:
-        return _("Use at most 200 characters.")
+        problems.append(_("Use at most 200 characters."))
     if password.strip() == "" or len(set(password)) < 4:
-        return _("This password is too easy to guess; mix more different characters.")
-    return None
+        problems.append(_("This password is too easy to guess; mix more different characters."))
+    return problems
+
+
+def password_problem(password: str) -> str | None:
+    """The reasons a new password is refused, in one message; None when it is fine."""
+    return " ".join(password_problems(password)) or None

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from extensions import db
-from liaison.accounts import links, members
+from liaison.accounts import links, members, throttle
 from liaison.accounts.models import (
     DEFAULT_TIMEZONE,
     LANGUAGES,
@@ -223,6 +223,7 @@ def confirm_account(
     user.display_name_zh = (display_name_zh or "").strip() or None
     user.organization_id = organization_id
     set_password(user, password)
+    throttle.clear(user.email)
     user.email_verified = True
     user.last_login_at = utcnow()
     db.session.flush()
@@ -245,9 +246,11 @@ def user_for_reset(token: str) -> User:
 
 def reset_password(token: str, new: str) -> User:
     """A valid reset link sets the password, which ends every other session and the link
-    itself; the mailbox is proven, so the address counts as confirmed."""
+    itself; the mailbox is proven, so the address counts as confirmed and a log-in lockout
+    ends (an attacker can delay the owner, never keep them out)."""
     user = user_for_reset(token)
     set_password(user, new)
+    throttle.clear(user.email)
     user.email_verified = True
     user.last_login_at = utcnow()
     db.session.flush()

@@ -63,6 +63,7 @@ TRACKED = (
     "proposal",
     "proposal_message",
     "registration_question",
+    "survey_response",  # the reports' survey scores
 )
 UNTRACKED = {
     "registration_answer": "shown only to the registrant and the organizers, never cached",
@@ -75,9 +76,13 @@ UNTRACKED = {
     "event_message": "organizers' messages to registrants; shown only to signed-in organizers",
     "attendance_log": "shown only to an event's organizers, never on a cached page",
     "certificate": "shown only to signed-in users and on /verify, which is never cached",
+    "checkin_scan": "the check-in devices' scans; shown on no page",
+    "survey_question": "shown to signed-in attendees and organizers only",
+    "survey_invitation": "shown on no page",
     "account_decision": "shown only to admins and focal points, never on a cached page",
     "material_downloads": "download counts, shown to the files' owners only (never cached)",
     "exchange_digest": "when match digests went out; never shown on pages",
+    "login_throttle": "log-in attempts per account; never shown on pages",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

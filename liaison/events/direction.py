@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 from liaison.accounts.models import ORG_KIND_LABELS, ORG_KIND_PLURALS, OrgKind
+from liaison.core.when import join_list
 from liaison.events.models import EventKind
 
 if TYPE_CHECKING:
@@ -34,9 +35,7 @@ def direction_label(kind: EventKind, host_kind: OrgKind, audience) -> str:
         if not audience:
             labels.append(_("Everyone"))
         return EXCHANGE_JOIN.join(labels)
-    target = (
-        ", ".join(str(ORG_KIND_PLURALS[k]) for k in audience) if audience else _("Everyone")
-    )
+    target = join_list(ORG_KIND_PLURALS[k] for k in audience) if audience else _("Everyone")
     return f"{ORG_KIND_LABELS[host_kind]}{TRAINING_ARROW}{target}"
 
 
@@ -49,7 +48,7 @@ def audience_label(event: Event) -> str:
     """Who may register, in words: the plural kinds, or "Open to all"."""
     if event.is_open_to_all:
         return _("Open to all")
-    return ", ".join(str(ORG_KIND_PLURALS[k]) for k in _sorted(event.audience))
+    return join_list(ORG_KIND_PLURALS[k] for k in _sorted(event.audience))
 
 
 def direction_key(host_kind: OrgKind | str, audience_kind: OrgKind | str | None) -> str:

@@ -7,6 +7,8 @@ Everything only flushes: the caller commits.
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -223,11 +225,40 @@ def cancel_event(event: Event, *, by: User, reason: str | None = None) -> Event:
     return event
 
 
-def duplicate_event(event: Event, *, by: User) -> Event:
-    """A new draft with the same details (not its registrations, series or status)."""
+COPY_PREFIX = "Copy of "
+
+
+def copy_title(title: str) -> str:
+    """"Copy of <title>", shortened with "…" to stay within TITLE_MAX."""
+    room = TITLE_MAX - len(COPY_PREFIX)
+    return COPY_PREFIX + (title if len(title) <= room else title[: room - 1].rstrip() + "…")
+
+
+def copy_shift(start: datetime, now: datetime | None = None) -> timedelta:
+    """How far a copy moves: whole weeks (same weekday, same local time), at least one, until
+    it starts in the future. A copy never lands on the original's date, or in the past."""
+    now = now or utcnow()
+    weeks = max(1, -(-(now - start) // timedelta(weeks=1)))
+    if start + timedelta(weeks=weeks) <= now:
+        weeks += 1
+    return timedelta(weeks=weeks)
+
+
+def duplicate_event(event: Event, *, by: User, now: datetime | None = None) -> Event:
+    """A new draft named "Copy of …" with the same details (not its registrations, series or
+    status), moved by whole weeks to the first such date in the future, its registration
+    window with it."""
     _require_manage(event, by)
     data = EventInput.from_event(event)
     data.co_organizer_ids = [u.id for u in event.organizers if u.id != by.id]
+    data.title = copy_title(event.title)
+    shift = copy_shift(event.start_at, now)
+    # Local wall times plus whole weeks: 09:00 stays 09:00 across a change of summer time.
+    data.start, data.end = data.start + shift, data.end + shift
+    if data.registration_opens:
+        data.registration_opens += shift
+    if data.registration_closes:
+        data.registration_closes += shift
     return create_event(data, by=by)
 
 

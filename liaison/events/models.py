@@ -367,6 +367,13 @@ class Event(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.cancelled
 
+    def has_started(self, now: datetime | None = None) -> bool:
+        return self.start_at <= (now or utcnow())
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        """Finished: seats left and registration no longer mean anything."""
+        return self.end_at <= (now or utcnow())
+
     @property
     def is_public(self) -> bool:
         """Public classification: its content goes wherever the event itself may go."""

@@ -38,11 +38,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from liaison.accounts import member_digest
+from liaison.accounts import member_digest, throttle
 from liaison.exchange import alerts, postings
 from liaison.integration import webhooks
 from liaison.meetings import reminders as action_reminders
 from liaison.notifications import reminders
+from liaison.records import certificates, surveys
 from liaison.registration import allocations, questions
 
 DEFAULT_LEASE = timedelta(minutes=30)
@@ -67,4 +68,8 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("remind_actions", action_reminders.remind_actions, every=timedelta(hours=6)),
     JobSpec("purge_personal_answers", questions.purge_personal_answers,
             every=timedelta(hours=6)),
+    JobSpec("purge_login_throttles", throttle.purge, every=timedelta(days=1)),
+    JobSpec("render_certificates", certificates.render_certificates, every=timedelta(minutes=1)),
+    JobSpec("send_survey_invitations", surveys.send_survey_invitations,
+            every=timedelta(minutes=5)),
 )

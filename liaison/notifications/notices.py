@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_time
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
@@ -22,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from liaison.accounts.models import User, locale_for
+from liaison.core import when
 from liaison.events import classification
 from liaison.events.direction import direction
 from liaison.events.models import Classification, Event, EventStatus
@@ -92,17 +92,9 @@ def _subject(kind: str, title: str, message=None) -> str:
 
 
 def format_when(value: datetime, zone: str) -> str:
-    """"Monday, May 4, 2026 2:00 PM (Asia/Shanghai, UTC+08:00)" in the current locale."""
-    tz = ZoneInfo(zone)
-    local = value.astimezone(tz)
-    offset = local.strftime("%z")
-    return "{} {} ({}, UTC{}:{})".format(
-        format_date(local, "full", rebase=False),
-        format_time(local, "short", rebase=False),
-        zone.replace("_", " "),
-        offset[:3],
-        offset[3:],
-    )
+    """"Monday, May 4, 2026, 14:00 Beijing time (UTC+8)" in the current locale: the pages'
+    format (liaison.core.when) with the full date."""
+    return when.format_when(value, zone, "full_datetime")
 
 
 @dataclass

@@ -130,7 +130,7 @@ def close_attendance(event: Event, *, by: User, now: datetime | None = None) -> 
     """Close: the rest of the confirmed are absent, outcomes lock, certificates are issued;
     returns how many registrations were marked absent. A multi-day event needs its
     `credit_hours` first (a two-day workshop must not credit 32 hours)."""
-    from liaison.records import certificates  # it builds on the outcomes this closes
+    from liaison.records import certificates, surveys  # they build on the outcomes closed here
 
     _require_organizer(event, by)
     now = now or utcnow()
@@ -158,6 +158,7 @@ def close_attendance(event: Event, *, by: User, now: datetime | None = None) -> 
                                       by_id=by.id, at=now))
     db.session.flush()
     certificates.issue_for_event(event, now=now)
+    surveys.invite_attendees(event)  # mailed by the worker's send_survey_invitations
     signals.attendance_closed.send(event, by=by)
     return len(unmarked)
 

@@ -87,3 +87,93 @@ class Certificate(db.Model):
         if language == "zh":
             return getattr(self, f"{field}_zh", None) or english
         return english
+
+
+class ScanResult(enum.StrEnum):
+    checked_in = "checked_in"  # this scan checked the person in
+    already = "already"        # they were checked in before (the time is on the registration)
+    unknown = "unknown"        # no registration of this event has that code
+    refused = "refused"        # a rule said no (window, not confirmed, closed); `message` says
+
+
+class CheckinScan(db.Model):
+    """One scan or tap from a check-in device, kept by its nonce (a random id the device gives
+    it): a retry of the same nonce answers the stored result and never counts twice."""
+
+    __tablename__ = "checkin_scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    scanned_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    result: Mapped[ScanResult]
+    message: Mapped[str] = mapped_column(String(300), default="")
+
+
+class QuestionKind(enum.StrEnum):
+    rating = "rating"  # 1 to 5
+    choice = "choice"  # one of the options
+    multi = "multi"    # any of the options
+    text = "text"
+
+
+class SurveyQuestion(db.Model):
+    """One question of an event's feedback survey, with bilingual labels and options."""
+
+    __tablename__ = "survey_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    key: Mapped[str] = mapped_column(String(40), default="")  # "overall" feeds the reports
+    kind: Mapped[QuestionKind]
+    label: Mapped[str] = mapped_column(String(300))
+    label_zh: Mapped[str | None] = mapped_column(String(300))
+    # Options as JSON [[en, zh], ...] (choice and multi).
+    options_json: Mapped[str] = mapped_column(Text, default="[]")
+    required: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def options(self) -> list[tuple[str, str | None]]:
+        return [(en, zh) for en, zh in json.loads(self.options_json or "[]")]
+
+
+class SurveyInvitation(db.Model):
+    """An attendee's invitation to an event's survey: mailed once (`sent_at`, by the worker),
+    answered once (`responded_at`) — also when the answer is anonymous."""
+
+    __tablename__ = "survey_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), unique=True
+    )
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    responded_at: Mapped[datetime | None]
+
+
+class SurveyResponse(db.Model):
+    """One answered survey. `registration_id` is empty when the attendee chose to answer
+    anonymously; `overall` copies the overall rating for the reports."""
+
+    __tablename__ = "survey_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answers_json: Mapped[str] = mapped_column(Text, default="{}")
+    overall: Mapped[int | None]
+
+    @property
+    def answers(self) -> dict[str, object]:
+        return json.loads(self.answers_json or "{}")

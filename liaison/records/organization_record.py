@@ -12,6 +12,7 @@ from sqlalchemy import Integer, Select, cast, distinct, func, select
 from sqlalchemy.orm import aliased
 
 from extensions import db
+from liaison.accounts import membership
 from liaison.accounts.models import Organization, OrgKind, User
 from liaison.core.i18n import localized
 from liaison.events.direction import pair_label
@@ -60,29 +61,9 @@ class OrganizationRecord:
         return round(sum(p.hours for p in self.people), 2)
 
 
-def descendants(org_id: int):
-    """A CTE of the organization's id and those of every office below it, at any depth."""
-    tree = select(Organization.id).where(Organization.id == org_id).cte("org_tree", recursive=True)
-    tree = tree.union_all(select(Organization.id).where(Organization.parent_id == tree.c.id))
-    return tree
-
-
-def is_focal_point_for(user: User, org: Organization) -> bool:
-    """A focal point of the organization or of an organization above it (orgs' `focal_point`
-    flag; without it nobody but administrators reads records)."""
-    if not getattr(user, "focal_point", False):
-        return False
-    node, seen = org, set()
-    while node is not None and node.id not in seen:
-        if node.id == user.organization_id:
-            return True
-        seen.add(node.id)
-        node = node.parent
-    return False
-
-
 def can_read_record(user: User, org: Organization) -> bool:
-    return bool(getattr(user, "is_admin", False)) or is_focal_point_for(user, org)
+    """Administrators, and focal points of the organization or of one above it."""
+    return membership.may_act_for(user, org)
 
 
 def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
@@ -106,7 +87,7 @@ def attendance_base(*columns, start: datetime | None = None, end: datetime | Non
         .where(counted_attendance())
     )
     if within is not None:
-        query = query.where(User.organization_id.in_(select(within.c.id)))
+        query = query.where(User.organization_id.in_(within))
     if start is not None:
         query = query.where(Event.start_at >= start)
     if end is not None:
@@ -171,8 +152,16 @@ def buckets_by_office(**where) -> list[Bucket]:
 def organization_record(org: Organization, start: date | None = None,
                         end: date | None = None) -> OrganizationRecord:
     """The record of `org` and its offices for the days from `start` to `end` (inclusive)."""
+    from liaison.records.memo import memoized
+
+    parts = memoized("organization_record", (org.id, start, end),
+                     lambda: _record_parts(org, start, end))
+    return OrganizationRecord(organization=org, start=start, end=end, **parts)
+
+
+def _record_parts(org: Organization, start: date | None, end: date | None) -> dict:
     lower, upper = day_bounds(start, end)
-    where = {"start": lower, "end": upper, "within": descendants(org.id)}
+    where = {"start": lower, "end": upper, "within": membership.tree_ids(org)}
     people = db.session.execute(
         attendance_base(User.id, User.display_name, User.display_name_zh, Trainee.name,
                         Trainee.name_zh, func.sum(credited_hours_sql()),
@@ -180,8 +169,7 @@ def organization_record(org: Organization, start: date | None = None,
         .group_by(User.id, User.display_name, User.display_name_zh, Trainee.name, Trainee.name_zh)
         .order_by(func.sum(credited_hours_sql()).desc(), User.display_name)
     ).all()
-    return OrganizationRecord(
-        organization=org, start=start, end=end,
+    return dict(
         people=[PersonHours(uid, localized(n, nzh), localized(o, ozh), round(float(h or 0), 2), s)
                 for uid, n, nzh, o, ozh, h, s in people],
         by_topic=buckets_by_topic(**where),

@@ -44,12 +44,14 @@ class PersonRecord:
 
     @property
     def topics(self) -> list[str]:
-        """The labels (in the reader's language) of the topics of these sessions."""
-        seen: dict[str, str] = {}
-        for item in self.items:
-            for topic in item.event.topic_terms:
-                seen.setdefault(topic.slug, topic.label)
-        return list(seen.values())
+        """The slugs of the topics trained in, most recent first."""
+        return list(dict.fromkeys(slug for item in self.items for slug in item.event.topics))
+
+    @property
+    def topic_labels(self) -> list[str]:
+        """The same topics in the reader's language."""
+        terms = {t.slug: t.label for item in self.items for t in item.event.topic_terms}
+        return [terms[slug] for slug in self.topics]
 
 
 def counted_attendance():

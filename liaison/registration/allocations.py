@@ -79,16 +79,18 @@ def reserve(event: Event, organization: Organization | None, seats: int | None,
     now = utcnow()
     _check(event, organization, seats, release_at, now=now)
     lock_seats(event)
-    taken = db.session.scalar(select(Allocation).where(
+    allocation = db.session.scalar(select(Allocation).where(
         Allocation.event_id == event.id, Allocation.organization_id == organization.id))
-    if taken is not None:
+    if allocation is not None and allocation.is_held:
         message = _("%(org)s already has reserved seats here: change them instead.",
                     org=organization.display_name)
         raise Conflict(message, code="already_reserved",
                        fields={"organization_id": message})
-    allocation = Allocation(event=event, organization=organization, seats=seats,
-                            release_at=release_at, created_by_id=by.id)
-    db.session.add(allocation)
+    if allocation is None:  # (a released one is held again: one row per organization)
+        allocation = Allocation(event=event, organization=organization)
+        db.session.add(allocation)
+    allocation.seats, allocation.release_at, allocation.released_at = seats, release_at, None
+    allocation.created_by_id, allocation.created_at = by.id, now
     db.session.flush()
     _require_room(count_seats(event), allocation.id)
     return allocation

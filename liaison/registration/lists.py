@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from extensions import db
@@ -54,11 +54,28 @@ def attendees_query(
     return query
 
 
+def in_list_order(query: Select) -> Select:
+    """Confirmed, pending, waiting, then the rest; each in queue order (time of registering)."""
+    rank = case(*((Registration.status == s, n) for s, n in LIST_ORDER.items()), else_=9)
+    return query.order_by(None).order_by(rank, Registration.created_at, Registration.id)
+
+
 def attendees(event: Event, status: RegistrationStatus | None = None,
               search: str = "") -> list[Registration]:
     """The list an organizer works from: confirmed, pending, waiting, then the rest."""
-    rows = db.session.scalars(attendees_query(event, status, search)).all()
-    return sorted(rows, key=lambda r: LIST_ORDER[r.status])
+    return list(db.session.scalars(in_list_order(attendees_query(event, status, search))))
+
+
+def status_counts(event: Event) -> dict[RegistrationStatus, int]:
+    """How many registrations of the event are in each status (one GROUP BY)."""
+    rows = db.session.execute(
+        select(Registration.status, func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    ).all()
+    counts = dict.fromkeys(RegistrationStatus, 0)
+    counts.update({RegistrationStatus(status): int(n) for status, n in rows})
+    return counts
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ class RegistrationStage(enum.StrEnum):
 
 
 REGISTRATION_STAGE_LABELS = {
-    RegistrationStage.organization: _l("Awaiting your organization's focal point"),
+    RegistrationStage.organization: _l("Awaiting the organization's focal point"),
     RegistrationStage.host: _l("Awaiting the organizers"),
 }
 

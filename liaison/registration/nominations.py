@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 from liaison.accounts.members import member_list
@@ -123,7 +124,7 @@ def colleagues(by: User, *, q: str = "", limit: int = 50) -> list[User]:
     """Verified, active members of the organizations a focal point acts for whose name or
     email contains `q`, by name (the nomination form's search)."""
     stmt = member_list(by, membership=Membership.verified, q=q).where(User.active.is_(True))
-    return list(db.session.scalars(stmt.limit(limit)))
+    return list(db.session.scalars(stmt.options(selectinload(User.organization)).limit(limit)))
 
 
 def substitute(registration: Registration, colleague: User, *, by: User) -> Registration:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -23,12 +22,20 @@ from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.core.reasons import clean_reason
 from liaison.core.types import utcnow
+from liaison.core.when import format_when
+from liaison.events.direction import audience_label
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event, EventStatus
 from liaison.registration import signals
 from liaison.registration.models import Registration, RegistrationStage, RegistrationStatus
 from liaison.registration.queue import org_cap_reached, waitlist_position, waitlist_positions
-from liaison.registration.seats import SeatCounts, Seats, lock_seats, seat_counts
+from liaison.registration.seats import (
+    SeatCounts,
+    Seats,
+    count_seats,
+    lock_seats,
+    seat_counts,
+)
 
 __all__ = [
     "MOVABLE",
@@ -78,7 +85,7 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
         raise DomainError(
             _(
                 "Registration opens on %(when)s.",
-                when=format_datetime(event.registration_opens_at, "medium"),
+                when=format_when(event.registration_opens_at, event.timezone),
             ),
             code="registration_not_open",
         )
@@ -86,12 +93,12 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
         raise DomainError(
             _(
                 "Registration closed on %(when)s.",
-                when=format_datetime(event.registration_closes_at, "medium"),
+                when=format_when(event.registration_closes_at, event.timezone),
             ),
             code="registration_closed",
         )
     if not event.admits(user):
-        kinds = ", ".join(kind.plural_label for kind in event.audience)
+        kinds = audience_label(event)  # the order and list style of the event page
         if user.audience_kind is None and event.admits_kind(user.organization.kind):
             raise DomainError(
                 _(
@@ -109,6 +116,15 @@ def check_can_register(event: Event, user: User, *, now: datetime | None = None)
             ),
             code="not_in_audience",
         )
+
+
+def would_wait(event: Event, user: User) -> bool:
+    """Registering now would waitlist `user` (rule 4: no seat fits them), as far as an
+    unlocked count can tell (reserved seats included); a registration that waits for an
+    approval first never says so in advance."""
+    if event.requires_approval or needs_organization_stage(user):
+        return False
+    return not count_seats(event).fits(user.organization_id)
 
 
 def register(event: Event, user: User) -> Registration:

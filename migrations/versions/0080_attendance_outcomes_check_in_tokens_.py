@@ -13,6 +13,7 @@ Create Date: 2026-11-30 15:43:58.148915
 
 """
 import secrets
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -103,6 +104,10 @@ def upgrade():
     bind.execute(sa.text(
         "UPDATE registration SET checked_in_at = NULL WHERE status <> 'confirmed'"
     ))
+    if bind.dialect.name == "postgresql":
+        # The updates queued the deferred content-generation triggers; PostgreSQL alters no
+        # table with trigger events pending, so they fire now.
+        bind.execute(sa.text("SET CONSTRAINTS ALL IMMEDIATE"))
 
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.alter_column('checkin_token', existing_type=sa.String(length=32), nullable=False)
@@ -141,14 +146,19 @@ def downgrade():
     table = sa.table('attendance', sa.column('user_id'), sa.column('event_id'), sa.column('hours'),
                      sa.column('recorded_at', liaison.core.types.UTCDateTime(timezone=True)))
     utc = liaison.core.types.UTCDateTime(timezone=True)
+
+    def aware(value):  # SQLite hands back text from a plain SELECT
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return utc.process_result_value(value, bind.dialect)
+
     for user_id, event_id, outcome, minutes, checked_in_at, credit, start, end in rows:
-        start = utc.process_result_value(start, bind.dialect)
-        end = utc.process_result_value(end, bind.dialect)
+        start, end = aware(start), aware(end)
         if outcome == 'partial':
             hours = (minutes or 0) / 60
         else:
             hours = credit if credit is not None else (end - start).total_seconds() / 3600
-        recorded = utc.process_result_value(checked_in_at, bind.dialect) or start
+        recorded = aware(checked_in_at) or start
         bind.execute(table.insert().values(user_id=user_id, event_id=event_id,
                                            hours=round(hours, 2), recorded_at=recorded))
 

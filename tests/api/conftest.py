@@ -49,6 +49,10 @@ class Api:
         return self.client.patch("/api/v1" + path, json=json,
                                  headers=self._headers(kw.pop("headers", None)), **kw)
 
+    def delete(self, path, **kw):
+        return self.client.delete("/api/v1" + path,
+                                  headers=self._headers(kw.pop("headers", None)), **kw)
+
 
 @pytest.fixture
 def api_as(client, token_for):

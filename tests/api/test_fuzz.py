@@ -26,6 +26,10 @@ def fuzz_token(app, make_org, make_user, make_event, token_for):
     around so generated ids hit real rows as well as missing ones."""
     customs = make_org("Customs", OrgKind.customs)
     organizer = make_user("organizer@example.test", Role.organizer, customs)
+    # A focal point's token reaches the member, nomination and reserved-seat rules (below).
+    office = make_org("Customs Office", OrgKind.customs, parent_id=customs.id)
+    make_user("waiting@example.test", Role.participant, office, membership="pending")
+    make_user("colleague@example.test", Role.participant, office)
     participant = make_user("p@example.test", Role.participant, make_org("Brand",
                                                                           OrgKind.rights_holder))
     published = make_event(organizer=organizer, capacity=5, venue="Room 1", topics=["postal"])
@@ -104,6 +108,47 @@ def test_api_never_errors_and_keeps_its_schema(case, app, fuzz_token):
     case.call_and_validate(
         app=app,
         headers={"Authorization": f"Bearer {fuzz_token}"},
+        checks=[
+            not_a_server_error,
+            response_schema_conformance,
+            status_code_conformance,
+            content_type_conformance,
+        ],
+    )
+
+
+@pytest.fixture
+def focal_token(fuzz_token, make_user, token_for):
+    """A focal point (and organizer) of the customs office, co-organizing the published
+    event: member, nomination, substitution and reserved-seat calls reach their rules."""
+    from sqlalchemy import select
+
+    from liaison.accounts.models import Organization
+    from liaison.events.models import Event
+
+    office = db.session.scalar(select(Organization).where(Organization.name == "Customs Office"))
+    focal = make_user("focal@example.test", Role.organizer, office, focal_point=True)
+    for event in db.session.scalars(select(Event)):
+        event.organizers.append(focal)
+    db.session.commit()
+    return token_for(focal)
+
+
+orgs_schema = schema.include(path_regex="members|nominations|substitute|allocations")
+
+
+@orgs_schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_member_and_seat_calls_as_a_focal_point(case, app, focal_token):
+    case.call_and_validate(
+        app=app,
+        headers={"Authorization": f"Bearer {focal_token}"},
         checks=[
             not_a_server_error,
             response_schema_conformance,

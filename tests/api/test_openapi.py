@@ -25,8 +25,8 @@ def test_every_route_is_documented_and_every_documented_route_exists(app, client
         (method, path) for path, item in document["paths"].items() for method in item
     }
     assert documented == served_operations(app)
-    assert len(documented) == len(OPERATIONS) == 15 + 7 + 1 + 9 + 11 + 19 + 2  # records,
-    # topics, worker, meetings, exchange, questions
+    assert len(documented) == len(OPERATIONS) == 15 + 7 + 1 + 9 + 11 + 19 + 2 + 4 + 9  # records,
+    # topics, worker, meetings, exchange, questions, surveys, organizations
 
 
 def test_document_shape(client):

@@ -158,6 +158,12 @@ def test_training_records(api_as, make_event, make_org, make_user, people):
     assert mine.json["total_hours"] == 3.0 and mine.json["items"][0]["certificate_code"]
 
     assert api_as(zh).get(f"/organizations/{national.id}/training-record").status_code == 403
+    focal = make_user("focal@example.test", Role.participant, national, focal_point=True)
+    assert api_as(focal).get(f"/organizations/{national.id}/training-record").status_code == 200
+    assert api_as(focal).get(f"/organizations/{office.id}/training-record").status_code == 200
+    office_focal = make_user("of@example.test", Role.participant, office, focal_point=True)
+    assert api_as(office_focal).get(
+        f"/organizations/{national.id}/training-record").status_code == 403  # not upwards
     admin = make_user("admin@example.test", Role.admin, brand)
     record = api_as(admin).get(f"/organizations/{national.id}/training-record")
     assert record.status_code == 200, record.json
@@ -181,3 +187,31 @@ def test_training_records(api_as, make_event, make_org, make_user, people):
                                    query_string=bad)
         assert answer.status_code == 422, bad
     assert date.fromisoformat(later)
+
+
+def test_survey_api(api_as, make_event, people):
+    organizer, zh, en = people
+    event, (rz, re) = past_session(make_event, organizer, [zh, en])
+    api = api_as(organizer)
+    for reg in (rz, re):
+        api.post(f"/registrations/{reg.id}/attendance", json={"attendance": "attended"})
+    assert api_as(zh).get(f"/events/{event.id}/survey").status_code == 403  # not invited yet
+    api.post(f"/events/{event.id}/attendance/close")
+    survey = api_as(zh).get(f"/events/{event.id}/survey")
+    assert survey.status_code == 200
+    q = {item["key"]: item["id"] for item in survey.json["questions"]}
+    body = {"answers": {str(q["overall"]): 5, str(q["usefulness"]): 4}, "anonymous": True}
+    first = api_as(zh).post(f"/events/{event.id}/survey/responses", json=body)
+    assert first.status_code == 201 and first.json["anonymous"] is True
+    assert api_as(zh).post(f"/events/{event.id}/survey/responses", json=body).status_code == 409
+    bad = api_as(en).post(f"/events/{event.id}/survey/responses",
+                          json={"answers": {str(q["overall"]): 9}})
+    assert bad.status_code == 422 and str(q["overall"]) in bad.json["error"]["fields"]
+    assert api_as(en).get(f"/events/{event.id}/survey/results").status_code == 403
+    results = api.get(f"/events/{event.id}/survey/results").json
+    assert (results["invited"], results["responses"], results["response_rate"]) == (2, 1, 50)
+    assert results["questions"][0]["average"] == 5.0
+    edit = api.client.put(f"/api/v1/events/{event.id}/survey", json={"questions": [
+        {"kind": "rating", "label": "Overall", "key": "overall"}]},
+        headers={"Authorization": f"Bearer {api.token}"})
+    assert edit.status_code == 409  # answered already

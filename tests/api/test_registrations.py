@@ -10,7 +10,8 @@ from liaison.events.models import EventStatus
 from liaison.registration.models import Registration, RegistrationStatus
 
 REGISTRATION_FIELDS = {"id", "event_id", "user_id", "status", "created_at", "checked_in_at",
-                       "attendance", "attended_minutes", "decline_reason", "answers"}
+                       "attendance", "attended_minutes", "decline_reason", "answers",
+                       "nominated_by", "stage"}
 
 
 def register(api, event):

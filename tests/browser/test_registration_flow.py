@@ -35,11 +35,11 @@ def test_register_approve_and_check_in(page, live_server, login_as, make_event, 
     login_as(organizer)
     page.goto(f"/events/{event.id}")
     page.locator("#registration").get_by_role("link", name="Attendee list").click()
-    row = page.locator("tr", has_text="Chen Jing")
+    row = page.locator(".roster-row", has_text="Chen Jing")
     expect(row).to_contain_text("Awaiting approval")
     row.get_by_role("button", name="Approve").click()
     expect(page.locator(".alert-success")).to_contain_text("Chen Jing: approved.")
-    expect(page.locator("tr", has_text="Chen Jing")).to_contain_text("Confirmed")
+    expect(page.locator(".roster-row", has_text="Chen Jing")).to_contain_text("Confirmed")
     expect(page.locator("[data-count=confirmed]")).to_have_text("1 / 20 confirmed")
 
     page.set_viewport_size({"width": 390, "height": 844})
@@ -50,10 +50,11 @@ def test_register_approve_and_check_in(page, live_server, login_as, make_event, 
     expect(button).to_contain_text("Tap to check in")
     box = button.bounding_box()
     assert box is not None and box["height"] >= 44 and box["width"] >= 300  # a thumb-sized target
-    button.click()
-    expect(page.locator(".alert-success")).to_contain_text("Chen Jing: checked in.")
-    expect(page.get_by_role("button", name="Chen Jing")).to_contain_text("Checked in")
+    button.click()  # queued on the phone and sent at once (records' offline check-in)
+    expect(page.locator("#scan-result")).to_have_text("✓ Chen Jing checked in")
+    expect(page.get_by_role("button", name="Chen Jing")).to_contain_text("✓")
     expect(page.locator("[data-checked-in]")).to_contain_text("1 of 1 checked in")
+    expect(page.locator("#sync-status")).to_have_attribute("data-waiting", "0")
 
     db.session.rollback()  # a fresh snapshot: the server thread committed since our last read
     registration = db.session.scalar(db.select(Registration))

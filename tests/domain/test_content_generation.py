@@ -168,6 +168,7 @@ CHANGES = {
         "SELECT 902, 'Hello', created_at FROM event",
         "DELETE FROM proposal_message",
     ],
+    "survey_response": [],  # inserted below: it needs the ids
 }
 
 EXCHANGE_SETUP = [
@@ -190,12 +191,12 @@ EXCHANGE_SETUP = [
 def test_plain_sql_writes_to_a_tracked_table_renew_the_token(app, world, table):
     event, participant = world
     statements = list(CHANGES[table])
-    if table == "attendance":
+    if table == "survey_response":
         statements = [
-            "INSERT INTO attendance (event_id, user_id, hours, recorded_at) "
-            f"SELECT {event.id}, {participant.id}, 2.0, start_at FROM event",
-            "UPDATE attendance SET hours = 1.5",
-            "DELETE FROM attendance",
+            "INSERT INTO survey_response (event_id, submitted_at, answers_json, overall) "
+            f"SELECT {event.id}, start_at, '{{}}', 4 FROM event",
+            "UPDATE survey_response SET overall = 5",
+            "DELETE FROM survey_response",
         ]
     assert statements, f"no change written for {table}"
     if table in ("request_topic", "offer_topic", "offer_city", "proposal", "proposal_message"):

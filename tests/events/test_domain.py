@@ -274,8 +274,12 @@ def test_duplicate_is_a_fresh_draft_with_the_same_details(
     copy = lifecycle.duplicate_event(event, by=other_organizer)
     db.session.commit()
     assert copy.id != event.id and copy.status == EventStatus.draft and copy.sequence == 0
-    assert (copy.title, copy.start_at, copy.timezone, copy.capacity) == (
-        event.title, event.start_at, event.timezone, 20)
+    # "Copy of …", moved by whole weeks into the future: same weekday, same local time.
+    assert (copy.title, copy.timezone, copy.capacity) == (
+        "Copy of " + event.title, event.timezone, 20)
+    moved = copy.start_at - event.start_at
+    assert moved >= timedelta(weeks=1) and moved % timedelta(weeks=1) == timedelta(0)
+    assert copy.end_at - copy.start_at == event.end_at - event.start_at
     assert (copy.topics, copy.audience) == (["a", "b"], event.audience)
     assert copy.created_by == other_organizer
     assert {u.id for u in copy.organizers} == {organizer.id, other_organizer.id}

@@ -12,6 +12,7 @@ from liaison.core.types import utcnow
 from liaison.exchange import postings
 from liaison.exchange.inputs import OfferInput, RequestInput
 from tests.api.conftest import api_as, token_for  # noqa: F401  (API clients, reused here)
+from tests.integration.conftest import receiver  # noqa: F401  (a real webhook receiver)
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server, reused here)
 
 # The vocabulary the exchange tests use: (English label, Chinese label). The brief's own

@@ -8,12 +8,11 @@ from liaison.accounts.models import OrgKind, Role
 from liaison.core.types import utcnow
 from liaison.exchange import proposals
 from liaison.integration import delivery, webhooks
-from tests.integration.conftest import Receiver, receiver  # noqa: F401  (real HTTP receivers)
+from tests.integration.conftest import Receiver
 
 
 def test_an_accepted_proposal_is_a_webhook_for_both_sides(
-    app, receiver, customs_focal, brand_focal, make_focal, make_org,  # noqa: F811
-    post_request, post_offer,
+    app, receiver, customs_focal, brand_focal, make_focal, make_org, post_request, post_offer
 ):
     customs_focal.role = brand_focal.role = Role.organizer  # subscribing needs an organizer
     stranger = make_focal(make_org("Elsewhere", OrgKind.customs), role=Role.organizer)

@@ -55,7 +55,7 @@ def test_the_page_shows_each_reader_their_title(client, login, readers, event):
                                          ("zh", ZH_TITLE, ZH_TEXT, EN_TITLE)):
         login(readers[language])
         page = client.get(f"/events/{event.id}").get_data(as_text=True)
-        assert f"<h1 class=\"h2 mb-2\">{title}</h1>" in page and text in page
+        assert f"<h1 class=\"page-title\">{title}</h1>" in page and text in page
         assert other not in page
         listing = client.get("/events/").get_data(as_text=True)
         assert title in listing and other not in listing

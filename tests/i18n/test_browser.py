@@ -26,7 +26,8 @@ ZH_TITLE = "知识产权海关保护备案与扣留程序实务培训"
 # Elements whose text must fit: content wider than its box is cut off or spills over.
 CLIPPED = """() => [...document.querySelectorAll(
     'nav a, nav button, h1, h2, h3, .btn, .badge, label, th, dt, dd, .card-body > *')]
-  .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden'))  // screen readers only
+  .filter(e => e.offsetParent !== null)
+  .filter(e => !e.closest('.visually-hidden, .visually-hidden-focusable'))  // screen readers only
   .filter(e => e.scrollWidth > e.clientWidth + 1)
   .map(e => e.tagName + ': ' + e.innerText.slice(0, 60))"""
 # Short labels that must stay on one line: a button or badge broken in two ("搜\n索").

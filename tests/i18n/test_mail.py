@@ -101,14 +101,14 @@ def test_each_mail_in_the_recipients_language(setting, registered, kind, languag
         for body in (row.body_text, row.body_html):
             assert zh in body and en not in body
             assert "王芳，您好：" in body  # the Chinese form of the name on a Chinese mail
-            assert "年" in body and "Asia/Shanghai" in body  # Babel date, zone named
+            assert "年" in body and "北京时间 (UTC+8)" in body  # Babel date, zone named
         assert row.recipient_name == "王芳"
     else:
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in row.subject)
         for body in (row.body_text, row.body_html):
             assert en in body and zh not in body
             assert "Dear Wang Fang," in body
-            assert "Asia/Shanghai" in body
+            assert "Beijing time (UTC+8)" in body
         assert row.recipient_name == "Wang Fang"
     if kind == "event_changed":
         line = "地点：Room 0 → Room 1" if language == "zh" else "Place: Room 0 → Room 1"

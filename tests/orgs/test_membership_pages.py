@@ -29,12 +29,18 @@ def offices(make_org):
     return o
 
 
+def confirm(user: User) -> None:
+    """The confirmation link's form: the sign-up's details kept, a password chosen."""
+    users.confirm_account(links.make_token(user, "confirm"), password=PASSWORD,
+                          display_name=user.display_name, display_name_zh=None,
+                          organization_id=user.organization_id)
+    db.session.commit()
+
+
 def sign_up_and_confirm(email: str, org) -> User:
-    user = users.register(email, "New Officer", PASSWORD, org.id)
+    user = users.register(email, "New Officer", org.id)
     db.session.commit()
-    token = links.make_token(user, "confirm")
-    users.confirm_email(token)
-    db.session.commit()
+    confirm(user)
     return user
 
 
@@ -55,11 +61,10 @@ def test_a_confirmed_address_at_an_organization_domain_is_verified_at_once(offic
     organization chosen counts, on a dot boundary."""
     offices.shanghai.email_domains = ["customs.example"]
     db.session.commit()
-    sub = users.register("a@sh.customs.example", "A", PASSWORD, offices.shanghai.id)
+    sub = users.register("a@sh.customs.example", "A", offices.shanghai.id)
     db.session.commit()
     assert sub.membership == Membership.pending  # not before the address is confirmed
-    users.confirm_email(links.make_token(sub, "confirm"))
-    db.session.commit()
+    confirm(sub)
     assert sub.membership == Membership.verified
     assert decisions_of(sub) == [(Decision.signed_up, sub.id), (Decision.verified_by_domain, None)]
     lookalike = sign_up_and_confirm("b@evilcustoms.example", offices.shanghai)

@@ -346,3 +346,19 @@ def test_a_focal_point_declines_at_the_organization_stage_only(w, make_event):
     plain = registrations.register(w.event, w.sz[0])
     with pytest.raises(NotAllowed):
         registrations.decline(plain, by=w.sz_fp)
+
+
+def test_nested_reserves_fill_the_most_specific_first(w):
+    """National holds one seat, its Shanghai office another, and nothing else is open: a
+    Shanghai officer takes Shanghai's seat, so a Shenzhen officer still fits National's."""
+    w.event.capacity = 2
+    db.session.commit()
+    allocations.reserve(w.event, w.national, 1, soon(), by=w.organizer)
+    allocations.reserve(w.event, w.shanghai, 1, soon(), by=w.organizer)
+    assert registrations.register(w.event, w.sh[0]).status == S.confirmed
+    assert registrations.register(w.event, w.holders[0]).status == S.waitlisted
+    assert registrations.register(w.event, w.sz[0]).status == S.confirmed
+    assert registrations.register(w.event, w.sh[1]).status == S.waitlisted
+    filled = {r.allocation.organization_id: (r.filled, r.seats)
+              for r in allocations.reserved_seats(w.event)}
+    assert filled == {w.national.id: (1, 1), w.shanghai.id: (1, 1)}

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -37,6 +38,8 @@ def production_env(database_url: str, port: int, **extra: str) -> dict[str, str]
         GUNICORN_THREADS="2",
         MAIL_BACKEND="console",
         PYTHONPATH=str(ROOT),
+        # Production settings, but never the checkout's instance/feed-cache.
+        FEED_CACHE_DIR=os.path.join(tempfile.gettempdir(), "liaison-test-feed-cache"),
     )
     env.update(extra)
     return env

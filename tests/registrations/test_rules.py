@@ -128,6 +128,25 @@ def test_org_cap_waitlists_instead_of_refusing(make_event, participant, make_org
     assert register(event, other).status == S.confirmed  # seats remain for other organizations
 
 
+def test_org_cap_reached_is_false_when_the_event_itself_is_full(make_event, participant,
+                                                                 make_org):
+    """Waitlisted because every seat is taken, not because the organization holds its share:
+    nobody may be told their organization's seats are taken (issue 15, finding 13)."""
+    event = make_event(capacity=2, org_cap=2)
+    org = make_org(kind=OrgKind.customs)
+    first, second = participant(org=org), participant()
+    third = participant(org=org)
+    assert [register(event, u).status for u in (first, second, third)] == [
+        S.confirmed, S.confirmed, S.waitlisted]
+    waiting = regs.registration_for(event, third)
+    assert not regs.org_cap_reached(waiting)  # the org holds 1 of its 2: the event is full
+    assert not regs.org_cap_reached(regs.registration_for(event, first))  # not waiting at all
+    # The same person once their organization does hold its share: now it is the cap.
+    capped = make_event(capacity=5, org_cap=1)
+    register(capped, first)
+    assert regs.org_cap_reached(register(capped, third))
+
+
 def test_unlimited_capacity_confirms_everyone(make_event, participant):
     event = make_event(capacity=None)
     assert {register(event, participant()).status for _ in range(5)} == {S.confirmed}

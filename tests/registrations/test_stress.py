@@ -49,7 +49,8 @@ def session_cookie(app, user: User) -> str:
 class Server:
     """gunicorn with several sync workers on a free loopback port, for one database."""
 
-    def __init__(self, database_url: str, tmp_path: Path, *, lock_disabled: bool):
+    def __init__(self, database_url: str, tmp_path: Path, *, lock_disabled: bool,
+                 app_spec: str = "tests.registrations.stress_app:create()"):
         self.port = free_port()
         conf = tmp_path / "gunicorn.conf.py"
         conf.write_text("# empty: the stress test sets everything on the command line\n")
@@ -60,7 +61,7 @@ class Server:
             [str(Path(sys.executable).with_name("gunicorn")), "--config", str(conf),
              "--workers", str(WORKERS), "--worker-class", "sync", "--backlog", "512",
              "--timeout", "60", "--bind", f"127.0.0.1:{self.port}", "--chdir", str(ROOT),
-             "tests.registrations.stress_app:create()"],
+             app_spec],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         self._wait_ready()

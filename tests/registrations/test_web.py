@@ -50,7 +50,7 @@ def test_full_event_says_waiting_list_position(client, login, make_event, partic
     login(participant())
     response = client.post(f"/events/{event.id}/register", follow_redirects=True)
     assert "On the waiting list — position 2" in response.text
-    assert "you are on the waiting list — position 2" in response.text
+    assert "you are on the waiting list: position 2" in response.text
 
 
 def test_org_cap_message(client, login, make_event, participant, make_org):
@@ -61,8 +61,8 @@ def test_org_cap_message(client, login, make_event, participant, make_org):
     db.session.commit()
     login(participant(org=org))
     response = client.post(f"/events/{event.id}/register", follow_redirects=True)
-    assert "Your organization&#39;s 2 seats are taken; you are on the waiting list" in response.text
-    assert "— position 1" in response.text
+    assert ("Your organization&#39;s 2 seats are taken, so you are on the waiting list: "
+            "position 1") in response.text
 
 
 def test_approval_required_says_approval_does_not_reserve_a_seat(
@@ -179,8 +179,13 @@ def test_organizer_approves_moves_declines_and_checks_in(client, login, make_eve
     response = client.post(f"{base}/{rb.id}/move", data={"status": "confirmed"},
                            follow_redirects=True)
     assert "The event is full" in response.text
-    client.post(f"{base}/{rb.id}/move", data={"status": "nonsense"})
-    assert reg_of(event, b).status == S.waitlisted
+    for nonsense in ("nonsense", "", "declined", "Confirmed", "confirmed\x00"):
+        refused = client.post(f"{base}/{rb.id}/move", data={"status": nonsense})
+        assert refused.status_code in (302, 400), (nonsense, refused.status_code)
+        if refused.status_code == 302:  # back to the list, saying what went wrong
+            page = client.get(refused.location).text
+            assert "Choose confirmed, waiting list or awaiting approval." in page, nonsense
+        assert reg_of(event, b).status == S.waitlisted
     client.post(f"{base}/{ra.id}/check-in")
     assert reg_of(event, a).checked_in_at is not None
     assert reg_of(event, a).attendance == AttendanceOutcome.attended
@@ -301,3 +306,19 @@ def test_forms_need_csrf(app, client, login, make_event, participant):
     login(participant())
     assert client.post(f"/events/{event.id}/register").status_code == 400
     assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+
+
+def test_a_full_event_says_full_not_that_the_organizations_seats_are_taken(
+    client, login, make_event, participant, make_org
+):
+    """Issue 15, finding 13: org_cap_reached must be false when the event itself is full."""
+    event = make_event(capacity=1, org_cap=2)
+    org = make_org(kind=OrgKind.customs)
+    regs.register(event, participant(org=org))
+    late = participant(org=org)
+    regs.register(event, late)
+    db.session.commit()
+    login(late)
+    page = client.get(f"/events/{event.id}").text
+    assert "The event is full." in page
+    assert "Your organization&#39;s" not in page and "Your organization's" not in page

@@ -77,13 +77,13 @@ VISIBLE = expect(200, anonymous=404, outsider=404)  # audience = customs
 DRAFT_VISIBLE = expect(404, organizer=200, admin=200)
 API_SIGNED_IN = expect(200, anonymous=401)
 API_MANAGE = expect(403, anonymous=401, outsider=404, organizer=200, admin=200)
-# Exchange pages for focal points (other_org for customs, organizer for the association) and
-# admins; only customs' focal points (and admins) manage the customs request.
-FOCAL_PAGE = expect(403, anonymous=LOGIN, other_org=200, organizer=200, admin=200)
-API_FOCAL_EMPTY_BODY = expect(403, anonymous=401, other_org=422, organizer=422, admin=422)
+# Exchange pages and actions for focal points and admins (no role of the matrix is a focal
+# point, so only admins act).
+FOCAL_PAGE = expect(403, anonymous=LOGIN, admin=200)
+CUSTOMS_FOCAL_PAGE = expect(403, anonymous=LOGIN, admin=200)
+API_FOCAL_EMPTY_BODY = expect(403, anonymous=401, admin=422)
 # A proposal is 404 to all but the focal points of its two sides (and admins).
-API_PROPOSAL = expect(404, anonymous=401, other_org=200, admin=200)
-CUSTOMS_FOCAL_PAGE = expect(403, anonymous=LOGIN, other_org=200, admin=200)
+API_PROPOSAL = expect(404, anonymous=401, admin=200)
 # A registration that is neither yours nor one of your events' is 404 to you.
 API_REGISTRATION = expect(404, anonymous=401, organizer=200, admin=200)
 # Webhooks: organizers and admins may have them; each sees only their own (404 to others).
@@ -130,7 +130,8 @@ CASES: list[Case] = [
          SIGNED_IN_REDIRECT),
     Case("POST", "/account/organization", "/account/organization", SIGNED_IN_REDIRECT,
          {"organization": "0"}, name="(no such organization)"),
-    # Members: focal points and admins
+    # Members: focal points and admins (no role of the matrix is a focal point: tests/orgs
+    # covers the focal points' own answers).
     Case("GET", "/members/", "/members/", ADMIN_PAGE),
     Case("POST", "/members/<int:user_id>/<any(verify, reject):action>",
          "/members/{victim}/verify", ADMIN_ACTION, name="verify"),
@@ -179,8 +180,14 @@ CASES: list[Case] = [
     Case("POST", "/admin/topics/<slug>/merge", "/admin/topics/{topic}/merge", ADMIN_ACTION,
          {"into": "no-such-topic"}),
     # Events
-    Case("GET", "/events/<int:event_id>", "/events/{event}", VISIBLE),
-    Case("GET", "/events/<int:event_id>", "/events/{draft}", DRAFT_VISIBLE, name="(draft)"),
+    # A visitor who may not see an event page, or asks for one that does not exist, is sent to
+    # log in and come back (SPEC), the same answer either way.
+    Case("GET", "/events/<int:event_id>", "/events/{event}", expect(200, anonymous=LOGIN,
+                                                                   outsider=404)),
+    Case("GET", "/events/<int:event_id>", "/events/{draft}",
+         expect(404, anonymous=LOGIN, organizer=200, admin=200), name="(draft)"),
+    Case("GET", "/events/<int:event_id>", "/events/999999",
+         expect(404, anonymous=LOGIN), name="(missing)"),
     Case("GET", "/events/mine", "/events/mine", CAN_CREATE_PAGE),
     Case("GET", "/events/new", "/events/new", CAN_CREATE_PAGE),
     Case("POST", "/events/new", "/events/new", CAN_CREATE_PAGE, {"title": ""}),
@@ -240,6 +247,30 @@ CASES: list[Case] = [
          "/events/<int:event_id>/questions/<int:question_id>/<any(delete, up, down):action>",
          "/events/{event}/questions/{question}/delete", MANAGE_ACTION),
     Case("GET", "/events/<int:event_id>/check-in", "/events/{event}/check-in", MANAGE_PAGE),
+    # Nominations (focal points), substitution, reserved seats, the organization stage
+    Case("GET", "/events/<int:event_id>/nominate", "/events/{event}/nominate", ADMIN_PAGE),
+    Case("POST", "/events/<int:event_id>/nominate", "/events/{event}/nominate", ADMIN_PAGE,
+         {"action": "preview"}, name="(nobody chosen)"),
+    Case("GET", "/registrations/<int:registration_id>/substitute",
+         "/registrations/{confirmed}/substitute", MANAGE_PAGE),
+    Case("POST", "/registrations/<int:registration_id>/substitute",
+         "/registrations/{confirmed}/substitute", MANAGE_PAGE, {}, name="(nobody chosen)"),
+    Case("GET", "/members/approvals", "/members/approvals", ADMIN_PAGE),
+    Case("POST", "/members/approvals/<int:registration_id>/<any(approve, decline):action>",
+         "/members/approvals/{pending}/approve", ADMIN_ACTION),
+    Case("GET", "/events/<int:event_id>/allocations", "/events/{event}/allocations",
+         MANAGE_PAGE),
+    Case("POST", "/events/<int:event_id>/allocations", "/events/{event}/allocations",
+         expect(403, anonymous=LOGIN, outsider=404, organizer=422, admin=422), {},
+         name="(empty form)"),
+    Case("POST", "/events/<int:event_id>/allocations/<int:allocation_id>",
+         "/events/{event}/allocations/999999",
+         expect(403, anonymous=LOGIN, outsider=404, organizer=404, admin=404),
+         {"seats": "1"}, name="(unknown)"),
+    Case("POST", "/events/<int:event_id>/allocations/<int:allocation_id>/remove",
+         "/events/{event}/allocations/999999/remove",
+         expect(403, anonymous=LOGIN, outsider=404, organizer=404, admin=404),
+         name="(unknown)"),
     Case("POST", "/events/<int:event_id>/registrations/<int:registration_id>/approve",
          "/events/{event}/registrations/{pending}/approve", MANAGE_ACTION),
     Case("POST", "/events/<int:event_id>/registrations/<int:registration_id>/decline",
@@ -250,8 +281,9 @@ CASES: list[Case] = [
     Case("POST", "/events/<int:event_id>/registrations/<int:registration_id>/check-in",
          "/events/{event}/registrations/{confirmed}/check-in", MANAGE_ACTION),
         # The exchange board. `request` is a customs request, `offer` a brand offer, `proposal`
-    # the brand's waiting proposal of the pair. Focal points: other_org (customs), organizer
-    # (the association); admins act for every organization.
+    # the brand's waiting proposal of the pair (by a brand focal point outside the matrix).
+    # No role of the matrix is a focal point: only admins act (tests/exchange covers the
+    # focal points' own answers).
     Case("GET", "/exchange", "/exchange", SIGNED_IN),
     Case("GET", "/exchange/", "/exchange/", SIGNED_IN),
     Case("GET", "/exchange/figures", "/exchange/figures",
@@ -266,7 +298,7 @@ CASES: list[Case] = [
          CUSTOMS_FOCAL_PAGE, {"title": ""}),
     Case("POST", "/exchange/requests/<int:request_id>/<any(withdraw, reopen):action>",
          "/exchange/requests/{request}/withdraw",
-         expect(403, anonymous=LOGIN, other_org=REDIRECT, admin=REDIRECT), name="withdraw"),
+         expect(403, anonymous=LOGIN, admin=REDIRECT), name="withdraw"),
     Case("GET", "/exchange/offers/new", "/exchange/offers/new", FOCAL_PAGE),
     Case("POST", "/exchange/offers/new", "/exchange/offers/new", FOCAL_PAGE, {"title": ""}),
     Case("GET", "/exchange/offers/<int:offer_id>", "/exchange/offers/{offer}", SIGNED_IN),
@@ -287,13 +319,13 @@ CASES: list[Case] = [
          {"message": ""}, login_next=False),
     # A proposal is for the focal points of its two sides: anyone else may not learn of it.
     Case("GET", "/exchange/proposals/<int:proposal_id>", "/exchange/proposals/{proposal}",
-         expect(404, anonymous=LOGIN, other_org=200, admin=200)),
+         expect(404, anonymous=LOGIN, admin=200)),
     Case("POST", "/exchange/proposals/<int:proposal_id>/messages",
          "/exchange/proposals/{proposal}/messages",
-         expect(404, anonymous=LOGIN, other_org=REDIRECT, admin=REDIRECT), {"body": "Hi"}),
+         expect(404, anonymous=LOGIN, admin=REDIRECT), {"body": "Hi"}),
     Case("POST", "/exchange/proposals/<int:proposal_id>/<any(accept, decline, withdraw):action>",
          "/exchange/proposals/{proposal}/accept",
-         expect(404, anonymous=LOGIN, other_org=REDIRECT, admin=REDIRECT), name="accept"),
+         expect(404, anonymous=LOGIN, admin=REDIRECT), name="accept"),
     # API (bearer tokens; no token = 401)
     Case("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", EVERYONE),
     Case("GET", "/api/v1/me", "/api/v1/me", API_SIGNED_IN),
@@ -337,7 +369,7 @@ CASES: list[Case] = [
     Case("GET", "/api/v1/requests/<int:request_id>", "/api/v1/requests/{request}",
          API_SIGNED_IN),
     Case("PATCH", "/api/v1/requests/<int:request_id>", "/api/v1/requests/{request}",
-         expect(403, anonymous=401, other_org=200, admin=200), {"title": "Renamed by the matrix"}),
+         expect(403, anonymous=401, admin=200), {"title": "Renamed by the matrix"}),
     Case("GET", "/api/v1/requests/<int:request_id>/matches",
          "/api/v1/requests/{request}/matches", API_SIGNED_IN),
     Case("GET", "/api/v1/offers", "/api/v1/offers", API_SIGNED_IN),
@@ -357,15 +389,13 @@ CASES: list[Case] = [
          "/api/v1/proposals/{proposal}/accept", API_PROPOSAL),
     Case("POST", "/api/v1/proposals/<int:proposal_id>/decline",
          "/api/v1/proposals/{proposal}/decline", API_PROPOSAL),
-    # The brand proposed: customs' focal point reads it but may not withdraw it.
     Case("POST", "/api/v1/proposals/<int:proposal_id>/withdraw",
-         "/api/v1/proposals/{proposal}/withdraw",
-         expect(404, anonymous=401, other_org=403, admin=200)),
+         "/api/v1/proposals/{proposal}/withdraw", API_PROPOSAL),
     Case("GET", "/api/v1/proposals/<int:proposal_id>/messages",
          "/api/v1/proposals/{proposal}/messages", API_PROPOSAL),
     Case("POST", "/api/v1/proposals/<int:proposal_id>/messages",
          "/api/v1/proposals/{proposal}/messages",
-         expect(404, anonymous=401, other_org=201, admin=201), {"body": "Hi"}),
+         expect(404, anonymous=401, admin=201), {"body": "Hi"}),
     Case("GET", "/api/v1/exchange/figures", "/api/v1/exchange/figures",
          expect(403, anonymous=401, organizer=200, admin=200)),
     # Messages to registrants
@@ -470,9 +500,109 @@ CASES += [
     # JSON instead of multipart: 400 for the organizers, refused before that for the rest.
     Case("POST", "/api/v1/events/<int:event_id>/materials", "/api/v1/events/{event}/materials",
          expect(403, anonymous=401, outsider=404, organizer=400, admin=400), {}),
+    # Members, nominations, substitution, reserved seats (API)
+    Case("GET", "/api/v1/organizations/<int:organization_id>/members",
+         "/api/v1/organizations/{org}/members", expect(403, anonymous=401, admin=200)),
+    Case("POST", "/api/v1/members/<int:user_id>/verify", "/api/v1/members/{victim}/verify",
+         expect(404, anonymous=401, admin=200)),
+    Case("POST", "/api/v1/members/<int:user_id>/reject", "/api/v1/members/{victim}/reject",
+         expect(404, anonymous=401, admin=200)),
+    Case("POST", "/api/v1/events/<int:event_id>/nominations",
+         "/api/v1/events/{event}/nominations", expect(422, anonymous=401, outsider=404), {},
+         name="(empty body)"),
+    Case("POST", "/api/v1/registrations/<int:registration_id>/substitute",
+         "/api/v1/registrations/{confirmed}/substitute", expect(404, anonymous=401,
+                                                                organizer=422, admin=422), {},
+         name="(empty body)"),
+    Case("GET", "/api/v1/events/<int:event_id>/allocations", "/api/v1/events/{event}/allocations",
+         expect(200, anonymous=401, outsider=404)),
+    Case("POST", "/api/v1/events/<int:event_id>/allocations",
+         "/api/v1/events/{event}/allocations",
+         expect(403, anonymous=401, outsider=404, organizer=422, admin=422), {},
+         name="(empty body)"),
+    Case("PATCH", "/api/v1/allocations/<int:allocation_id>", "/api/v1/allocations/999999",
+         expect(404, anonymous=401), {"seats": 1}, name="(unknown)"),
+    Case("DELETE", "/api/v1/allocations/<int:allocation_id>", "/api/v1/allocations/999999",
+         expect(404, anonymous=401), name="(unknown)"),
 ]
 
 # Cells where the app answers differently from the matrix and the fix belongs to the module's
 # owner (reported with the issue). The test passes them as expected failures (xfail) while
 # they answer exactly as recorded here; any other difference fails. Delete a line once fixed.
+# Records (issue 18). The event starts in an hour: outcomes and closing wait for the start
+# (409 in the API, a flashed refusal in pages), so only access is tested here.
+UNKNOWN_CODE = "AAAAAAAAAAAAAAAA"
+# /reports and an organization's record: administrators and focal points (no role of the
+# matrix is a focal point: tests/records covers theirs).
+RECORDS_REPORTS = expect(403, anonymous=LOGIN, admin=200)
+RECORDS_ADMIN_PAGE = expect(403, anonymous=LOGIN, admin=200)
+CASES += [
+    Case("GET", "/me/training-record", "/me/training-record", SIGNED_IN),
+    Case("GET", "/reports", "/reports", RECORDS_REPORTS),
+    Case("GET", "/organizations/<int:org_id>/training-record",
+         "/organizations/{org}/training-record", RECORDS_ADMIN_PAGE),
+    Case("GET", "/organizations/<int:org_id>/training-record.<fmt>",
+         "/organizations/{org}/training-record.xlsx", RECORDS_ADMIN_PAGE),
+    Case("GET", "/verify/<code>", f"/verify/{UNKNOWN_CODE}", expect(404)),
+    Case("GET", "/certificates/<code>.pdf", f"/certificates/{UNKNOWN_CODE}.pdf", expect(404)),
+    Case("POST", "/certificates/<code>/revoke", f"/certificates/{UNKNOWN_CODE}/revoke",
+         expect(404, anonymous=LOGIN)),
+    Case("POST", "/certificates/<code>/reissue", f"/certificates/{UNKNOWN_CODE}/reissue",
+         expect(404, anonymous=LOGIN)),
+    Case("GET", "/check-in-sw.js", "/check-in-sw.js", EVERYONE),
+    Case("POST", "/events/<int:event_id>/check-in/sync", "/events/{event}/check-in/sync",
+         expect(403, anonymous=LOGIN, outsider=404, organizer=400, admin=400)),
+    Case("GET", "/registrations/<int:registration_id>/ticket",
+         "/registrations/{confirmed}/ticket", expect(404, anonymous=LOGIN),
+         name="(someone else's)"),
+    Case("GET", "/registrations/<int:registration_id>/qr.svg",
+         "/registrations/{confirmed}/qr.svg", expect(404, anonymous=LOGIN),
+         name="(someone else's)"),
+    Case("GET", "/events/<int:event_id>/attendance", "/events/{event}/attendance", MANAGE_PAGE),
+    Case("POST", "/events/<int:event_id>/attendance", "/events/{event}/attendance",
+         MANAGE_ACTION),
+    Case("POST", "/events/<int:event_id>/attendance/close", "/events/{event}/attendance/close",
+         MANAGE_ACTION),
+    Case("POST", "/events/<int:event_id>/attendance/reopen",
+         "/events/{event}/attendance/reopen", MANAGE_ACTION, {"reason": "matrix"}),
+    Case("GET", "/events/<int:event_id>/survey", "/events/{event}/survey",
+         expect(404, anonymous=LOGIN, organizer=REDIRECT, admin=REDIRECT)),
+    Case("POST", "/events/<int:event_id>/survey", "/events/{event}/survey",
+         expect(404, anonymous=LOGIN, organizer=REDIRECT, admin=REDIRECT)),
+    Case("GET", "/events/<int:event_id>/survey/edit", "/events/{event}/survey/edit",
+         MANAGE_PAGE),
+    Case("POST", "/events/<int:event_id>/survey/edit", "/events/{event}/survey/edit",
+         expect(403, anonymous=LOGIN, outsider=404, organizer=422, admin=422)),
+    Case("GET", "/events/<int:event_id>/survey/results", "/events/{event}/survey/results",
+         MANAGE_PAGE),
+    Case("GET", "/events/<int:event_id>/survey/results.csv",
+         "/events/{event}/survey/results.csv", MANAGE_PAGE),
+    Case("GET", "/api/v1/me/training-record", "/api/v1/me/training-record", API_SIGNED_IN),
+    Case("GET", "/api/v1/organizations/<int:organization_id>/training-record",
+         "/api/v1/organizations/{org}/training-record",
+         expect(403, anonymous=401, admin=200)),
+    Case("GET", "/api/v1/certificates/<code>", f"/api/v1/certificates/{UNKNOWN_CODE}",
+         expect(404)),
+    Case("POST", "/api/v1/certificates/<code>/revoke",
+         f"/api/v1/certificates/{UNKNOWN_CODE}/revoke", expect(404, anonymous=401)),
+    Case("POST", "/api/v1/certificates/<code>/reissue",
+         f"/api/v1/certificates/{UNKNOWN_CODE}/reissue", expect(404, anonymous=401)),
+    Case("POST", "/api/v1/events/<int:event_id>/attendance/close",
+         "/api/v1/events/{event}/attendance/close",
+         expect(403, anonymous=401, outsider=404, organizer=409, admin=409)),
+    Case("POST", "/api/v1/registrations/<int:registration_id>/attendance",
+         "/api/v1/registrations/{confirmed}/attendance",
+         expect(404, anonymous=401, organizer=409, admin=409), {"attendance": "attended"}),
+    Case("GET", "/api/v1/events/<int:event_id>/survey", "/api/v1/events/{event}/survey",
+         expect(403, anonymous=401, outsider=404, organizer=200, admin=200)),
+    Case("PUT", "/api/v1/events/<int:event_id>/survey", "/api/v1/events/{event}/survey",
+         expect(403, anonymous=401, outsider=404, organizer=422, admin=422), {}),
+    Case("POST", "/api/v1/events/<int:event_id>/survey/responses",
+         "/api/v1/events/{event}/survey/responses",
+         expect(422, anonymous=401, outsider=404), {}),
+    Case("GET", "/api/v1/events/<int:event_id>/survey/results",
+         "/api/v1/events/{event}/survey/results", API_MANAGE),
+]
+
+
 KNOWN_ISSUES: dict[str, dict[str, object]] = {}

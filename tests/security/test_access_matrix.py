@@ -72,7 +72,8 @@ def _user(email: str, role: Role, org: Organization) -> User:
 
 
 def _event(organizer: User, host: Organization, status: EventStatus, title: str) -> Event:
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    # In an hour: registration is open and check-in already is (CHECKIN_OPENS_HOURS = 2).
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
     event = Event(
         kind=EventKind.training,
         title=title,
@@ -109,9 +110,7 @@ def build_world():
     }
     _event(cast["other_org"], customs, EventStatus.published, "Their own event")
     brand_focal = _user("focal@brand.test", Role.organizer, brand)
-    for focal in (cast["other_org"], cast["organizer"], brand_focal):
-        if hasattr(focal, "focal_point"):  # focal points of customs, the association, the brand
-            focal.focal_point = True
+    brand_focal.focal_point = True  # the exchange targets' proposer (no role of the matrix)
     db.session.flush()
     actors = {"anonymous": Actor(None, None)}
     for role, user in cast.items():

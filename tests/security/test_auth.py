@@ -21,11 +21,14 @@ def test_eleventh_failed_login_in_a_minute_is_refused(app, make_user):
     assert "Retry-After" in refused.headers
     # While limited, even the right password waits: the limit stops guessing, not typos.
     assert post_login(client, user.email, PASSWORD).status_code == 429
-    # Someone else, from another address, is not affected.
+    # The account is paused whatever the address (issue 15, finding 4: per account)...
     other = app.test_client()
     assert post_login(
         other, user.email, PASSWORD, environ_base={"REMOTE_ADDR": "198.51.100.7"}
-    ).status_code == 302
+    ).status_code == 429
+    # ...while someone else's account, from the same address, is not affected.
+    colleague = make_user()
+    assert post_login(app.test_client(), colleague.email).status_code == 302
 
 
 @LIMITED

@@ -3,6 +3,8 @@ events — attendee list, CSV, check-in, edit page, actions and API — while th
 event's list of organizers. One predicate decides (`lifecycle.can_manage`)."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from extensions import db
@@ -18,7 +20,9 @@ def demoted_world(app, make_org, make_user, make_event, registered):
     customs = make_org(kind=OrgKind.customs)
     admin = make_user(role=Role.admin, email="admin@example.test")
     organizer = make_user(role=Role.organizer, org=customs, email="was.organizer@example.test")
-    event = make_event(organizer=organizer, online_url="https://meet.example/secret-room")
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)  # check-in is open
+    event = make_event(organizer=organizer, online_url="https://meet.example/secret-room",
+                       start=soon)
     draft = make_event(organizer=organizer, status=EventStatus.draft, title="Still a draft")
     attendee = make_user(org=customs, display_name="Attendee Person")
     registration = registered(event, attendee, RegistrationStatus.confirmed)

@@ -33,7 +33,8 @@ def test_profile_shows_and_saves(client, make_user, login):
     "change,message",
     [
         ({"display_name": ""}, b"This field is required."),
-        ({"display_name": "x" * 121}, b"120"),
+        ({"display_name": "x" * 121},
+         b'id="display_name-feedback">Field cannot be longer than 120 characters.<'),
         ({"timezone": "Mars/Olympus"}, b"Asia/Shanghai or Europe/Berlin"),
         ({"timezone": "CEST"}, b"Asia/Shanghai or Europe/Berlin"),
         ({"timezone": "../../etc/passwd"}, b"Asia/Shanghai or Europe/Berlin"),

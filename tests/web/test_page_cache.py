@@ -127,7 +127,8 @@ def test_an_unpublished_event_is_gone_for_visitors(client, event):
     assert "Spotting fake bearings" in get(client, "/events/")[0].text
     db.session.execute(text("UPDATE event SET status = 'draft'"))
     db.session.commit()
-    assert client.get(f"/events/{event.id}").status_code == 404
+    gone = client.get(f"/events/{event.id}")
+    assert gone.status_code == 302 and "/auth/login" in gone.headers["Location"]
     assert "Spotting fake bearings" not in get(client, "/events/")[0].text
 
 

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from blueprints.core.forms import zone_choices
 from liaison.accounts.users import is_valid_timezone
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("zh", "中文（简体）")]
@@ -33,12 +34,15 @@ class ProfileForm(FlaskForm):
         description=_l("Shown on Chinese pages, e.g. 王芳."),
     )
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
-    timezone = StringField(
+    timezone = SelectField(
         _l("Time zone"),
         validators=[DataRequired(), Length(max=64), iana_zone],
-        description=_l("Times are shown in this zone. Type to search, e.g. Europe/Berlin."),
-        render_kw={"list": "zones", "autocomplete": "off", "spellcheck": "false"},
+        description=_l("Times are shown in this zone."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = zone_choices(COMMON_ZONES)
 
 
 class LanguageForm(FlaskForm):

@@ -10,18 +10,18 @@ from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from blueprints.accounts.account.forms import (
-    COMMON_ZONES,
     ConfirmForm,
     LanguageForm,
     OrganizationForm,
     ProfileForm,
     TokenForm,
 )
+from blueprints.accounts.auth.guard import password_checked
 from blueprints.accounts.auth.views import AUTH_AT, recently_authenticated
 from blueprints.core.forms import apply_errors
 from blueprints.core.redirects import home_url, safe_next
 from extensions import db
-from liaison.accounts import apitokens, members, organizations, users
+from liaison.accounts import apitokens, members, organizations, throttle, users
 from liaison.accounts.models import ApiToken, Organization
 from liaison.core.errors import DomainError
 
@@ -51,7 +51,7 @@ def profile():
             refresh()  # the message below in the language just chosen
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
-    return render_template("accounts/account/profile.html", form=form, zones=COMMON_ZONES,
+    return render_template("accounts/account/profile.html", form=form,
                            organization_form=_organization_form(user))
 
 
@@ -110,7 +110,15 @@ def _password_again(form: TokenForm) -> bool:
     if not form.password.data:
         form.password.errors.append(_("Enter your password to create a token."))
         return False
-    if not users.check_password(current_user._get_current_object(), form.password.data):
+    user = current_user._get_current_object()
+    try:  # counted with the account's log-in attempts: no guessing it here instead
+        right = password_checked(
+            user.email, lambda: users.check_password(user, form.password.data)
+        )
+    except throttle.Locked as locked:
+        form.password.errors.append(locked.message)
+        return False
+    if not right:
         form.password.errors.append(_("Your password is not right."))
         return False
     session[AUTH_AT] = int(time.time())

@@ -33,6 +33,10 @@ class OrganizationForm(FlaskForm):
         description=_l("For a local office: the national administration it belongs to."),
     )
     city = StringField(_l("City or region"), validators=[Optional(), Length(max=120)])
+    city_zh = StringField(
+        _l("City or region in Chinese"), validators=[Optional(), Length(max=120)],
+        description=_l("Shown on Chinese pages, e.g. 上海."),
+    )
     email_domains = TextAreaField(
         _l("Email domains"),
         validators=[Optional(), Length(max=2000)],
@@ -63,6 +67,7 @@ class OrganizationForm(FlaskForm):
             "name_zh": self.name_zh.data,
             "parent_id": self.parent_id.data or None,  # choice 0 is "None"
             "city": self.city.data,
+            "city_zh": self.city_zh.data,
             "email_domains": self.email_domains.data or "",
             "focal_point_approval": bool(self.focal_point_approval.data),
         }

@@ -38,9 +38,9 @@ class SignupForm(ProfileFields):
     email = EmailField(_l("Work email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-def _repeat() -> PasswordField:
+def _repeat(label=None) -> PasswordField:
     return PasswordField(
-        _l("Repeat the new password"),
+        label or _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
 
@@ -53,7 +53,7 @@ class ConfirmAccountForm(ProfileFields):
         validators=[DataRequired(), Length(max=200)],
         description=_l("At least %(n)d characters.", n=MIN_LENGTH),
     )
-    confirm = _repeat()
+    confirm = _repeat(_l("Repeat the password"))
 
 
 class ResetPasswordForm(FlaskForm):

@@ -13,6 +13,7 @@ from blueprints.accounts.auth.views import (
     bp,
     config_limit,
     email_key,
+    name_every_password_problem,
     organization_choices,
     start_session,
     steady_timing,
@@ -92,6 +93,7 @@ def reset_password(token: str):
             for line in told:
                 flash(line, "info")
             return redirect(home_url())
+    name_every_password_problem(form)
     return render_template("accounts/auth/reset.html", form=form, token=token, email=user.email,
                            token_count=apitokens.active_count(user))
 
@@ -126,6 +128,7 @@ def confirm_email(token: str):
             flash(_("Your email address is confirmed. Welcome to Liaison, %(name)s.",
                     name=user.name), "success")
             return redirect(home_url())
+    name_every_password_problem(form)
     return render_template("accounts/auth/confirm.html", form=form, token=token,
                            email=user.email)
 

@@ -19,20 +19,22 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import ngettext, refresh
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from blueprints.accounts.auth.forms import EmailForm, LoginForm, PasswordForm, SignupForm
+from blueprints.accounts.auth.guard import password_checked
 from blueprints.core.forms import apply_errors
-from blueprints.core.i18n import current_language
+from blueprints.core.i18n import browser_timezone, current_language
 from blueprints.core.redirects import home_url, safe_next
 from extensions import db, limiter, login_manager
-from liaison.accounts import apitokens, users
-from liaison.accounts.models import normalize_email
+from liaison.accounts import apitokens, throttle, users
+from liaison.accounts.models import DEFAULT_TIMEZONE, normalize_email
 from liaison.accounts.organizations import all_organizations
+from liaison.accounts.passwords import password_problems
 from liaison.calendar import feedtokens
 from liaison.core.errors import DomainError
 
@@ -71,12 +73,20 @@ def after_new_password(user, *, revoke_tokens: bool) -> list[str]:
     the account could have copied it. API tokens are revoked when the owner asked. Flushes;
     returns what to tell the owner."""
     feedtokens.rotate_calendar_token(user)
-    told = [_("Your personal calendar feed has a new address: subscribe to it again from your "
-              "account page. The old address no longer works.")]
+    told = [_("Your personal calendar feed has a new address: subscribe to it again from “My "
+              "registrations”. The old address no longer works.")]
     if revoke_tokens and (count := apitokens.revoke_all(user)):
         told.append(ngettext("%(num)d API token was revoked.",
                              "%(num)d API tokens were revoked.", count))
     return told
+
+
+def name_every_password_problem(form) -> None:
+    """One submission names every problem: the new password's own ones too (too short, too
+    easy), not only the form's (a field missing, the repeat differing)."""
+    field = form.new_password
+    if form.is_submitted() and field.data and not field.errors:
+        field.errors = [*field.errors, *password_problems(field.data)]
 
 
 def config_limit(name: str) -> Callable[[], str]:
@@ -134,8 +144,16 @@ def login():
     form = LoginForm()
     unconfirmed = None
     if form.validate_on_submit():
+        email, password = form.email.data, form.password.data
         try:
-            user = users.authenticate(form.email.data, form.password.data)
+            user = password_checked(email, lambda: users.authenticate(email, password))
+        except throttle.Locked as locked:
+            # Per account, whatever the address: a lockout, said the same for unknown emails.
+            g.login_failed = True
+            form.password.errors.append(locked.message)
+            page = render_template("accounts/auth/login.html", form=form, next_url=next_url,
+                                   unconfirmed=None)
+            return page, 429, {"Retry-After": str(locked.retry_after)}
         except users.EmailNotConfirmed as error:
             # Said only after the right password, which proves the account is theirs.
             db.session.rollback()
@@ -148,8 +166,13 @@ def login():
                 form.password.errors.append(_("The email or password is wrong."))
             else:
                 db.session.commit()
+                reading = current_language()  # the visitor's language until now
                 start_session(user, remember=form.remember.data)
+                refresh()  # from here on, the account's language
                 flash(_("Welcome, %(name)s.", name=user.name), "success")
+                if user.language != reading:
+                    # Said once, with a way back (templates/_language_notice.html).
+                    flash(reading, "language")
                 return redirect(next_url or home_url())
     elif request.method == "POST":
         g.login_failed = True
@@ -196,6 +219,7 @@ def signup():
                 form.organization_id.data,
                 display_name_zh=form.display_name_zh.data,
                 language=current_language(),
+                timezone=browser_timezone() or DEFAULT_TIMEZONE,
             )
             db.session.commit()
         except DomainError as error:
@@ -236,5 +260,6 @@ def password():
             for line in told:
                 flash(line, "info")
             return redirect(url_for("account.profile"))
+    name_every_password_problem(form)
     return render_template("accounts/auth/password.html", form=form,
                            token_count=apitokens.active_count(user))
