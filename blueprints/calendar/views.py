@@ -23,7 +23,7 @@ from blueprints.calendar.links import event_links
 from blueprints.core.i18n import CATALOGS
 from blueprints.core.redirects import safe_next
 from extensions import db, limiter
-from liaison.calendar import feedcache, feeds, feedtokens, ical
+from liaison.calendar import feedtokens, ical, serve
 from liaison.core.errors import DomainError
 from liaison.core.types import utcnow
 from liaison.events import classification
@@ -132,38 +132,62 @@ def public_feed():
     if lang not in CATALOGS:
         return _plain("Unknown language: use lang=en or lang=zh.", 400)
     with force_locale(CATALOGS[lang]):
+        source = serve.PublicFeed(request.args, now=utcnow(), grace_days=_grace_days(),
+                                  base_url=_base_url())
         try:
-            filters = feeds.parse_public_filters(request.args)
+            return _feed_response(source, PUBLIC_CACHE)
         except DomainError as error:
             return _plain(error.message, 400)
-        now = utcnow()
-        key = feeds.public_fingerprint(
-            filters, now=now, grace_days=_grace_days(), base_url=_base_url()
-        )
-
-        def build():
-            feed = feeds.public_feed(filters, now=now, grace_days=_grace_days())
-            body = ical.build_calendar(feed.events, base_url=_base_url(), name=feed.name)
-            return body, feed.last_modified
-
-        return _feed_response(key, build, PUBLIC_CACHE)
 
 
-def _feed_response(key: str, build, cache_control: str) -> Response:
-    """Answer a feed from its fingerprint (liaison.feedcache): a matching If-None-Match gets
-    its 304 before anything is built; otherwise the stored body, else a new one, stored."""
-    etag = key[:40]
-    cached = feedcache.get(key)
-    if "If-None-Match" in request.headers and request.if_none_match.contains_weak(etag):
-        return calendar_response(
-            None, etag=etag, last_modified=cached[1] if cached else None,
-            cache_control=cache_control, filename="liaison.ics",
-        )
-    body, last_modified = cached or feedcache.put(key, *build())
-    return calendar_response(
-        body, etag=etag, last_modified=last_modified, cache_control=cache_control,
-        filename="liaison.ics",
-    )
+GZIP_SUFFIX = "-gz"
+
+
+def _wants_gzip() -> bool:
+    """The client takes gzip (q=0 refuses it; `*` accepts it)."""
+    return request.accept_encodings["gzip"] > 0
+
+
+def _not_modified_version(source: serve.FeedSource, now_at: serve.Current):
+    """(Is the client's copy current?, the version with what was needed to tell.)
+    If-None-Match decides when sent, naming this version in either encoding (its content is
+    the same); If-Modified-Since only counts without it, against the stored Last-Modified."""
+    if request.method not in ("GET", "HEAD"):
+        return False, now_at
+    if "If-None-Match" in request.headers:
+        tags = request.if_none_match
+        return tags.contains_weak(now_at.etag) or tags.contains_weak(
+            now_at.etag + GZIP_SUFFIX), now_at
+    since = request.if_modified_since
+    if since is None:
+        return False, now_at
+    now_at = serve.with_last_modified(source, now_at)
+    changed = now_at.version.last_modified
+    return bool(changed and changed.replace(microsecond=0) <= since), now_at
+
+
+def _feed_response(source: serve.FeedSource, cache_control: str) -> Response:
+    """Answer a feed from its version (liaison.calendar.serve): a matching If-None-Match gets
+    its 304 before any event row is read when the version is remembered; otherwise the stored
+    body (gzipped when the client takes it), else one built from the entries, stored."""
+    now_at = serve.current(source, now=utcnow())
+    gz = _wants_gzip()
+    unchanged, now_at = _not_modified_version(source, now_at)
+    if unchanged:
+        now_at = serve.with_last_modified(source, now_at)
+        response = Response(status=304)
+    else:
+        now_at, stored = serve.body(source, now_at)
+        response = Response(stored.gzip if gz else stored.body, mimetype="text/calendar")
+        if gz:
+            response.headers["Content-Encoding"] = "gzip"
+        response.headers["Content-Disposition"] = 'inline; filename="liaison.ics"'
+    response.set_etag(now_at.etag + (GZIP_SUFFIX if gz else ""))
+    if now_at.version.last_modified is not None:
+        response.last_modified = now_at.version.last_modified
+    response.vary.add("Accept-Encoding")
+    response.headers["Cache-Control"] = cache_control
+    return response
 
 
 def _feed_owner():
@@ -188,23 +212,9 @@ def personal_feed(token: str):
     if user is None:
         return _plain("Not found.", 404)
     with force_locale(CATALOGS.get(user.language, "en")):
-        now = utcnow()
-        key = feeds.personal_fingerprint(
-            user, now=now, grace_days=_grace_days(), base_url=_base_url()
-        )
-
-        def build():
-            feed = feeds.personal_feed(user, now=now, grace_days=_grace_days())
-            body = ical.build_calendar(
-                feed.events,
-                base_url=_base_url(),
-                name=feed.name,
-                viewer_statuses=feed.viewer_statuses,
-                show_online_for=feed.show_online_for,
-            )
-            return body, feed.last_modified
-
-        response = _feed_response(key, build, PRIVATE_CACHE)
+        source = serve.PersonalFeed(user, now=utcnow(), grace_days=_grace_days(),
+                                    base_url=_base_url())
+        response = _feed_response(source, PRIVATE_CACHE)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
