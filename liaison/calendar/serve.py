@@ -17,6 +17,7 @@ entry is never stored under a key computed from other rows than it was built fro
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -28,6 +29,7 @@ from liaison.accounts.models import User
 from liaison.calendar import assembly, feedcache, feedcontent, feeds
 from liaison.calendar.feedcache import Stored, Version
 from liaison.calendar.feedcontent import FeedContent
+from liaison.core.lru import BoundedLRU
 from liaison.events.pagecache import current_token
 
 FILTER_ARGS = ("kind", "topic", "host")
@@ -205,3 +207,46 @@ def _snapshot() -> bool:
     db.session.rollback()
     db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     return True
+
+
+# --- one event's .ics ---------------------------------------------------------------------------
+
+DOWNLOAD_SLOTS = 4096
+DOWNLOAD_BYTES = 32 * 1024 * 1024
+_downloads = BoundedLRU(DOWNLOAD_SLOTS, DOWNLOAD_BYTES,
+                        size=lambda found: 200 + len(found[2].body) + len(found[2].gzip))
+
+
+@dataclass(frozen=True)
+class Download:
+    """One event's .ics as one reader gets it: its ETag and its body, plain and gzipped."""
+
+    etag: str
+    stored: Stored
+
+
+def remembered_download(identity: tuple, token: str | None) -> Download | None:
+    """The .ics this process built for `identity` (event, reader, language, base URL) under
+    the content generation token `token`, if any: while no tracked table was written, the
+    event, the reader's role, registration and organization are what they were, so the
+    visibility check and the body would come out the same."""
+    if token is None:
+        return None
+    found = _downloads.get(identity)
+    if found is None or found[0] != token:
+        return None
+    return Download(found[1], found[2])
+
+
+def remember_download(identity: tuple, token: str | None, body: bytes,
+                      last_modified: datetime | None) -> Download:
+    """Keep a built .ics under the token read *before* its rows were."""
+    download = Download(hashlib.sha256(body).hexdigest()[:40],
+                        Stored(body, feedcache.compress(body), last_modified))
+    if token is not None:
+        _downloads.put(identity, (token, download.etag, download.stored))
+    return download
+
+
+def forget_downloads() -> None:
+    _downloads.clear()
