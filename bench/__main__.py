@@ -12,7 +12,18 @@ import sys
 import time
 import traceback
 
-from bench import exchange, feeds, memory, queries, records, rush, security, throughput, webhooks
+from bench import (
+    calendar,
+    exchange,
+    feeds,
+    memory,
+    queries,
+    records,
+    rush,
+    security,
+    throughput,
+    webhooks,
+)
 from bench.result import Result
 
 SUITES = {
@@ -25,6 +36,7 @@ SUITES = {
     "exchange": exchange.run,
     "security": security.run,  # issue 15's measured findings
     "records": records.run,
+    "calendar": calendar.run,  # issue 22's targets 2-5
 }
 
 

@@ -213,7 +213,8 @@ def public_feed(
     return Feed(
         name=public_name(filters),
         events=events,
-        last_modified=_last_modified(now, grace_days, past_days),
+        # A rebuild's entries need no Last-Modified (`public_last_modified` gives the feed's).
+        last_modified=None if only is not None else _last_modified(now, grace_days, past_days),
     )
 
 
@@ -221,16 +222,16 @@ ID_BATCH = 500
 
 
 def _load(stmt, only: Collection[int] | None) -> list[Event]:
-    """The events of `stmt` with their details; only those of `only` when given (in batches,
-    so no statement carries thousands of parameters)."""
-    if only is None:
-        return list(db.session.scalars(_details(stmt)))
-    ids = sorted(only)
-    events: list[Event] = []
-    for start in range(0, len(ids), ID_BATCH):
-        batch = ids[start:start + ID_BATCH]
-        events += db.session.scalars(_details(stmt.where(Event.id.in_(batch))))
-    return sorted(events, key=lambda e: (e.start_at, e.id))
+    """The events of `stmt` with their details; only those of `only` when given. Past
+    `ID_BATCH` ids the whole feed is loaded and filtered here, so the number of statements
+    never grows with the data (and no statement carries thousands of parameters)."""
+    if only is not None and len(only) <= ID_BATCH:
+        stmt = stmt.where(Event.id.in_(sorted(only)))
+    events = list(db.session.scalars(_details(stmt)))
+    if only is not None:
+        wanted = set(only)
+        events = [e for e in events if e.id in wanted]
+    return events
 
 
 def personal_select(
@@ -327,7 +328,8 @@ def personal_feed(
         events=events,
         viewer_statuses={e.id: statuses[e.id] for e in events if e.id in statuses},
         show_online_for=online,
-        last_modified=_last_modified(now, grace_days, past_days, newest_registration),
+        last_modified=None if only is not None else _last_modified(
+            now, grace_days, past_days, newest_registration),
     )
 
 
