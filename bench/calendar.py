@@ -1,6 +1,6 @@
 """Issue 22, targets 2-5: the calendar where programs poll it (2,000 public events, a personal
-feed of the same 2,000, in this process through the Flask test client, medians of interleaved rounds;
-the single event's .ics under gunicorn with wrk).
+feed of the same 2,000, in this process through the Flask test client, medians of interleaved
+rounds; the single event's .ics under gunicorn with wrk).
 
 2. A matching If-None-Match answered without reading an event row, at most 10% of what a
    cached 200 cost before this work: the body already stored, but the feed re-checked by its

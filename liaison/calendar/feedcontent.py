@@ -76,7 +76,9 @@ def _event_rows(stmt: Select, postgresql: bool, personal_user=None) -> Select:
         rows = rows.outerjoin(
             _REG, and_(_REG.c.event_id == Event.id, _REG.c.user_id == personal_user)
         )
-        columns += [_REG.c.status, _REG.c.updated_at, organizes]
+        # What the VEVENT shows of the reader (TENTATIVE or not, the online link), not when
+        # they registered: readers alike share the entry.
+        columns += [_REG.c.status, organizes]
     return rows.with_only_columns(*_TRACKED, _line(columns, postgresql).label("line")).order_by(
         None
     )

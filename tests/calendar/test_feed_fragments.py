@@ -282,3 +282,20 @@ def test_single_event_ics_is_conditional_and_stored(app, client, world, login, m
 
 def test_changes_cover_every_label(world):
     assert list(_changes(world)) == CHANGES
+
+
+def test_readers_alike_share_entries(app, client, world, make_user, monkeypatch):
+    """Two participants registered alike get the same entries (the key holds what the VEVENT
+    shows of its reader, not who they are), and each still gets exactly their cold build."""
+    other = make_user()
+    for event in world["events"][:3]:
+        db.session.add(Registration(event=event, user=other, status=RegistrationStatus.confirmed))
+    db.session.commit()
+    client.get(_path(app, world, "personal"))
+    built = []
+    monkeypatch.setattr(assembly, "make_entry", lambda event, **o: built.append(event.id))
+    theirs = feedtokens.calendar_url(other, app.config["BASE_URL"])
+    db.session.commit()
+    served = client.get(theirs.removeprefix(app.config["BASE_URL"]))
+    assert built == []
+    assert served.data == _cold(app, {"reader": other}, "personal")
