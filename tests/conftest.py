@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import sqlite3
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from config import TestConfig
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind, Role, User
 from liaison.accounts.passwords import hash_password
+from liaison.core import generation
 from liaison.events.models import Event, EventKind, EventStatus
 from liaison.registration.models import Registration, RegistrationStatus
 
@@ -80,6 +84,47 @@ def _reset_postgres() -> None:
     db.session.commit()
 
 
+_postgres_schema_built = False
+_sqlite_template: Path | None = None
+
+
+def _fresh_sqlite(path: Path) -> None:
+    """This test's SQLite file with the models' schema: built once per run (with its
+    triggers), then copied for each test instead of built again."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        db.create_all()
+        db.session.commit()
+        template = path.with_name("schema-template.sqlite")
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(template)) as copy:
+            source.backup(copy)
+        _sqlite_template = template
+        return
+    db.engine.dispose()
+    shutil.copyfile(_sqlite_template, path)
+
+
+def _empty_postgres() -> None:
+    """The shared PostgreSQL database, empty, with the models' schema. The schema is built
+    once per run (0.2 s a test otherwise); after that each test empties every table
+    (TRUNCATE … RESTART IDENTITY, ids start at 1 again) unless a test left other tables
+    behind (a migration test), in which case the schema is built again."""
+    global _postgres_schema_built
+    tables = [table.name for table in db.metadata.sorted_tables]
+    if _postgres_schema_built:
+        present = set(db.session.scalars(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")))
+        if present == set(tables):
+            names = ", ".join(f'"{name}"' for name in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            generation.install_row(db.session.connection())
+            db.session.commit()
+            return
+    _reset_postgres()
+    db.create_all()
+    _postgres_schema_built = True
+
+
 @pytest.fixture
 def app_settings() -> dict:
     """Config overrides applied before the app starts; parametrize it to change them, e.g.
@@ -110,12 +155,11 @@ def app(tmp_path, app_settings):
 
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            _reset_postgres()
-        db.create_all()
+            _empty_postgres()
+        else:
+            _fresh_sqlite(tmp_path / "test.sqlite")
         yield app
         db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            _reset_postgres()
         db.engine.dispose()
 
 

@@ -10,6 +10,7 @@ from blueprints.api.parsing import json_body
 from blueprints.api.views import bp
 from extensions import db
 from liaison.registration import questions
+from liaison.registration.answers import retention_days
 from liaison.registration.models import Choice
 
 
@@ -21,7 +22,7 @@ def questions_json(asked) -> dict:
              "choices": [{"en": c.en, "zh": c.zh} for c in q.choices]}
             for q in asked
         ],
-        "personal_data_retention_days": questions.retention_days(),
+        "personal_data_retention_days": retention_days(),
     }
 
 

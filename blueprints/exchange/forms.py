@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from blueprints.events.forms import MultiCheckboxField, zone_choices
+from blueprints.events.forms import COMMON_ZONES, MultiCheckboxField, zone_choices
 from liaison.accounts.models import ORG_KIND_PLURALS, OrgKind
 from liaison.exchange import topics as vocabulary
 from liaison.exchange.drafts import PLACEHOLDER_HOURS
@@ -99,7 +99,7 @@ class RequestForm(_PostingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = zone_choices()
+        self.timezone.choices = zone_choices(COMMON_ZONES)
 
     def fill_from(self, data: RequestInput) -> None:
         self.organization.data = data.organization_id
@@ -176,7 +176,7 @@ class ProposalForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = zone_choices()
+        self.timezone.choices = zone_choices(COMMON_ZONES)
 
     def times(self) -> tuple[datetime | None, datetime | None]:
         """Naive wall times in the chosen zone: none without a date; a date alone means the

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from blueprints.core.forms import apply_errors
+from blueprints.core.params import paginate
 from blueprints.core.redirects import safe_next
 from blueprints.integration.forms import WebhookForm
 from extensions import db
@@ -116,8 +117,8 @@ def detail(webhook_id: int):
     subscription = _own(webhook_id)
     chosen = request.args.get("status", "")
     status = DeliveryStatus(chosen) if chosen in DeliveryStatus.__members__ else None
-    page = db.paginate(webhooks.deliveries_of(subscription, status), per_page=PER_PAGE,
-                       error_out=False)
+    page = paginate(webhooks.deliveries_of(subscription, status), keep=("status",),
+                    per_page=PER_PAGE, error_out=False)
     return render_template("integration/detail.html", subscription=subscription, page=page,
                            chosen=status, statuses=list(DeliveryStatus),
                            types=webhooks.EVENT_TYPES)

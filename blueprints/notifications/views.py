@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from blueprints.core.forms import apply_errors
+from blueprints.core.params import paginate
 from blueprints.events.manage import event_to_manage
 from blueprints.notifications.forms import MessageForm
 from extensions import db
@@ -51,6 +52,6 @@ def compose(event_id: int):
             flash(ngettext("Message sent to %(num)d person.", "Message sent to %(num)d people.",
                            sent.recipients), "success")
             return redirect(url_for("messages.compose", event_id=event_id))
-    page = db.paginate(messages.messages_of(event), per_page=PER_PAGE, error_out=False)
+    page = paginate(messages.messages_of(event), per_page=PER_PAGE, error_out=False)
     return render_template("notifications/messages.html", event=event, form=form, page=page,
                            counts=seat_counts([event.id]).get(event.id))

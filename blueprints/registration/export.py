@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 
 from liaison.events import classification
 from liaison.events.models import Event
+from liaison.registration.answers import format_answer
 from liaison.registration.models import QuestionKind, Registration, RegistrationQuestion
-from liaison.registration.questions import format_answer
 
 # Excel, LibreOffice and Sheets run a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

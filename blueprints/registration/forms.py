@@ -8,7 +8,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import InputRequired, Length, Optional
 
 from liaison.registration.models import QUESTION_KIND_LABELS, QuestionKind
-from liaison.registration.questions import QuestionInput, parse_choices
+from liaison.registration.question_input import QuestionInput, parse_choices
 
 
 class QuestionForm(FlaskForm):

@@ -5,6 +5,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from blueprints.core.params import paginate
 from blueprints.core.redirects import safe_next
 from blueprints.events.manage import event_to_manage
 from blueprints.registration.export import roster_csv, roster_xlsx
@@ -13,6 +14,7 @@ from extensions import db
 from liaison.core.errors import DomainError
 from liaison.events.models import Event
 from liaison.registration import checkin, lists, questions, registrations
+from liaison.registration.answers import answers_of
 from liaison.registration.models import Registration, RegistrationStatus
 
 FILTERS = ("all", "confirmed", "waitlisted", "pending", "declined", "cancelled")
@@ -52,9 +54,9 @@ def attendees(event_id: int):
     chosen = chosen if chosen in FILTERS else "all"
     search = request.args.get("q", "")[:100]
     status = None if chosen == "all" else RegistrationStatus(chosen)
-    page = db.paginate(
+    page = paginate(
         lists.in_list_order(lists.attendees_query(event, status, search)),
-        per_page=ROSTER_PER_PAGE, error_out=False,
+        keep=("status", "q"), per_page=ROSTER_PER_PAGE, error_out=False,
     )
     return render_template(
         "registration/attendees.html",
@@ -62,7 +64,7 @@ def attendees(event_id: int):
         page=page,
         rows=page.items,
         questions=questions.event_questions(event.id),
-        answers=questions.answers_of(r.id for r in page.items),
+        answers=answers_of(r.id for r in page.items),
         chosen=chosen,
         filters=FILTERS,
         search=search,
@@ -146,7 +148,7 @@ def _csv_name(event: Event, extension: str = "csv") -> str:
 def _roster(event: Event) -> tuple:
     """Every registration, the event's questions and all answers (one query each)."""
     rows = lists.attendees(event)
-    return rows, event, questions.event_questions(event.id), questions.answers_of(
+    return rows, event, questions.event_questions(event.id), answers_of(
         r.id for r in rows)
 
 

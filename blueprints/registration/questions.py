@@ -14,6 +14,7 @@ from extensions import db
 from liaison.core.errors import DomainError, ValidationFailed
 from liaison.events.lifecycle import can_manage
 from liaison.registration import questions, registrations
+from liaison.registration.answers import format_answer, retention_days
 from liaison.registration.models import QuestionKind, Registration, RegistrationQuestion
 
 
@@ -23,7 +24,7 @@ def registration_questions(event) -> list[RegistrationQuestion]:
     return questions.event_questions(event.id)
 
 
-bp.add_app_template_global(questions.format_answer, "format_answer")
+bp.add_app_template_global(format_answer, "format_answer")
 
 
 @bp.app_template_global()
@@ -52,7 +53,7 @@ def _errors_by_field(error: ValidationFailed) -> dict[str, str]:
 def _form_page(template: str, event, asked, values, errors, status: int = 200, **context):
     return render_template(
         template, event=event, questions=asked, values=values, errors=errors,
-        retention_days=questions.retention_days(), **context,
+        retention_days=retention_days(), **context,
     ), status
 
 
@@ -190,7 +191,7 @@ def question_list(event_id: int):
     return render_template(
         "registration/questions.html", event=event, form=form,
         questions=questions.event_questions(event.id),
-        retention_days=questions.retention_days(),
+        retention_days=retention_days(),
     )
 
 

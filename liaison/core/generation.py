@@ -153,6 +153,15 @@ def install(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def install_row(connection: Connection) -> None:
+    """Only the row `install` creates, for a database whose tables were emptied (the test
+    suite empties every table between tests instead of building the schema again)."""
+    dialect = connection.dialect.name
+    statements = _sqlite_statements([]) if dialect == "sqlite" else _postgresql_statements([])
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
 @sa.event.listens_for(db.metadata, "after_create")
 def _install_after_create(_metadata, connection: Connection, **_kw) -> None:
     install(connection)

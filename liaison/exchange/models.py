@@ -13,6 +13,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from extensions import db
 from liaison.accounts.models import OrgKind, localized
 from liaison.core.types import utcnow
+from liaison.exchange.columns import (  # noqa: F401  (re-exported)
+    LANGUAGE_BITS,
+    csv_kinds,
+    kinds_csv,
+    language_mask,
+    mask_languages,
+)
 
 if TYPE_CHECKING:
     from liaison.accounts.models import Organization, User
@@ -112,31 +119,6 @@ class Side(enum.StrEnum):
     @property
     def other(self) -> Side:
         return Side.offer if self == Side.request else Side.request
-
-
-# Languages as bits, so "they share a language" is one AND in SQL on either database.
-LANGUAGE_BITS = {"en": 1, "zh": 2}
-
-
-def language_mask(languages) -> int:
-    mask = 0
-    for code in languages:
-        mask |= LANGUAGE_BITS[code]
-    return mask
-
-
-def mask_languages(mask: int) -> list[str]:
-    return [code for code, bit in LANGUAGE_BITS.items() if mask & bit]
-
-
-def kinds_csv(kinds) -> str:
-    """",customs,judiciary," ("" = any kind), so "includes this kind" is one LIKE in SQL."""
-    unique = sorted({OrgKind(k) for k in kinds})
-    return "," + ",".join(unique) + "," if unique else ""
-
-
-def csv_kinds(value: str) -> list[OrgKind]:
-    return [OrgKind(k) for k in value.split(",") if k]
 
 
 class _Posting:

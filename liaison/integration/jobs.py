@@ -44,7 +44,8 @@ from liaison.integration import webhooks
 from liaison.meetings import reminders as action_reminders
 from liaison.notifications import reminders
 from liaison.records import certificates, surveys
-from liaison.registration import allocations, questions
+from liaison.registration import allocations
+from liaison.registration.answers import purge_personal_answers
 
 DEFAULT_LEASE = timedelta(minutes=30)
 
@@ -66,7 +67,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("release_allocations", allocations.release_allocations,
             every=timedelta(minutes=1)),
     JobSpec("remind_actions", action_reminders.remind_actions, every=timedelta(hours=6)),
-    JobSpec("purge_personal_answers", questions.purge_personal_answers,
+    JobSpec("purge_personal_answers", purge_personal_answers,
             every=timedelta(hours=6)),
     JobSpec("purge_login_throttles", throttle.purge, every=timedelta(days=1)),
     JobSpec("render_certificates", certificates.render_certificates, every=timedelta(minutes=1)),

@@ -11,21 +11,18 @@ registrant chose it in.
   nothing. Registering again with answers replaces them (rule 2 returns the same place).
 - `unanswered_required(registration)`: required questions a registration has not answered —
   a nominee answers them afterwards (`answer`), and a nomination does not wait for them.
-- Answers to questions marked `personal` are deleted PERSONAL_DATA_RETENTION_DAYS after the
-  event ends by the worker (`purge_personal_answers`, liaison/integration/jobs.py).
+- Reading answers back and deleting personal ones: liaison/registration/answers.py.
 Everything only flushes: the caller commits.
 """
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
+from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from extensions import db
 from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
@@ -33,6 +30,7 @@ from liaison.core.types import utcnow
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
 from liaison.registration import registrations
+from liaison.registration.answers import is_answered
 from liaison.registration.models import (
     Choice,
     QuestionKind,
@@ -40,6 +38,7 @@ from liaison.registration.models import (
     RegistrationAnswer,
     RegistrationQuestion,
 )
+from liaison.registration.question_input import QuestionInput, parse_choices
 
 QUESTIONS_MAX = 30
 LABEL_MAX = 300
@@ -48,38 +47,12 @@ CHOICE_MAX = 200
 TEXT_MAX = 500
 TEXTAREA_MAX = 5000
 NUMBER_LIMIT = 1e12
-DEFAULT_RETENTION_DAYS = 30
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TICKED = ("y", "yes", "on", "true", "1")
 
 
 # -- the questions -----------------------------------------------------------------------
-
-
-@dataclass
-class QuestionInput:
-    """What an organizer types about one question. `choices` are Choice items or text with
-    one option per line, "English | 中文"."""
-
-    kind: QuestionKind | str
-    label: str
-    label_zh: str | None = None
-    required: bool = False
-    personal: bool = False
-    choices: list[Choice] | str = field(default_factory=list)
-    id: int | None = None  # an existing question (PUT): kept, with its answers
-
-
-def parse_choices(text: str) -> list[Choice]:
-    """One option per line: "English | 中文" (the Chinese part optional)."""
-    items = []
-    for line in (text or "").splitlines():
-        en, _sep, zh = line.partition("|")
-        en, zh = " ".join(en.split()), " ".join(zh.split())
-        if en or zh:
-            items.append(Choice(en or zh, zh or None))
-    return items
 
 
 def event_questions(event_id: int) -> list[RegistrationQuestion]:
@@ -325,12 +298,6 @@ def _one(question: RegistrationQuestion, raw, strict: bool):
     return (text if kind == QuestionKind.textarea else " ".join(text.split())), None
 
 
-def is_answered(question: RegistrationQuestion, value) -> bool:
-    """A required tick box counts only when ticked."""
-    if question.kind == QuestionKind.checkbox:
-        return value is True
-    return value not in (None, "", [])
-
 
 def check_answers(questions: list[RegistrationQuestion], raw: Mapping[str, object], *,
                   strict: bool) -> dict[int, object]:
@@ -412,49 +379,3 @@ def unanswered_required(registration: Registration,
     answers = {a.question_id: a.value for a in registration.answers}
     asked = event_questions(registration.event_id) if asked is None else asked
     return [q for q in asked if q.required and not is_answered(q, answers.get(q.id))]
-
-
-def answers_of(registration_ids: Iterable[int]) -> dict[int, dict[int, object]]:
-    """registration id -> {question id -> value}, in one query."""
-    ids = list(registration_ids)
-    found: dict[int, dict[int, object]] = {i: {} for i in ids}
-    if not ids:
-        return found
-    for row in db.session.scalars(
-        select(RegistrationAnswer).where(RegistrationAnswer.registration_id.in_(ids))
-    ):
-        found[row.registration_id][row.question_id] = row.value
-    return found
-
-
-def format_answer(question: RegistrationQuestion, value) -> str:
-    """An answer as people read it, options in the reader's language."""
-    if value is None:
-        return ""
-    if question.kind == QuestionKind.checkbox:
-        return _("Yes") if value else _("No")
-    labels = {c.en: c.label for c in question.choices}
-    if question.kind == QuestionKind.multi:
-        return ", ".join(labels.get(v, v) for v in value)
-    if question.kind == QuestionKind.choice:
-        return labels.get(value, value)
-    return str(value)
-
-
-def retention_days() -> int:
-    return int(current_app.config.get("PERSONAL_DATA_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
-
-
-def purge_personal_answers(now: datetime) -> int:
-    """Delete the answers to questions marked personal data of events that ended more than
-    PERSONAL_DATA_RETENTION_DAYS before `now` (a worker job); returns how many went."""
-    cutoff = now - timedelta(days=retention_days())
-    personal = (
-        select(RegistrationQuestion.id)
-        .join(Event, Event.id == RegistrationQuestion.event_id)
-        .where(RegistrationQuestion.personal.is_(True), Event.end_at < cutoff)
-    )
-    return db.session.execute(
-        delete(RegistrationAnswer).where(RegistrationAnswer.question_id.in_(personal)),
-        execution_options={"synchronize_session": False},
-    ).rowcount

@@ -11,8 +11,6 @@ lets pages say "Your organization's N seats are taken; you are on the waiting li
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -22,11 +20,10 @@ from liaison.accounts.models import Organization, User
 from liaison.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from liaison.core.reasons import clean_reason
 from liaison.core.types import utcnow
-from liaison.core.when import format_when
-from liaison.events.direction import audience_label
 from liaison.events.lifecycle import can_manage
-from liaison.events.models import Event, EventStatus
+from liaison.events.models import Event
 from liaison.registration import signals
+from liaison.registration.eligibility import check_can_register
 from liaison.registration.models import Registration, RegistrationStage, RegistrationStatus
 from liaison.registration.queue import org_cap_reached, waitlist_position, waitlist_positions
 from liaison.registration.seats import (
@@ -44,6 +41,7 @@ __all__ = [
     "cancel_registration",
     "change_capacity",
     "change_org_cap",
+    "check_can_register",
     "decline",
     "move",
     "org_cap_reached",
@@ -65,57 +63,6 @@ def registration_for(event: Event, user: User) -> Registration | None:
             Registration.event_id == event.id, Registration.user_id == user.id
         )
     )
-
-
-def check_can_register(event: Event, user: User, *, now: datetime | None = None) -> None:
-    """Rule 1: published, inside the registration window, not started, in the audience."""
-    now = now or utcnow()
-    if event.status == EventStatus.cancelled:
-        raise DomainError(_("This event has been cancelled."), code="event_cancelled")
-    if event.status != EventStatus.published:
-        raise DomainError(
-            _("This event is not published yet, so nobody can register."),
-            code="event_not_published",
-        )
-    if event.start_at <= now:
-        raise DomainError(
-            _("This event has already started; registration is closed."), code="event_started"
-        )
-    if event.registration_opens_at and now < event.registration_opens_at:
-        raise DomainError(
-            _(
-                "Registration opens on %(when)s.",
-                when=format_when(event.registration_opens_at, event.timezone),
-            ),
-            code="registration_not_open",
-        )
-    if event.registration_closes_at and now >= event.registration_closes_at:
-        raise DomainError(
-            _(
-                "Registration closed on %(when)s.",
-                when=format_when(event.registration_closes_at, event.timezone),
-            ),
-            code="registration_closed",
-        )
-    if not event.admits(user):
-        kinds = audience_label(event)  # the order and list style of the event page
-        if user.audience_kind is None and event.admits_kind(user.organization.kind):
-            raise DomainError(
-                _(
-                    "This event is open only to: %(kinds)s. Your membership of %(org)s is not "
-                    "verified, so you may register only for events open to all.",
-                    kinds=kinds,
-                    org=user.organization.display_name,
-                ),
-                code="membership_not_verified",
-            )
-        raise DomainError(
-            _(
-                "This event is open only to: %(kinds)s. Your organization is not in the audience.",
-                kinds=kinds,
-            ),
-            code="not_in_audience",
-        )
 
 
 def would_wait(event: Event, user: User) -> bool:

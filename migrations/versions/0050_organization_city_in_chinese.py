@@ -5,13 +5,13 @@ Existing organizations in cities whose Chinese name is standard get it filled in
 stay empty (the English name is shown) until an administrator adds it.
 
 Revision ID: 0050
-Revises: 0091
+Revises: 0082
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0050"
-down_revision = "0091"
+down_revision = "0082"
 branch_labels = None
 depends_on = None
 

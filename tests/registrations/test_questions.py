@@ -12,6 +12,7 @@ from extensions import db
 from liaison.accounts.models import Role
 from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.registration import questions
+from liaison.registration.answers import purge_personal_answers
 from liaison.registration.models import (
     Choice,
     Registration,
@@ -238,16 +239,16 @@ def test_personal_answers_are_deleted_after_the_retention_period(
                                                 strict=True)
     db.session.commit()
     days = app.config["PERSONAL_DATA_RETENTION_DAYS"]
-    assert questions.purge_personal_answers(event.end_at + timedelta(days=days - 1)) == 0
-    assert questions.purge_personal_answers(event.end_at + timedelta(days=days, minutes=1)) == 1
+    assert purge_personal_answers(event.end_at + timedelta(days=days - 1)) == 0
+    assert purge_personal_answers(event.end_at + timedelta(days=days, minutes=1)) == 1
     db.session.commit()
     db.session.expire_all()
     left = {a.question.label for a in registration.answers}
     assert "Date of arrival" not in left and "Job title" in left and len(left) == 6
-    assert questions.purge_personal_answers(event.end_at + timedelta(days=days + 9)) == 0
+    assert purge_personal_answers(event.end_at + timedelta(days=days + 9)) == 0
 
 
 def test_the_purge_is_a_worker_job():
     from liaison.integration.jobs import JOBS
 
-    assert any(job.run is questions.purge_personal_answers for job in JOBS)
+    assert any(job.run is purge_personal_answers for job in JOBS)
