@@ -21,6 +21,7 @@ from bench import (
     records,
     rush,
     security,
+    signed_in,
     throughput,
     webhooks,
 )
@@ -37,6 +38,7 @@ SUITES = {
     "security": security.run,  # issue 15's measured findings
     "records": records.run,
     "calendar": calendar.run,  # issue 22's targets 2-5
+    "signed_in": signed_in.run,  # issue 22's target 1, against a baseline commit
 }
 
 
