@@ -32,7 +32,7 @@ import hashlib
 import importlib.metadata
 import os
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -69,10 +69,6 @@ class Version:
     fingerprint: str
     valid_until: datetime | None  # None: time alone never changes it
     last_modified: datetime | None = None  # known once its body was built or read
-
-
-def _stored_size(stored: Stored) -> int:
-    return len(stored.body) + len(stored.gzip)
 
 
 _memory = BoundedLRU(_MEMORY_SLOTS)  # fingerprint -> Stored
@@ -196,12 +192,6 @@ def remember(identity: tuple, known: Version) -> None:
     are at least as new as the token); a missing token records nothing."""
     if known.token is not None:
         _versions.put(identity, known)
-
-
-def with_last_modified(identity: tuple, known: Version, last_modified: datetime | None) -> None:
-    """Keep the Last-Modified of the body a version was served with, for later 304s."""
-    if known.last_modified != last_modified:
-        remember(identity, replace(known, last_modified=last_modified))
 
 
 def forget_all() -> None:
