@@ -11,7 +11,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-from liaison.core.generation import TRACKED, install
+from liaison.core.generation import install
 
 revision = "0002"
 down_revision = "0001"
@@ -34,13 +34,14 @@ def upgrade():
 
 def downgrade():
     bind = op.get_bind()
-    for table in TRACKED:
-        if bind.dialect.name == "postgresql":
-            op.execute(f'DROP TRIGGER IF EXISTS liaison_generation ON "{table}"')
-            op.execute(f'DROP TRIGGER IF EXISTS liaison_generation_truncate ON "{table}"')
-        else:
-            for action in ("insert", "update", "delete"):
-                op.execute(f'DROP TRIGGER IF EXISTS "liaison_generation_{table}_{action}"')
+    # Every generation trigger, also on tables a later migration's downgrade brought back
+    # (0080's gives `attendance` back, with triggers) and that TRACKED no longer names.
     if bind.dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS liaison_new_generation()")
+        op.execute("DROP FUNCTION IF EXISTS liaison_new_generation() CASCADE")
+    else:
+        names = bind.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'liaison_generation_%'").scalars().all()
+        for name in names:
+            op.execute(f'DROP TRIGGER IF EXISTS "{name}"')
     op.execute("DELETE FROM content_generation")
