@@ -43,6 +43,7 @@ from liaison.core.lru import BoundedLRU
 MAX_FILES = 512  # bodies; the oldest half is removed past this many
 GZIP_LEVEL = 6
 _MEMORY_SLOTS = 16
+MEMORY_BYTES = 64 * 1024 * 1024
 _VERSION_SLOTS = 8192
 _DOMAIN = Path(__file__).resolve().parents[1]
 _SOURCES = ("calendar/ical.py", "calendar/icaltz.py", "calendar/feeds.py", "calendar/feedcache.py",
@@ -71,7 +72,12 @@ class Version:
     last_modified: datetime | None = None  # known once its body was built or read
 
 
-_memory = BoundedLRU(_MEMORY_SLOTS)  # fingerprint -> Stored
+def _stored_size(stored: Stored) -> int:
+    return len(stored.body) + len(stored.gzip)
+
+
+# fingerprint -> Stored; bounded in bytes too (a 20,000-event feed is 13 MB plain).
+_memory = BoundedLRU(_MEMORY_SLOTS, MEMORY_BYTES, size=_stored_size)
 _versions = BoundedLRU(_VERSION_SLOTS)  # feed identity -> Version
 
 
