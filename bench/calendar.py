@@ -169,11 +169,15 @@ def run() -> list[Result]:
     from liaison.calendar import feedtokens
 
     folder = tempdir()
-    url = f"sqlite:///{folder / 'calendar.sqlite'}"
+    # PostgreSQL: scripts/with-postgres sh -c 'BENCH_CALENDAR_DATABASE_URL=$TEST_DATABASE_URL ...'
+    url = os.environ.get("BENCH_CALENDAR_DATABASE_URL") or f"sqlite:///{folder / 'calendar.sqlite'}"
     create_database(url)
     app = make_app(url, FEED_CACHE_DIR=str(folder / "cache"))
     with app.app_context():
         data = seed(PUBLIC_EVENTS, PERSONAL_EVENTS, 0)
+        if db.engine.dialect.name == "postgresql":  # planner statistics, as autovacuum keeps
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
         user = db.session.get(User, data.feed_user_id)
         personal = f"/calendar/{feedtokens.calendar_token(user)}.ics"
         db.session.commit()

@@ -11,14 +11,16 @@ events whose keys are not — the ones that changed — are loaded and built, th
 assembled and stored, plain and gzipped.
 
 Consistency: the token is read before the rows, so rows are at least as new as the token a
-fingerprint is remembered under. A build reads the rows and loads the changed events in one
-snapshot (SQLite's transaction is one; on PostgreSQL the build runs in REPEATABLE READ), so an
-entry is never stored under a key computed from other rows than it was built from.
+fingerprint is remembered under. Reading the rows and any build that follows in the request
+(loading the changed events) share one snapshot (SQLite's transaction is one; on PostgreSQL a
+REPEATABLE READ transaction begins before the token is read again), so an entry is never
+stored under a key computed from other rows than it was built from, and the rows are read
+once.
 """
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -139,28 +141,31 @@ class Current:
 
 
 def current(source: FeedSource, *, now: datetime) -> Current:
-    """The feed's fingerprint: remembered under the current token (one query), or read."""
+    """The feed's fingerprint: remembered under the current token (one query), or read —
+    then in one snapshot (`_snapshot`), which a build in this request goes on reading from."""
     token = current_token()  # first: the rows read after it are at least as new
     known = feedcache.version(source.identity, token, now)
     if known is not None:
         return Current(known)
+    if _snapshot():
+        token = current_token()  # a new transaction: the token again, first
     content = source.content()
     known = Version(token, content.fingerprint, content.valid_until)
     feedcache.remember(source.identity, known)
     return Current(known, content)
 
 
-def body(source: FeedSource, now_at: Current, *,
-         snapshot: Callable[[], bool] | None = None) -> tuple[Current, Stored]:
+def body(source: FeedSource, now_at: Current) -> tuple[Current, Stored]:
     """The stored body of the feed's current version, built if there is none (see the module
     docstring); returns the version served (a build may find a newer one) and the body."""
     stored = feedcache.get(now_at.version.fingerprint)
     if stored is None:
         token, content = now_at.version.token, now_at.content
-        if (snapshot or _snapshot)():
-            token, content = current_token(), None  # a new transaction: read it all again
-        content = content or source.content()
-        now_at = Current(Version(token, content.fingerprint, content.valid_until), content)
+        if content is None:  # remembered, but its body is gone: read it in one snapshot
+            if _snapshot():
+                token = current_token()
+            content = source.content()
+            now_at = Current(Version(token, content.fingerprint, content.valid_until), content)
         stored = feedcache.get(content.fingerprint) or feedcache.put(
             content.fingerprint, build(source, content), source.last_modified()
         )
