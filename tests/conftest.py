@@ -50,6 +50,27 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def pytest_configure(config):
+    """Under pytest-xdist on PostgreSQL, each worker gets a database of its own on the server
+    (`<name>_gw0`, …), created empty here; TEST_DATABASE_URL names it for the worker, its
+    fixtures and the processes its tests start."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not worker or not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    shared = make_url(url)
+    own = shared.set(database=f"{shared.database}_{worker}")
+    server = create_engine(shared, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    server.dispose()
+    os.environ["TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+
+
 def pytest_sessionstart(session):
     """Compile the message catalogs when missing or stale, so plain `pytest` serves Chinese
     pages as `make test` does (compiled files are not committed)."""

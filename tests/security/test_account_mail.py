@@ -65,6 +65,7 @@ def forgot_password_timing(app, known_email: str, rounds: int = 20) -> tuple[flo
     return statistics.median(known), statistics.median(unknown)
 
 
+@pytest.mark.slow  # a timing comparison: run with the serial part, never beside another test
 @pytest.mark.parametrize("app_settings", [{"ACCOUNT_MAIL_MIN_SECONDS": 0.08}])
 def test_forgot_password_takes_as_long_for_known_and_unknown_addresses(app, make_user):
     owner = make_user(email="known@example.org")
