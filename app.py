@@ -21,6 +21,7 @@ from blueprints import (
 from blueprints.accounts import account, admin, auth, members
 from blueprints.core import (
     errors,
+    fastbabel,
     health,
     i18n,
     input_guard,
@@ -52,6 +53,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    fastbabel.install()  # issue 22: the same look-ups, without the proxy round trips
     bootstrap.init_app(app)
     limiter.init_app(app)
     with app.app_context():
