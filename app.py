@@ -21,12 +21,14 @@ from blueprints import (
 from blueprints.accounts import account, admin, auth, members
 from blueprints.core import (
     errors,
+    fastbabel,
     health,
     i18n,
     input_guard,
     pagecache,
     params,
     security,
+    sqlite_writes,
     templating,
 )
 from config import Config, config_from_env
@@ -51,6 +53,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    fastbabel.install()  # issue 22: the same look-ups, without the proxy round trips
     bootstrap.init_app(app)
     limiter.init_app(app)
     with app.app_context():
@@ -60,6 +63,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     input_guard.init_app(app)
+    sqlite_writes.init_app(app)
     pagecache.init_app(app)
     params.init_app(app)  # before the blueprints: their `<int:…>` rules bind the converter
 

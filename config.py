@@ -135,6 +135,8 @@ class Config:
     # Answers to registration questions marked "personal data" are deleted this many days
     # after the event ends (the worker's purge_personal_answers job).
     PERSONAL_DATA_RETENTION_DAYS = _int("PERSONAL_DATA_RETENTION_DAYS", 30)
+    # SQLite: a writing request takes the write lock first (blueprints/core/sqlite_writes.py).
+    SQLITE_WRITE_LOCK_FIRST = True
     # Test-only switch for the stress test's control run; never set it in production.
     SEAT_LOCK_DISABLED = False
     # bench/ only: registers the benchmarks' reference page (blueprints/benchref.py).
@@ -177,6 +179,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PASSWORD_HASH_FAST = True  # argon2 at its minimum cost keeps the suite quick
+    SQLITE_WRITE_LOCK_FIRST = False  # one session serves test code and requests alike
     # Never the instance folder's feed-cache: tests/conftest.py gives each test its own folder,
     # and processes the tests start (gunicorn, the worker) share this one.
     FEED_CACHE_DIR = os.environ.get("FEED_CACHE_DIR") or os.path.join(

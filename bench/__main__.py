@@ -12,7 +12,19 @@ import sys
 import time
 import traceback
 
-from bench import exchange, feeds, memory, queries, records, rush, security, throughput, webhooks
+from bench import (
+    calendar,
+    exchange,
+    feeds,
+    memory,
+    queries,
+    records,
+    rush,
+    security,
+    signed_in,
+    throughput,
+    webhooks,
+)
 from bench.result import Result
 
 SUITES = {
@@ -25,6 +37,8 @@ SUITES = {
     "exchange": exchange.run,
     "security": security.run,  # issue 15's measured findings
     "records": records.run,
+    "calendar": calendar.run,  # issue 22's targets 2-5
+    "signed_in": signed_in.run,  # issue 22's target 1, against a baseline commit
 }
 
 

@@ -166,13 +166,14 @@ def create_database(url: str) -> None:
 
 @contextmanager
 def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1, extra_env=None,
-             max_requests: int = 0):
-    """gunicorn serving bench.wsgi on loopback; yields (base url, master pid); stopped by pid."""
+             max_requests: int = 0, root: Path = ROOT):
+    """gunicorn serving bench.wsgi on loopback; yields (base url, master pid); stopped by pid.
+    `root`: the source tree to serve (another commit's worktree for a baseline)."""
     port = free_port()
     env = {
         **os.environ,
         "BENCH_DATABASE_URL": database_url,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(root),
         **(extra_env or {}),
     }
     cmd = [
@@ -183,7 +184,7 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1, extra_env
         "bench.wsgi:app",
     ]
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

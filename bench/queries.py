@@ -14,7 +14,7 @@ def page_counts(sizes, folder, name: str) -> dict[str, int]:
     """{page: SQL statements} for one database of `sizes`."""
     from extensions import db
     from liaison.accounts.models import User
-    from liaison.calendar import feedcache, feedtokens
+    from liaison.calendar import assembly, feedcache, feedtokens
 
     url = f"sqlite:///{folder / (name + '.sqlite')}"
     create_database(url)
@@ -47,7 +47,8 @@ def page_counts(sizes, folder, name: str) -> dict[str, int]:
         client = app.test_client()
         if user is not None:
             sign_in(client, user)
-        feedcache._memory.clear()
+        feedcache.forget_all()  # built: no body, version or entry remembered
+        assembly.forget_all()
         with counting(engine) as statements:
             response = client.get(path)
         assert response.status_code == 200, (label, response.status_code, response.location)

@@ -1,13 +1,20 @@
 """Issue 18's figures (BENCH_ONLY=records):
 
 - an organization's training record and the reports over 200,000 attendance rows answer in
-  <= 300 ms (median of 5 requests through the app, signed in), with a number of SQL
-  statements that does not grow with the data (the same pages at 2,000 rows);
+  <= 300 ms on a computed request (the first after the memo is emptied, in a process that
+  has served the page once so its templates are compiled: the figures are
+  tallied from the summary of closed attendance and the registrations read live, nothing
+  kept from an earlier request), with the repeat time (the memo, same content generation)
+  printed beside it, and a number of SQL statements that does not grow with the data (the
+  same pages at 2,000 rows). The seeded rows are bulk inserts with closed attendance, so the
+  worker's `summarize_attendance` job summarizes them first, as it would after such a load;
+  its time is printed;
 - 500 certificates rendered by the worker (its `render_certificates` job, run by worker
   passes as in production), with the time per certificate printed.
 """
 from __future__ import annotations
 
+import gc
 import random
 import statistics
 import time
@@ -133,18 +140,29 @@ def seed_attendance(rows: int, *, seed: int = 18) -> dict:
 
 
 def measure_pages(rows: int, folder, name: str) -> dict[str, tuple[float, int]]:
-    """{page: (first request ms, median ms of the next 4, SQL statements of the first)}."""
+    """{page: (computed request ms, median ms of the next 4, SQL statements of the computed
+    one)}."""
     from extensions import db
+    from liaison.records import memo
 
     url = f"sqlite:///{folder / (name + '.sqlite')}"
     create_database(url)
     app = make_app(url, PAGE_CACHE_ENTRIES=0)
     with app.app_context():
+        from liaison.records import summary
+
         data = seed_attendance(rows)
+        began = time.perf_counter()
+        months = summary.summarize_attendance(datetime.now(UTC))
+        db.session.commit()
+        summarized = time.perf_counter() - began
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
         engine = db.engine
         db.session.remove()
+    print(f"   records: {rows:,} rows: the worker's summarize_attendance summarized {months} "
+          f"months in {summarized:.1f} s", flush=True)
+    gc.collect()  # the seeding's garbage is not the pages' to collect
     national = data["national"]
     pages = [
         ("organization record (page)", data["focal"], f"/organizations/{national}/training-record"),
@@ -160,6 +178,8 @@ def measure_pages(rows: int, folder, name: str) -> dict[str, tuple[float, int]]:
         if user is not None:
             sign_in(client, user)
         timings, cold_statements = [], None
+        client.get(path, headers=headers)  # a process that has served the page (templates)
+        memo.clear()  # the first request computes: nothing kept from an earlier one
         for _ in range(5):
             with counting(engine) as statements:
                 began = time.perf_counter()
@@ -167,7 +187,7 @@ def measure_pages(rows: int, folder, name: str) -> dict[str, tuple[float, int]]:
                 timings.append((time.perf_counter() - began) * 1000)
             assert response.status_code == 200, (label, response.status_code)
             cold_statements = cold_statements or len(statements)
-        # the first request computes (cold); the others find it memoized for this generation
+        # the first request computes; the others find it memoized for this generation
         figures[label] = (timings[0], statistics.median(timings[1:]), cold_statements)
     engine.dispose()
     return figures | {"_rows": (data["rows"], 0, 0)}
@@ -254,9 +274,10 @@ def run() -> list[Result]:
     results = []
     for label, (cold, warm, statements) in large.items():
         results.append(Result(
-            f"18 {label} over {rows:,} attendance rows <= {LIMIT_MS} ms",
-            f"{warm:.0f} ms (median of 4, same content generation); first request, computing: "
-            f"{cold:.0f} ms", warm / LIMIT_MS, warm <= LIMIT_MS))
+            f"18 {label} over {rows:,} attendance rows, computed request <= {LIMIT_MS} ms",
+            f"computed {cold:.0f} ms (at {SMALL_ROWS:,} rows: {small[label][0]:.0f} ms); "
+            f"repeat {warm:.0f} ms (median of 4, same content generation)",
+            cold / LIMIT_MS, cold <= LIMIT_MS))
         few = small[label][2]
         results.append(Result(f"18 {label}: SQL statements do not grow with the data",
                               f"{few} at {SMALL_ROWS:,} rows, {statements} at {rows:,}",

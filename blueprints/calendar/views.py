@@ -4,16 +4,17 @@ The feeds never touch the session or `current_user` (a calendar program has no c
 reading the session would add `Vary: Cookie`), answer in a language fixed by the URL (the
 public feed's `lang`, the personal feed owner's preference), and send a strong
 ETag plus Last-Modified, so pollers get 304s until something changes. A feed's ETag is the
-fingerprint of everything its body is made from (liaison.feedcache): one query answers a 304,
-and a body already built for that fingerprint is reused instead of being built again.
+fingerprint of everything its body is made from (liaison.calendar.feedcontent), remembered
+under the content generation token (liaison.calendar.serve): while no tracked table is
+written, a 304 or a stored body reads no event row; a rebuild builds only the events that
+changed. Bodies are stored plain and gzipped; a client that takes gzip gets the gzipped one
+(`Content-Encoding: gzip`, `Vary: Accept-Encoding`, its ETag suffixed "-gz").
 Errors on feed URLs are short plain text: no page with links for a secret URL to leak through.
 """
 from __future__ import annotations
 
-import hashlib
-
 from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
@@ -23,12 +24,14 @@ from blueprints.calendar.links import event_links
 from blueprints.core.i18n import CATALOGS
 from blueprints.core.redirects import safe_next
 from extensions import db, limiter
-from liaison.calendar import feedcache, feeds, feedtokens, ical
+from liaison.calendar import feedtokens, ical, serve
+from liaison.calendar.feedcache import Stored
 from liaison.core.errors import DomainError
 from liaison.core.types import utcnow
 from liaison.events import classification
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
+from liaison.events.pagecache import current_token
 from liaison.events.queries import visible_events
 from liaison.registration import registrations
 from liaison.registration.models import RegistrationStatus
@@ -51,26 +54,6 @@ def _not_modified(etag: str, last_modified) -> bool:
     return bool(since and last_modified and last_modified.replace(microsecond=0) <= since)
 
 
-def calendar_response(
-    body: bytes | None, *, last_modified, cache_control: str, filename: str,
-    attachment: bool = False, etag: str | None = None,
-) -> Response:
-    """text/calendar with a strong ETag (the body's hash unless given), Last-Modified and the
-    right 304. A None body is only for a request already known to match (`etag` given)."""
-    etag = etag or hashlib.sha256(body).hexdigest()[:40]
-    if body is None or _not_modified(etag, last_modified):
-        response = Response(status=304)
-    else:
-        response = Response(body, mimetype="text/calendar")  # Flask adds charset=utf-8
-        disposition = "attachment" if attachment else "inline"
-        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.set_etag(etag)
-    if last_modified is not None:
-        response.last_modified = last_modified
-    response.headers["Cache-Control"] = cache_control
-    return response
-
-
 @bp.before_request
 def feeds_are_stateless():
     if request.endpoint in ("calendar.public_feed", "calendar.personal_feed"):
@@ -91,11 +74,31 @@ def _base_url() -> str:
 
 @bp.get("/events/<int:event_id>.ics")
 def download(event_id: int):
-    """One event, visible on the same terms as its page; the viewer's own link if they may."""
+    """One event, visible on the same terms as its page; the viewer's own link if they may.
+    Kept per event, reader and language under the content generation token
+    (`serve.remembered_download`): a repeated or conditional request reads no event row."""
     viewer = current_user if current_user.is_authenticated else None
+    identity = ("event", event_id, viewer.id if viewer else None, str(get_locale()),
+                _base_url())
+    token = current_token()  # first: the rows read after it are at least as new
+    found = serve.remembered_download(identity, token)
+    if found is None:
+        built = _download_body(event_id, viewer)
+        if built is None:
+            return _plain(_("No such event."), 404)
+        found = serve.remember_download(identity, token, *built)
+    return _stored_response(
+        found.stored, etag=found.etag, cache_control="private, no-cache",
+        filename=f"event-{event_id}.ics", attachment=True,
+    )
+
+
+def _download_body(event_id: int, viewer):
+    """(body, Last-Modified) of the event's .ics for `viewer`, or None when they may not
+    see it."""
     event = db.session.scalar(visible_events(viewer, direct=True).where(Event.id == event_id))
     if event is None:
-        return _plain(_("No such event."), 404)
+        return None
     status, online, changed = None, set(), event.updated_at
     manages = can_manage(event, viewer)
     if viewer is not None:
@@ -115,13 +118,7 @@ def download(event_id: int):
         content_for={event.id} if readable else (),
         refresh=False,
     )
-    return calendar_response(
-        body,
-        last_modified=changed,
-        cache_control="private, no-cache",
-        filename=f"event-{event.id}.ics",
-        attachment=True,
-    )
+    return body, changed
 
 
 @bp.get("/calendar/public.ics")
@@ -132,37 +129,87 @@ def public_feed():
     if lang not in CATALOGS:
         return _plain("Unknown language: use lang=en or lang=zh.", 400)
     with force_locale(CATALOGS[lang]):
+        source = serve.PublicFeed(request.args, now=utcnow(), grace_days=_grace_days(),
+                                  base_url=_base_url())
         try:
-            filters = feeds.parse_public_filters(request.args)
+            return _feed_response(source, PUBLIC_CACHE)
         except DomainError as error:
             return _plain(error.message, 400)
-        now = utcnow()
-        key = feeds.public_fingerprint(
-            filters, now=now, grace_days=_grace_days(), base_url=_base_url()
-        )
-
-        def build():
-            feed = feeds.public_feed(filters, now=now, grace_days=_grace_days())
-            body = ical.build_calendar(feed.events, base_url=_base_url(), name=feed.name)
-            return body, feed.last_modified
-
-        return _feed_response(key, build, PUBLIC_CACHE)
 
 
-def _feed_response(key: str, build, cache_control: str) -> Response:
-    """Answer a feed from its fingerprint (liaison.feedcache): a matching If-None-Match gets
-    its 304 before anything is built; otherwise the stored body, else a new one, stored."""
-    etag = key[:40]
-    cached = feedcache.get(key)
-    if "If-None-Match" in request.headers and request.if_none_match.contains_weak(etag):
-        return calendar_response(
-            None, etag=etag, last_modified=cached[1] if cached else None,
-            cache_control=cache_control, filename="liaison.ics",
-        )
-    body, last_modified = cached or feedcache.put(key, *build())
-    return calendar_response(
-        body, etag=etag, last_modified=last_modified, cache_control=cache_control,
-        filename="liaison.ics",
+GZIP_SUFFIX = "-gz"
+
+
+def _wants_gzip() -> bool:
+    """The client takes gzip (q=0 refuses it; `*` accepts it)."""
+    return request.accept_encodings["gzip"] > 0
+
+
+def _not_modified_version(source: serve.FeedSource, now_at: serve.Current):
+    """(Is the client's copy current?, the version with what was needed to tell.)
+    If-None-Match decides when sent, naming this version in either encoding (its content is
+    the same); If-Modified-Since only counts without it, against the stored Last-Modified."""
+    if request.method not in ("GET", "HEAD"):
+        return False, now_at
+    if "If-None-Match" in request.headers:
+        tags = request.if_none_match
+        return tags.contains_weak(now_at.etag) or tags.contains_weak(
+            now_at.etag + GZIP_SUFFIX), now_at
+    since = request.if_modified_since
+    if since is None:
+        return False, now_at
+    now_at = serve.with_last_modified(source, now_at)
+    changed = now_at.version.last_modified
+    return bool(changed and changed.replace(microsecond=0) <= since), now_at
+
+
+def _feed_response(source: serve.FeedSource, cache_control: str) -> Response:
+    """Answer a feed from its version (liaison.calendar.serve): a matching If-None-Match gets
+    its 304 before any event row is read when the version is remembered; otherwise the stored
+    body (gzipped when the client takes it), else one built from the entries, stored."""
+    now_at = serve.current(source, now=utcnow())
+    unchanged, now_at = _not_modified_version(source, now_at)
+    if unchanged:
+        now_at = serve.with_last_modified(source, now_at)
+        stored = None
+    else:
+        now_at, stored = serve.body(source, now_at)
+    return _stored_response(
+        stored, etag=now_at.etag, last_modified=now_at.version.last_modified,
+        cache_control=cache_control, filename="liaison.ics",
+    )
+
+
+def _stored_response(
+    stored: Stored | None, *, etag: str, cache_control: str, filename: str,
+    attachment: bool = False, last_modified=None,
+) -> Response:
+    """A stored calendar body, gzipped when the client takes it (`Vary: Accept-Encoding`;
+    the ETag names the encoding), or a 304 when the client's copy is current (always for a
+    None `stored`: the caller already knows it matches)."""
+    gz = _wants_gzip()
+    if last_modified is None and stored is not None:
+        last_modified = stored.last_modified
+    if stored is None or _not_modified_either(etag, last_modified):
+        response = Response(status=304)
+    else:
+        response = Response(stored.gzip if gz else stored.body, mimetype="text/calendar")
+        if gz:
+            response.headers["Content-Encoding"] = "gzip"
+        disposition = "attachment" if attachment else "inline"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.set_etag(etag + (GZIP_SUFFIX if gz else ""))
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.vary.add("Accept-Encoding")
+    response.headers["Cache-Control"] = cache_control
+    return response
+
+
+def _not_modified_either(etag: str, last_modified) -> bool:
+    """`_not_modified` for a body served plain or gzipped (the same content)."""
+    return _not_modified(etag, last_modified) or (
+        "If-None-Match" in request.headers and _not_modified(etag + GZIP_SUFFIX, None)
     )
 
 
@@ -188,23 +235,9 @@ def personal_feed(token: str):
     if user is None:
         return _plain("Not found.", 404)
     with force_locale(CATALOGS.get(user.language, "en")):
-        now = utcnow()
-        key = feeds.personal_fingerprint(
-            user, now=now, grace_days=_grace_days(), base_url=_base_url()
-        )
-
-        def build():
-            feed = feeds.personal_feed(user, now=now, grace_days=_grace_days())
-            body = ical.build_calendar(
-                feed.events,
-                base_url=_base_url(),
-                name=feed.name,
-                viewer_statuses=feed.viewer_statuses,
-                show_online_for=feed.show_online_for,
-            )
-            return body, feed.last_modified
-
-        response = _feed_response(key, build, PRIVATE_CACHE)
+        source = serve.PersonalFeed(user, now=utcnow(), grace_days=_grace_days(),
+                                    base_url=_base_url())
+        response = _feed_response(source, PRIVATE_CACHE)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -58,6 +58,9 @@ SESSIONS = [
      ["product identification", "postal channel"], ["he.jun", "gao.fang", "ma.tao", "chen"]),
 ]
 
+# The Chinese labels of the topics only this demo uses (the others are in demo_i18n).
+TOPICS_ZH = {"criminal referral": "刑事移送"}
+
 
 def _people(orgs: dict[str, Organization]) -> dict[str, User]:
     found = {}
@@ -92,7 +95,8 @@ def seed(orgs: dict[str, Organization], users: dict[str, User]) -> int:
         event.title_zh = title_zh
         event.organizers.append(organizer)
         event.topic_rows = [EventTopic(topic_slug=s)
-                            for s in sorted({ensure_topic(t).slug for t in topics})]
+                            for s in sorted({ensure_topic(t, TOPICS_ZH.get(t)).slug
+                                             for t in topics})]
         db.session.add(event)
         regs = [Registration(event=event, user=people[key], status=RegistrationStatus.confirmed,
                              created_at=start - timedelta(days=14))

@@ -15,9 +15,9 @@ from blueprints.events.manage import event_to_manage
 from blueprints.records.views import bp
 from extensions import db
 from liaison.records import scans
+from liaison.registration import checkin
 from liaison.registration.models import Registration, RegistrationStatus
 
-QR_PREFIX = "LIAISON-CHECKIN:"
 MAX_SCANS = 200
 
 
@@ -94,7 +94,7 @@ def _own_confirmed(registration_id: int) -> Registration:
 def qr_svg(registration: Registration, scale: int = 6) -> str:
     """The registration's check-in QR code as inline SVG (it holds the token, never the id)."""
     buffer = io.BytesIO()
-    segno.make(QR_PREFIX + registration.checkin_token, error="m").save(
+    segno.make(checkin.qr_text(registration), error="m").save(
         buffer, kind="svg", scale=scale, border=3, xmldecl=False, svgns=True,
         title=_("Check-in code"))
     return buffer.getvalue().decode("utf-8")

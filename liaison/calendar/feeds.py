@@ -14,16 +14,13 @@ sends If-Modified-Since never gets a wrong 304; the ETag (from the body) is the 
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import (
-    Integer,
     and_,
-    bindparam,
     case,
     exists,
     func,
@@ -37,7 +34,6 @@ from sqlalchemy.orm import joinedload, subqueryload
 
 from extensions import db
 from liaison.accounts.models import Membership, Organization, User
-from liaison.calendar import feedcache
 from liaison.core.database import MAX_ID
 from liaison.core.errors import ValidationFailed
 from liaison.core.types import UTCDateTime
@@ -47,7 +43,6 @@ from liaison.events.models import (
     Event,
     EventKind,
     EventStatus,
-    EventTopic,
     Topic,
     event_organizer,
 )
@@ -191,30 +186,59 @@ def public_select(
     )
 
 
+def public_name(filters: PublicFilters) -> str:
+    """The public feed's calendar name, with its filters, in the current language."""
+    label = filters.label()
+    name = _("Liaison: public sessions")
+    return f"{name} ({label})" if label else name
+
+
+def personal_name() -> str:
+    """The personal feed's calendar name, in the current language."""
+    return _("Liaison: my sessions")
+
+
 def public_feed(
     filters: PublicFilters,
     *,
     now: datetime,
     grace_days: int,
     past_days: int = PUBLIC_PAST_DAYS,
+    only: Collection[int] | None = None,
 ) -> Feed:
-    """Published events open to all (cancelled ones during the grace period), filtered."""
+    """Published events open to all (cancelled ones during the grace period), filtered;
+    `only` narrows it to those event ids (the entries a rebuild lacks)."""
     stmt = public_select(filters, now=now, grace_days=grace_days, past_days=past_days)
-    events = list(db.session.scalars(_details(stmt)))
-    label = filters.label()
-    name = _("Liaison: public sessions")
+    events = _load(stmt, only)
     return Feed(
-        name=f"{name} ({label})" if label else name,
+        name=public_name(filters),
         events=events,
-        last_modified=_last_modified(now, grace_days, past_days),
+        # A rebuild's entries need no Last-Modified (`public_last_modified` gives the feed's).
+        last_modified=None if only is not None else _last_modified(now, grace_days, past_days),
     )
+
+
+ID_BATCH = 500
+
+
+def _load(stmt, only: Collection[int] | None) -> list[Event]:
+    """The events of `stmt` with their details; only those of `only` when given. Past
+    `ID_BATCH` ids the whole feed is loaded and filtered here, so the number of statements
+    never grows with the data (and no statement carries thousands of parameters)."""
+    if only is not None and len(only) <= ID_BATCH:
+        stmt = stmt.where(Event.id.in_(sorted(only)))
+    events = list(db.session.scalars(_details(stmt)))
+    if only is not None:
+        wanted = set(only)
+        events = [e for e in events if e.id in wanted]
+    return events
 
 
 def personal_select(
     user: User, *, now: datetime, grace_days: int, past_days: int = PERSONAL_PAST_DAYS
 ):
     """The personal feed's events as a SELECT (no ordering, no eager loads)."""
-    return _personal_select(
+    return personal_select_on(
         user.id, now - timedelta(days=past_days), now - timedelta(days=grace_days)
     )
 
@@ -236,8 +260,8 @@ def _admitted(user_id):
     return or_(Event.audience_csv == "", kind_in_audience)
 
 
-def _personal_select(user_id, ended_after, cancelled_after):
-    """`personal_select` on values or bind parameters (see `personal_fingerprint`)."""
+def personal_select_on(user_id, ended_after, cancelled_after):
+    """`personal_select` on values or bind parameters (`feedcontent.personal_queries`)."""
     organizes = exists().where(
         event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user_id
     )
@@ -273,11 +297,13 @@ def personal_feed(
     now: datetime,
     grace_days: int,
     past_days: int = PERSONAL_PAST_DAYS,
+    only: Collection[int] | None = None,
 ) -> Feed:
     """The user's registered (active) and organized events; an event cancelled while they
-    were registered stays, as cancelled, for the grace period. Never anyone else's."""
+    were registered stays, as cancelled, for the grace period. Never anyone else's. `only`
+    narrows it to those event ids (the entries a rebuild lacks)."""
     stmt = personal_select(user, now=now, grace_days=grace_days, past_days=past_days)
-    events = list(db.session.scalars(_details(stmt)))
+    events = _load(stmt, only)
     rows = db.session.execute(
         select(Registration.event_id, Registration.status, Registration.updated_at).where(
             Registration.user_id == user.id
@@ -298,72 +324,28 @@ def personal_feed(
     }
     newest_registration = max((r.updated_at for r in rows), default=None)
     return Feed(
-        name=_("Liaison: my sessions"),
+        name=personal_name(),
         events=events,
         viewer_statuses={e.id: statuses[e.id] for e in events if e.id in statuses},
         show_online_for=online,
-        last_modified=_last_modified(now, grace_days, past_days, newest_registration),
+        last_modified=None if only is not None else _last_modified(
+            now, grace_days, past_days, newest_registration),
     )
 
 
-_FP_REG = Registration.__table__.alias("fp_reg")
-_FP_ORGS = select(*Organization.__table__.c).order_by(Organization.id)
+def public_last_modified(
+    *, now: datetime, grace_days: int, past_days: int = PUBLIC_PAST_DAYS
+) -> datetime | None:
+    """The public feed's Last-Modified, as `public_feed` gives it, without loading events."""
+    return _last_modified(now, grace_days, past_days)
 
 
-def content_rows(stmt, user_id=None) -> list:
-    """Every value a feed body is built from, as row queries for `feedcache.fingerprint`:
-    each event in the feed with all its columns (and, for a personal feed, the owner's
-    registration and organizer flag), the topics of those events with both labels, and every
-    organization (hosts' names and kinds). Event columns include both languages' titles and
-    descriptions; the feed's language is part of the fingerprint's other parts."""
-    rows = stmt.with_only_columns(*Event.__table__.c)
-    if user_id is not None:
-        organizes = exists().where(
-            event_organizer.c.event_id == Event.id, event_organizer.c.user_id == user_id
-        )
-        rows = rows.outerjoin(
-            _FP_REG, and_(_FP_REG.c.event_id == Event.id, _FP_REG.c.user_id == user_id)
-        ).add_columns(_FP_REG.c.status, _FP_REG.c.updated_at, organizes.label("fp_dynamic"))
-    topic_rows = (
-        select(EventTopic.event_id, Topic.slug, Topic.label_en, Topic.label_zh)
-        .join(Topic, Topic.slug == EventTopic.topic_slug)
-        .where(EventTopic.event_id.in_(stmt.with_only_columns(Event.id).order_by(None)))
-        .order_by(EventTopic.event_id, Topic.slug)
+def personal_last_modified(
+    user: User, *, now: datetime, grace_days: int, past_days: int = PERSONAL_PAST_DAYS
+) -> datetime | None:
+    """The personal feed's Last-Modified, as `personal_feed` gives it, without loading
+    events."""
+    newest = db.session.scalar(
+        select(func.max(Registration.updated_at)).where(Registration.user_id == user.id)
     )
-    return [rows.order_by(None).order_by(Event.id), topic_rows, _FP_ORGS]
-
-
-def public_fingerprint(
-    filters: PublicFilters, *, now: datetime, grace_days: int, base_url: str
-) -> str:
-    """The public feed's cache key and ETag: one query (liaison.feedcache)."""
-    stmt = public_select(filters, now=now, grace_days=grace_days)
-    return feedcache.fingerprint(
-        content_rows(stmt), "public", str(get_locale()), filters.label(), base_url
-    )
-
-
-# Built once with bind parameters: a calendar program polls this, so the statement is
-# reused (and its SQL compiled once) instead of rebuilt per request.
-_PERSONAL_ROWS = content_rows(
-    _personal_select(
-        bindparam("fp_user_id", type_=Integer()),
-        bindparam("fp_ended_after", type_=UTCDateTime()),
-        bindparam("fp_cancelled_after", type_=UTCDateTime()),
-    ),
-    bindparam("fp_user_id", type_=Integer()),
-)
-
-
-def personal_fingerprint(user: User, *, now: datetime, grace_days: int, base_url: str) -> str:
-    """The personal feed's cache key and ETag: one query (liaison.feedcache), on exactly the
-    rows `personal_feed` shows (same rule, same `now`)."""
-    params = {
-        "fp_user_id": user.id,
-        "fp_ended_after": now - timedelta(days=PERSONAL_PAST_DAYS),
-        "fp_cancelled_after": now - timedelta(days=grace_days),
-    }
-    return feedcache.fingerprint(
-        _PERSONAL_ROWS, "personal", user.id, user.can_organize, str(get_locale()), base_url,
-        params=params,
-    )
+    return _last_modified(now, grace_days, past_days, newest)

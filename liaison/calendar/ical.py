@@ -44,6 +44,7 @@ PRODID = "-//Liaison//Liaison sessions//EN"
 REFRESH = timedelta(hours=1)
 METHODS = (None, "PUBLISH")
 INVITE_METHODS = ("REQUEST", "CANCEL")
+CALENDAR_END = b"END:VCALENDAR\r\n"  # a VCALENDAR's last line (RFC 5545 lines end in CRLF)
 TENTATIVE_STATUSES = frozenset({RegistrationStatus.pending, RegistrationStatus.waitlisted})
 
 # RFC 5545 §3.3.11 TEXT excludes CONTROL (%x00-08 / %x0A-1F / %x7F); we also drop C1 controls
@@ -247,24 +248,56 @@ def build_calendar(
     readable = set(content_for)
     cal = _calendar(method, name)
     if refresh:
-        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", vText("PT1H"))
+        _add_refresh(cal)
     for event in events:
-        vevent = _vevent(
+        vevent = feed_vevent(
             event,
             base_url=base_url,
-            status=_feed_status(event, statuses.get(event.id)),
+            viewer_status=statuses.get(event.id),
             show_online=event.id in online,
-            stamp=event.updated_at,
-            sequence=event.sequence,
-            show_description=classification.feed_shows_description(event)
-            or (event.id in readable and classification.invite_shows_description(event)),
+            readable=event.id in readable,
         )
         if organizer_email:
             vevent.add("organizer", _address(organizer_email, organizer_name))
         cal.add_component(vevent)
     _add_timezones(cal, events)
     return cal.to_ical()
+
+
+def feed_vevent(
+    event: Event,
+    *,
+    base_url: str,
+    viewer_status: RegistrationStatus | None = None,
+    show_online: bool = False,
+    readable: bool = False,
+) -> VEvent:
+    """One event as a feed or download shows it (no METHOD): what `build_calendar` puts in
+    its VCALENDAR for this event, and what `liaison.calendar.assembly` stores per event."""
+    return _vevent(
+        event,
+        base_url=base_url,
+        status=_feed_status(event, viewer_status),
+        show_online=show_online,
+        stamp=event.updated_at,
+        sequence=event.sequence,
+        show_description=classification.feed_shows_description(event)
+        or (readable and classification.invite_shows_description(event)),
+    )
+
+
+def calendar_head(*, name: str | None, refresh: bool = True) -> bytes:
+    """The VCALENDAR's own lines, before its first component, of a feed or download with no
+    METHOD: the bytes `build_calendar` starts with."""
+    cal = _calendar(None, name)
+    if refresh:
+        _add_refresh(cal)
+    return cal.to_ical().removesuffix(CALENDAR_END)
+
+
+def _add_refresh(cal: Calendar) -> None:
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vText("PT1H"))
 
 
 def build_invite(

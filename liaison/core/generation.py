@@ -83,6 +83,9 @@ UNTRACKED = {
     "material_downloads": "download counts, shown to the files' owners only (never cached)",
     "exchange_digest": "when match digests went out; never shown on pages",
     "login_throttle": "log-in attempts per account; never shown on pages",
+    "record_cell": "rebuilt from registrations and events, which are tracked",
+    "record_summarized_event": "rebuilt from registrations and events, which are tracked",
+    "record_person": "rebuilt from registrations and events, which are tracked",
 }
 
 _SQLITE_TOKEN = "lower(hex(randomblob(16)))"

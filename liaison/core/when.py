@@ -130,6 +130,15 @@ def format_when(value: datetime | None, zone: str | tzinfo | None = None, fmt: s
     if value is None:
         return ""
     tz = as_zone(zone)
+    return _format_when(value, tz, fmt, end, with_zone, str(_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _format_when(value: datetime | date, tz: tzinfo, fmt: str, end: datetime | None,
+                 with_zone: bool, _language: str) -> str:
+    """`format_when` itself: a pure function of its arguments and the language in force (keyed
+    by `_language`), so a page of 300 rows, rendered again, formats nothing a second time
+    (Babel's formatting was a fifth of "My registrations")."""
     if fmt in DATE_FORMATS:
         return format_day(value, tz, fmt)
     day_fmt = {"weekday": "weekday_date", "full_datetime": "full"}.get(fmt, "date")

@@ -33,10 +33,19 @@ BOUNDARY_BATCH = 64  # instants fetched at once; more are fetched when they run 
 _TIMES = (Event.start_at, Event.end_at, Event.registration_opens_at, Event.registration_closes_at)
 
 
+_TOKEN = sa.select(ContentGeneration.__table__.c.token).where(
+    ContentGeneration.__table__.c.id == 1
+)
+
+
 def current_token() -> str | None:
     """The content generation token, or None when the row is missing (a database created some
-    other way): then nothing may be cached."""
-    return db.session.scalar(sa.select(ContentGeneration.token).where(ContentGeneration.id == 1))
+    other way): then nothing may be cached. Read through the session's connection (its
+    transaction) with a statement built once: every cached answer starts here. Pending
+    changes are flushed first, as the session's own queries would (their triggers renew it)."""
+    session = db.session()
+    session.flush()  # nothing to do (and next to no time) when nothing is pending
+    return session.connection().execute(_TOKEN).scalar()
 
 
 def upcoming_instants(since: datetime, limit: int = BOUNDARY_BATCH) -> list[datetime]:

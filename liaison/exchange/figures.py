@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from extensions import db
 from liaison.accounts.models import Organization, OrgKind
 from liaison.exchange import matching
-from liaison.exchange.models import RequestStatus, TrainingRequest, csv_kinds
+from liaison.exchange.columns import csv_kinds
+from liaison.exchange.models import RequestStatus, TrainingRequest
 
 GAPS_SHOWN = 20
 

@@ -15,7 +15,8 @@ from liaison.core.errors import ValidationFailed
 from liaison.events.inputs import iana_zones
 from liaison.exchange import topics as vocabulary
 from liaison.exchange.cities import city_key
-from liaison.exchange.models import LANGUAGE_BITS, Mode
+from liaison.exchange.columns import LANGUAGE_BITS
+from liaison.exchange.models import Mode
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000

@@ -48,8 +48,8 @@ from extensions import db
 from liaison.accounts.models import Organization
 from liaison.exchange import topics as vocabulary
 from liaison.exchange.cities import city_label
+from liaison.exchange.columns import LANGUAGE_BITS
 from liaison.exchange.models import (
-    LANGUAGE_BITS,
     Mode,
     OfferCity,
     OfferStatus,

@@ -13,13 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from extensions import db
 from liaison.accounts.models import OrgKind, localized
 from liaison.core.types import utcnow
-from liaison.exchange.columns import (  # noqa: F401  (re-exported)
-    LANGUAGE_BITS,
-    csv_kinds,
-    kinds_csv,
-    language_mask,
-    mask_languages,
-)
+from liaison.exchange.columns import csv_kinds, mask_languages
 
 if TYPE_CHECKING:
     from liaison.accounts.models import Organization, User

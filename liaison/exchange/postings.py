@@ -11,6 +11,7 @@ from extensions import db
 from liaison.core.errors import Conflict, NotAllowed
 from liaison.core.types import utcnow
 from liaison.exchange import access
+from liaison.exchange.columns import kinds_csv, language_mask
 from liaison.exchange.inputs import OfferInput, RequestInput, validate_offer, validate_request
 from liaison.exchange.models import (
     OfferCity,
@@ -20,8 +21,6 @@ from liaison.exchange.models import (
     RequestTopic,
     TrainingOffer,
     TrainingRequest,
-    kinds_csv,
-    language_mask,
 )
 
 # Offer status changes a focal point may make: from -> allowed targets.

@@ -10,8 +10,8 @@ from extensions import db
 from liaison.accounts.models import Organization, OrgKind
 from liaison.events.direction import direction_key, pair_label, parse_direction_key
 from liaison.exchange.cities import city_label
+from liaison.exchange.columns import LANGUAGE_BITS, csv_kinds
 from liaison.exchange.models import (
-    LANGUAGE_BITS,
     OfferCity,
     OfferStatus,
     OfferTopic,
@@ -20,7 +20,6 @@ from liaison.exchange.models import (
     RequestTopic,
     TrainingOffer,
     TrainingRequest,
-    csv_kinds,
 )
 
 _KINDS = list(OrgKind)

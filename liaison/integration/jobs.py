@@ -43,7 +43,7 @@ from liaison.exchange import alerts, postings
 from liaison.integration import webhooks
 from liaison.meetings import reminders as action_reminders
 from liaison.notifications import reminders
-from liaison.records import certificates, surveys
+from liaison.records import certificates, summary, surveys
 from liaison.registration import allocations, approval_digest
 from liaison.registration.answers import purge_personal_answers
 
@@ -72,6 +72,7 @@ JOBS: tuple[JobSpec, ...] = (
             every=timedelta(hours=6)),
     JobSpec("purge_login_throttles", throttle.purge, every=timedelta(days=1)),
     JobSpec("render_certificates", certificates.render_certificates, every=timedelta(minutes=1)),
+    JobSpec("summarize_attendance", summary.summarize_attendance, every=timedelta(minutes=10)),
     JobSpec("send_survey_invitations", surveys.send_survey_invitations,
             every=timedelta(minutes=5)),
 )

@@ -8,11 +8,14 @@ Invites use the shape Outlook, Gmail and Apple Mail show with accept/decline but
 (docs: /work/shared/notes/ICAL.md §1):
     multipart/mixed
       multipart/alternative: text/plain, text/html, text/calendar; charset=utf-8; method=M
+        (text/html inside multipart/related with image/png when it shows a check-in QR code)
       application/ics; name="invite.ics" (attachment)
-where M equals the METHOD inside the calendar data.
+where M equals the METHOD inside the calendar data. A mail with an inline QR code (a confirmed
+registrant's check-in code) has its text/html inside multipart/related with the PNG.
 """
 from __future__ import annotations
 
+import io
 import re
 import smtplib
 import ssl
@@ -30,6 +33,19 @@ POLICY = policy.SMTP.clone(cte_type="7bit")
 # C0/C1 controls and Unicode line/paragraph separators: none may reach a header.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _METHOD_RE = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+# The Content-ID of the inline QR code: an HTML part shows it as <img src="cid:QR_CID">.
+QR_CID = "checkin-qr@liaison"
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code as a PNG, large enough to scan from a phone screen or paper."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=6, border=3)
+    return buffer.getvalue()
 
 
 class InvalidAddress(ValueError):
@@ -83,6 +99,10 @@ def build_message(row: OutboxMessage, config) -> EmailMessage:
     message.set_content(row.body_text, charset="utf-8")
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html", charset="utf-8")
+        if row.inline_qr:  # multipart/related: the HTML and the image it shows
+            message.get_body(("html",)).add_related(
+                qr_png(row.inline_qr), maintype="image", subtype="png", cid=f"<{QR_CID}>",
+                filename="check-in.png", disposition="inline")
     if row.ical:
         data = row.ical.encode("utf-8")
         method = calendar_method(data) or row.ical_method or "REQUEST"

@@ -35,6 +35,9 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str | None] = mapped_column(Text)
     ical: Mapped[str | None] = mapped_column(Text)
     ical_method: Mapped[str | None] = mapped_column(String(10))
+    # The text of a QR code the HTML part shows inline (<img src="cid:QR_CID">), drawn as a
+    # PNG when the mail is built: a confirmed registrant's check-in code.
+    inline_qr: Mapped[str | None] = mapped_column(String(200))
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(default=OutboxStatus.queued)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -54,8 +54,10 @@ def queue(
     user_id: int | None = None,
     event_id: int | None = None,
     registration_id: int | None = None,
+    inline_qr: str | None = None,
 ) -> OutboxMessage:
-    """Add one message to the caller's transaction: it exists only if that transaction commits."""
+    """Add one message to the caller's transaction: it exists only if that transaction commits.
+    `inline_qr`: the text of a QR code the HTML part shows as `cid:` + `mime.QR_CID`."""
     if isinstance(ical, bytes):
         ical = ical.decode("utf-8")
     message = OutboxMessage(
@@ -74,6 +76,7 @@ def queue(
         user_id=user_id,
         event_id=event_id,
         registration_id=registration_id,
+        inline_qr=inline_qr,
     )
     db.session.add(message)
     return message

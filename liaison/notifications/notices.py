@@ -9,25 +9,27 @@ CANCEL. ORGANIZER is MAIL_DEFAULT_SENDER, which must therefore receive the atten
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
 from liaison.accounts.models import User, locale_for
-from liaison.core import when
 from liaison.events import classification
 from liaison.events.direction import direction
-from liaison.events.models import Classification, Event, EventStatus
+from liaison.events.models import Event, EventStatus
 from liaison.mail import mime, outbox
 from liaison.mail.models import OutboxMessage
 from liaison.meetings import agenda
+from liaison.notifications.changes import (
+    CHANGE_LABELS,
+    describe_changes,
+    format_when,
+)
+from liaison.registration import checkin
 from liaison.registration.models import (
     ACTIVE_REGISTRATION_STATUSES,
     Registration,
@@ -51,19 +53,6 @@ REGISTRATION_NEWS = (
 )
 _REQUEST_NEWS = {"confirmed", "promoted", "approved", "nominated", "substituted"}
 
-# The event fields whose change attendees hear about, in the order they are listed.
-CHANGE_LABELS = {
-    "title": _l("Title"),
-    "start": _l("Starts"),
-    "end": _l("Ends"),
-    "timezone": _l("Time zone"),
-    "venue": _l("Place"),
-    "online_url": _l("Online meeting link"),
-    "status": _l("Status"),
-    "classification": _l("Classification"),
-    "description": _l("Description"),
-}
-_TIME_FIELDS = {"start", "end"}
 
 
 def _subject(kind: str, title: str, message=None) -> str:
@@ -91,47 +80,6 @@ def _subject(kind: str, title: str, message=None) -> str:
     return subjects[kind]
 
 
-def format_when(value: datetime, zone: str) -> str:
-    """"Monday, May 4, 2026, 14:00 Beijing time (UTC+8)" in the current locale: the pages'
-    format (liaison.core.when) with the full date."""
-    return when.format_when(value, zone, "full_datetime")
-
-
-@dataclass
-class Change:
-    label: str
-    old: str
-    new: str
-
-
-def _show(field: str, value, zone: str) -> str:
-    if value is None or value == "":
-        return _("(none)")
-    if field in _TIME_FIELDS and isinstance(value, datetime):
-        return format_when(value, zone)
-    if field == "status":
-        return EventStatus(value).label
-    if field == "classification":
-        return Classification(value).label
-    return str(value)
-
-
-def describe_changes(changes: dict, user: User, *, confirmed: bool) -> list[Change]:
-    """field -> (old, new) as lines a person reads, times in their zone; the online link only
-    for confirmed attendees, the description only as "updated"."""
-    lines = []
-    for field, label in CHANGE_LABELS.items():
-        if field not in changes:
-            continue
-        if field == "online_url" and not confirmed:
-            continue
-        old, new = changes[field]
-        if field == "description":
-            lines.append(Change(str(label), _("updated"), _("see the event page")))
-            continue
-        zone = user.timezone
-        lines.append(Change(str(label), _show(field, old, zone), _show(field, new, zone)))
-    return lines
 
 
 def _invite(
@@ -245,6 +193,9 @@ def queue_notice(
         confirmed = False
         if method == "REQUEST":
             method = None
+    # A place just confirmed: the check-in QR code inline (its token, never the id) and the
+    # printable ticket.
+    ticket = confirmed and kind.startswith("registration_") and kind[13:] in _REQUEST_NEWS
     with force_locale(locale_for(user)):
         recipient_name = mime.clean_header(user.name)  # the Chinese name in Chinese mail
         values = dict(
@@ -262,6 +213,8 @@ def queue_notice(
             kind_label=event.kind.label,
             link=f"{base_url}/events/{event.id}",
             invite=method,
+            checkin_qr_cid=mime.QR_CID if ticket else None,
+            ticket_link=f"{base_url}/registrations/{registration.id}/ticket" if ticket else None,
             **context,
         )
         subject = classification.mail_subject(
@@ -288,6 +241,7 @@ def queue_notice(
         user_id=user.id,
         event_id=event.id,
         registration_id=registration.id if registration is not None else None,
+        inline_qr=checkin.qr_text(registration) if ticket else None,
     )
 
 

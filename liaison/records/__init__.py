@@ -8,4 +8,4 @@ The outcome itself is a column of the registration (liaison.registration.models)
 to the registration and follows it. This package sits above `registration` and works on it.
 
 May import: core, mail, accounts, events, registration, calendar."""
-from liaison.records import models  # noqa: F401  (liaison.load)
+from liaison.records import models, receivers  # noqa: F401  (liaison.load)

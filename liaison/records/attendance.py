@@ -24,7 +24,7 @@ from liaison.core.errors import Conflict, NotAllowed, ValidationFailed
 from liaison.core.types import utcnow
 from liaison.events.lifecycle import can_manage
 from liaison.events.models import Event
-from liaison.records import signals
+from liaison.records import signals, summary
 from liaison.records.models import AttendanceAction, AttendanceLogEntry
 from liaison.registration.models import AttendanceOutcome, Registration, RegistrationStatus
 from liaison.registration.seats import lock_seats
@@ -158,6 +158,7 @@ def close_attendance(event: Event, *, by: User, now: datetime | None = None) -> 
                                       by_id=by.id, at=now))
     db.session.flush()
     certificates.issue_for_event(event, now=now)
+    summary.refresh_for(event)  # the reports read the closed month from the summary
     surveys.invite_attendees(event)  # mailed by the worker's send_survey_invitations
     signals.attendance_closed.send(event, by=by)
     return len(unmarked)
@@ -185,6 +186,7 @@ def reopen_attendance(event: Event, *, by: User, reason: str,
     db.session.add(AttendanceLogEntry(event_id=event.id, action=AttendanceAction.reopened,
                                       by_id=by.id, at=now, reason=reason))
     db.session.flush()
+    summary.refresh_for(event)  # its outcomes are open again: read live until it closes
     return event
 
 

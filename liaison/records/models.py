@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -177,3 +177,59 @@ class SurveyResponse(db.Model):
     @property
     def answers(self) -> dict[str, object]:
         return json.loads(self.answers_json or "{}")
+
+
+class RecordCell(db.Model):
+    """The closed attendance of one UTC month, summed for one trainee organization along one
+    dimension (liaison/records/summary.py): `dim` "all" (key ""), "topic" (a topic slug),
+    "host_kind" (an organization kind) or "host" (a host organization's id, hours only). The
+    people and sessions behind each sum are kept as packed id arrays, so that distinct counts
+    over any run of months stay exact. Rebuilt month by month when attendance closes or
+    reopens; the organization record and the reports read these instead of every
+    registration."""
+
+    __tablename__ = "record_cell"
+    __table_args__ = (
+        Index("ix_record_cell_dim_month_org", "dim", "month", "trainee_org_id"),
+        # in the order the hours are summed (liaison/records/tally.py), covering them
+        Index("ix_record_cell_sums", "dim", "trainee_org_id", "key", "month", "hours",
+              "registrations"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[int]  # year * 100 + month of the events' start, UTC
+    trainee_org_id: Mapped[int]
+    dim: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(80), default="")
+    hours: Mapped[float]
+    registrations: Mapped[int]
+    users: Mapped[bytes | None] = mapped_column(LargeBinary)
+    events: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class RecordPerson(db.Model):
+    """One person's closed attendance in one UTC month (`month` YYYYMM), or in all months
+    (`month` 0): summed hours and registrations, with the organization they belonged to when it
+    was summarized. The organization record's people."""
+
+    __tablename__ = "record_person"
+    __table_args__ = (Index("ix_record_person_org_month", "trainee_org_id", "month", "user_id",
+                            "hours", "registrations"),
+                      Index("ix_record_person_month_user", "month", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int]
+    month: Mapped[int]
+    trainee_org_id: Mapped[int]
+    hours: Mapped[float]
+    registrations: Mapped[int]
+
+
+class SummarizedEvent(db.Model):
+    """An event whose closed attendance is in `record_cell`; the rest is read live."""
+
+    __tablename__ = "record_summarized_event"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
+                                          primary_key=True, autoincrement=False)
+    month: Mapped[int] = mapped_column(index=True)

@@ -1,28 +1,22 @@
 """An organization's training record, with its descendant offices: who was trained, hours by
 quarter, topic, direction and office. Read by its focal points and administrators. Every part
-is one GROUP BY over the counted attendance, so the number of queries never grows with the
-data."""
+is tallied from the summary of closed attendance and the rows read live
+(liaison/records/tally.py), in a number of queries that never grows with the data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Select, cast, distinct, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from extensions import db
 from liaison.accounts import membership
 from liaison.accounts.models import Organization, OrgKind, User
-from liaison.core.i18n import localized
+from liaison.core.i18n import localized, reader_language
 from liaison.events.direction import pair_label
-from liaison.events.models import Event, EventTopic, Topic
-from liaison.records.hours import credited_hours_sql
-from liaison.records.training import counted_attendance
-from liaison.registration.models import Registration
-
-Trainee = aliased(Organization, name="trainee_org")
-Host = aliased(Organization, name="host_org")
+from liaison.events.models import Topic
+from liaison.records.tally import Tally, Totals, collect, gc_paused
 
 
 @dataclass(frozen=True)
@@ -73,80 +67,39 @@ def day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, d
     return lower, upper
 
 
-def attendance_base(*columns, start: datetime | None = None, end: datetime | None = None,
-                    within=None) -> Select:
-    """SELECT columns FROM counted attendance (registration, event, user, the trainee's
-    organization, the host organization), optionally within an organization tree and times."""
-    query = (
-        select(*columns)
-        .select_from(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .join(User, User.id == Registration.user_id)
-        .join(Trainee, Trainee.id == User.organization_id)
-        .join(Host, Host.id == Event.host_organization_id)
-        .where(counted_attendance())
-    )
-    if within is not None:
-        query = query.where(User.organization_id.in_(within))
-    if start is not None:
-        query = query.where(Event.start_at >= start)
-    if end is not None:
-        query = query.where(Event.start_at < end)
-    return query
+def labels() -> tuple[dict[int, tuple[str, str, OrgKind]], dict[str, str]]:
+    """Every organization's (name in the reader's language, English name, kind) and every
+    topic's label in the reader's language: the few rows the tallies' ids are named from."""
+    language = reader_language()
+    orgs = {i: (localized(n, zh, language), n, OrgKind(k)) for i, n, zh, k in db.session.execute(
+        select(Organization.id, Organization.name, Organization.name_zh, Organization.kind))}
+    topics = {slug: localized(en, zh, language) for slug, en, zh in db.session.execute(
+        select(Topic.slug, Topic.label_en, Topic.label_zh))}
+    return orgs, topics
 
 
-def _aggregates():
-    return (func.sum(credited_hours_sql()), func.count(distinct(Event.id)),
-            func.count(distinct(Registration.user_id)))
+def bucket(key: str, label: str, tally: Tally) -> Bucket:
+    return Bucket(key, label, round(tally.hours, 2), tally.sessions, tally.people)
 
 
-def quarter_of(column):
-    """'2025-Q3' parts: (year, quarter) as integers, in SQL."""
-    year = cast(func.extract("year", column), Integer)
-    quarter = cast((cast(func.extract("month", column), Integer) + 2) / 3, Integer)
-    return year, quarter
+def merged(groups: dict, key_of) -> dict:
+    """Tallies regrouped by `key_of(old key)` (None drops), their id sets united."""
+    result: dict = {}
+    for old, tally in groups.items():
+        key = key_of(old)
+        if key is None:
+            continue
+        into = result.get(key)
+        if into is None:
+            into = result[key] = Tally()
+        into.absorb(tally)
+    return result
 
 
-def buckets_by_topic(**where) -> list[Bucket]:
+def topic_buckets(totals: Totals, topics: dict[str, str]) -> list[Bucket]:
     """Hours by topic of the vocabulary: keyed by slug, labelled in the reader's language."""
-    rows = db.session.execute(
-        attendance_base(Topic.slug, Topic.label_en, Topic.label_zh, *_aggregates(), **where)
-        .join(EventTopic, EventTopic.event_id == Event.id)
-        .join(Topic, Topic.slug == EventTopic.topic_slug)
-        .group_by(Topic.slug, Topic.label_en, Topic.label_zh)
-        .order_by(func.sum(credited_hours_sql()).desc(), Topic.slug)
-    ).all()
-    return [Bucket(slug, localized(en, zh), round(float(h or 0), 2), s, p)
-            for slug, en, zh, h, s, p in rows]
-
-
-def buckets_by_quarter(**where) -> list[Bucket]:
-    year, quarter = quarter_of(Event.start_at)
-    rows = db.session.execute(
-        attendance_base(year, quarter, *_aggregates(), **where)
-        .group_by(year, quarter).order_by(year, quarter)
-    ).all()
-    return [Bucket(f"{y}-Q{q}", f"{y}-Q{q}", round(float(h or 0), 2), s, p)
-            for y, q, h, s, p in rows]
-
-
-def buckets_by_direction(**where) -> list[Bucket]:
-    """Host organization kind → trainee organization kind: who trained whom."""
-    rows = db.session.execute(
-        attendance_base(Host.kind, Trainee.kind, *_aggregates(), **where)
-        .group_by(Host.kind, Trainee.kind).order_by(Host.kind, Trainee.kind)
-    ).all()
-    return [Bucket(f"{OrgKind(h)}>{OrgKind(t)}", pair_label(OrgKind(h), OrgKind(t)),
-                   round(float(hours or 0), 2), s, p) for h, t, hours, s, p in rows]
-
-
-def buckets_by_office(**where) -> list[Bucket]:
-    rows = db.session.execute(
-        attendance_base(Trainee.id, Trainee.name, Trainee.name_zh, *_aggregates(), **where)
-        .group_by(Trainee.id, Trainee.name, Trainee.name_zh).order_by(Trainee.name)
-    ).all()
-    return [Bucket(str(i), localized(n, zh), round(float(h or 0), 2), s, p)
-            for i, n, zh, h, s, p in rows]
+    found = [bucket(slug, topics[slug], t) for slug, t in totals.topics.items() if slug in topics]
+    return sorted(found, key=lambda b: (-b.hours, b.key))
 
 
 def organization_record(org: Organization, start: date | None = None,
@@ -154,28 +107,33 @@ def organization_record(org: Organization, start: date | None = None,
     """The record of `org` and its offices for the days from `start` to `end` (inclusive)."""
     from liaison.records.memo import memoized
 
-    parts = memoized("organization_record", (org.id, start, end),
-                     lambda: _record_parts(org, start, end))
+    with gc_paused():
+        parts = memoized("organization_record", (org.id, start, end),
+                         lambda: _record_parts(org, start, end))
     return OrganizationRecord(organization=org, start=start, end=end, **parts)
 
 
 def _record_parts(org: Organization, start: date | None, end: date | None) -> dict:
     lower, upper = day_bounds(start, end)
-    where = {"start": lower, "end": upper, "within": membership.tree_ids(org)}
-    people = db.session.execute(
-        attendance_base(User.id, User.display_name, User.display_name_zh, Trainee.name,
-                        Trainee.name_zh, func.sum(credited_hours_sql()),
-                        func.count(Registration.id), **where)
-        .group_by(User.id, User.display_name, User.display_name_zh, Trainee.name, Trainee.name_zh)
-        .order_by(func.sum(credited_hours_sql()).desc(), User.display_name)
-    ).all()
+    tree = membership.tree_ids(org)
+    totals = collect(lower, upper, trainees=tree, people=True)
+    orgs, topics = labels()
+    language = reader_language()
+    names = {uid: (localized(n, zh, language), oid) for uid, (n, zh, oid) in totals.names.items()}
+    people = sorted(((uid, h, n) for uid, (h, n) in totals.people.items() if uid in names),
+                    key=lambda p: (-p[1], totals.names[p[0]][0]))  # as the English name
+    quarters = merged(totals.months, lambda m: (m // 100, (m % 100 + 2) // 3))
+    directions = {(OrgKind(h), OrgKind(t)): tally for (h, t), tally in totals.directions.items()}
     return dict(
-        people=[PersonHours(uid, localized(n, nzh), localized(o, ozh), round(float(h or 0), 2), s)
-                for uid, n, nzh, o, ozh, h, s in people],
-        by_topic=buckets_by_topic(**where),
-        by_quarter=buckets_by_quarter(**where),
-        by_direction=buckets_by_direction(**where),
-        by_office=buckets_by_office(**where),
+        people=[PersonHours(uid, names[uid][0], orgs[names[uid][1]][0], round(h, 2), n)
+                for uid, h, n in people],
+        by_topic=topic_buckets(totals, topics),
+        by_quarter=[bucket(f"{y}-Q{q}", f"{y}-Q{q}", quarters[(y, q)])
+                    for y, q in sorted(quarters)],
+        by_direction=[bucket(f"{h}>{t}", pair_label(h, t), directions[(h, t)])
+                      for h, t in sorted(directions, key=lambda k: (str(k[0]), str(k[1])))],
+        by_office=sorted((bucket(str(i), orgs[i][0], t) for i, t in totals.offices.items()),
+                         key=lambda b: orgs[int(b.key)][1]),
     )
 
 

@@ -26,6 +26,14 @@ from liaison.registration.seats import lock_seats
 
 # A phone's clock may run a little ahead of the server's; beyond this a scan time is refused.
 CLOCK_SKEW = timedelta(minutes=5)
+# What a check-in QR code holds: this prefix and the registration's unguessable token, never
+# its id (static/js/checkin-offline.js reads the same prefix).
+QR_PREFIX = "LIAISON-CHECKIN:"
+
+
+def qr_text(registration: Registration) -> str:
+    """The text of the registration's check-in QR code (ticket page, mail, scanner)."""
+    return QR_PREFIX + registration.checkin_token
 
 
 def checkin_window(event: Event) -> tuple[datetime, datetime]:

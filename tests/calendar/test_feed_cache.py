@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from liaison.accounts.models import Organization, Role, User
-from liaison.calendar import feedcache, feeds, feedtokens
+from liaison.calendar import assembly, feedcache, feeds, feedtokens
 from liaison.core.types import utcnow
 from liaison.events.models import Event, EventTopic, Topic, event_organizer
 from liaison.events.topics import ensure_topic
@@ -22,9 +22,15 @@ from liaison.registration.models import Registration, RegistrationStatus
 @pytest.fixture(autouse=True)
 def cache_dir(app, tmp_path):
     app.config["FEED_CACHE_DIR"] = str(tmp_path / "feed-cache")
-    feedcache._memory.clear()
+    _forget()
     yield tmp_path / "feed-cache"
-    feedcache._memory.clear()
+    _forget()
+
+
+def _forget() -> None:
+    """What a new process knows: nothing in memory (bodies, versions, entries)."""
+    feedcache.forget_all()
+    assembly.forget_all()
 
 
 def _path(app, user) -> str:
@@ -37,12 +43,12 @@ def _fresh(app, client, path, tmp_path) -> bytes:
     """The body built from scratch: an empty store, nothing in memory."""
     saved = app.config["FEED_CACHE_DIR"]
     app.config["FEED_CACHE_DIR"] = str(tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}")
-    feedcache._memory.clear()
+    _forget()
     try:
         return client.get(path).data
     finally:
         app.config["FEED_CACHE_DIR"] = saved
-        feedcache._memory.clear()
+        _forget()
 
 
 def _sql(statement, **values) -> None:
@@ -166,7 +172,7 @@ def test_304_runs_at_most_two_queries_and_builds_nothing(app, client, world, mon
     def no_build(*_args, **_kwargs):
         raise AssertionError("a matching request must not build the feed")
 
-    monkeypatch.setattr("liaison.calendar.ical.build_calendar", no_build)
+    monkeypatch.setattr("liaison.calendar.serve.build", no_build)
     statements = []
 
     def count(_conn, _cursor, statement, *_args):
@@ -189,12 +195,12 @@ def test_bodies_are_shared_through_the_store(app, client, world, cache_dir, monk
     """Another process (same store, empty memory) serves the stored body."""
     body = client.get("/calendar/public.ics").data
     assert len(list(cache_dir.glob("*.ics"))) == 1
-    feedcache._memory.clear()
+    _forget()
 
     def no_build(*_args, **_kwargs):  # a rebuild would give the same bytes: forbid it
         raise AssertionError("the stored body must be served, not built again")
 
-    monkeypatch.setattr("liaison.calendar.ical.build_calendar", no_build)
+    monkeypatch.setattr("liaison.calendar.assembly.make_entry", no_build)
     stored = client.get("/calendar/public.ics")
     assert stored.data == body
 
@@ -206,5 +212,5 @@ def test_an_unwritable_store_still_serves_the_feed(app, client, world, tmp_path,
     first = client.get("/calendar/public.ics")
     assert first.status_code == 200 and b"BEGIN:VEVENT" in first.data
     assert "feed cache: cannot store" in caplog.text
-    feedcache._memory.clear()
+    _forget()
     assert client.get("/calendar/public.ics").data == first.data  # built again, same bytes

@@ -45,12 +45,15 @@ def test_confirmation_carries_a_request_invite(app, smtp_server, make_event, mak
         assert "Hall 2" in body
         assert f"http://liaison.test/events/{event.id}" in body
 
-    # multipart/mixed -> [multipart/alternative -> plain, html, calendar] + application/ics
+    # multipart/mixed -> [multipart/alternative -> plain, [html + check-in QR], calendar]
+    #   + application/ics
     assert parts(message) == [
         "multipart/mixed",
         "multipart/alternative",
         "text/plain",
+        "multipart/related",
         "text/html",
+        "image/png",
         "text/calendar",
         "application/ics",
     ]

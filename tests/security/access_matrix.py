@@ -550,6 +550,7 @@ RECORDS_REPORTS = expect(403, anonymous=LOGIN, admin=200)
 RECORDS_ADMIN_PAGE = expect(403, anonymous=LOGIN, admin=200)
 CASES += [
     Case("GET", "/me/training-record", "/me/training-record", SIGNED_IN),
+    Case("GET", "/me/training-record.pdf", "/me/training-record.pdf", SIGNED_IN),
     Case("GET", "/reports", "/reports", RECORDS_REPORTS),
     Case("GET", "/organizations/<int:org_id>/training-record",
          "/organizations/{org}/training-record", RECORDS_ADMIN_PAGE),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from playwright.sync_api import expect
+
 from extensions import db
 from liaison.accounts.models import OrgKind, Role
 from liaison.registration.models import RegistrationStatus as S
@@ -74,7 +76,8 @@ def test_the_calendar_feed_is_on_my_registrations_with_a_copy_button(screen, liv
     address = feed.locator("input[readonly]").input_value()
     assert address.startswith("http") and address.endswith(".ics")
     feed.get_by_role("button", name=screen.t("Copy", "复制"), exact=True).click()
-    assert feed.locator(".copy-status").inner_text() == screen.t("Copied", "已复制")
+    # The clipboard answers asynchronously: wait for the status rather than read it at once.
+    expect(feed.locator(".copy-status")).to_have_text(screen.t("Copied", "已复制"))
     assert page.evaluate("navigator.clipboard.readText()") == address
     programs = feed.locator("details summary").all_inner_texts()
     apple = screen.t("Apple Calendar (Mac, iPhone, iPad)", "Apple 日历（Mac、iPhone、iPad）")

@@ -24,7 +24,8 @@ AXE = JS / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "matrix password 1"  # build_world's
 WIDTHS = (1280, 390)
 SKIP_PREFIXES = ("/api/", "/healthz", "/calendar/")
-SKIP_SUFFIXES = (".ics", ".csv", ".pdf", ".xlsx", ".json")  # downloads, not pages
+SKIP_SUFFIXES = (".ics", ".csv", ".pdf", ".xlsx", ".json", ".png", ".svg", ".js",
+                 "/download")  # downloads, images and scripts, not pages
 # The pages axe checks: (role, path) with the matrix's targets.
 MAIN_PAGES = [
     ("anonymous", "/"), ("anonymous", "/events/calendar"), ("anonymous", "/auth/login"),
@@ -34,6 +35,10 @@ MAIN_PAGES = [
     ("organizer", "/events/{event}"), ("organizer", "/events/new"),
     ("organizer", "/events/{event}/registrations"), ("organizer", "/events/{event}/check-in"),
     ("admin", "/admin/users"), ("admin", "/admin/organizations"),
+    # The second wave's main pages.
+    ("participant", "/exchange/"), ("participant", "/actions"),
+    ("participant", "/me/training-record"), ("admin", "/members/"), ("admin", "/reports"),
+    ("organizer", "/events/{event}/agenda"), ("organizer", "/webhooks/"),
 ]
 RUN_AXE = """async () => {
   const r = await axe.run(document, {
