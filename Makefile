@@ -33,9 +33,12 @@ serve: $(VENV)/.installed translations
 
 # The whole suite twice: on SQLite, then on a PostgreSQL server started for the run (each pass
 # between "== test suite on ... ==" banners); both passes always run, and either failing (or
-# collecting no tests) fails the target. Serial by default: measured on 2 cores, xdist did not
-# pay (SQLite pass 130 s serial, 137 s as `-n 2` + the browser/slow tests serially).
-# PYTEST_WORKERS=N still spreads the SQLite pass's fast tests over N workers.
+# collecting no tests) fails the target. On 2 cores or more each pass runs its tests that are
+# neither `browser` nor `slow` on 2 pytest-xdist workers, then those serially (scripts/test-suite;
+# PYTEST_WORKERS=N changes the count, 0 runs everything serially). Measured on 2 cores with
+# other work running: the SQLite pass took 493 s on 2 workers + 607 s serial, against 2,616 s
+# all serial under the same load; PostgreSQL builds its schema once per run and empties tables
+# between tests (tests/conftest.py).
 test: $(VENV)/.installed-dev translations
 	scripts/install-system-deps
 	@sqlite=0; postgres=0; \
