@@ -18,6 +18,8 @@ from liaison.registration import registrations
 from liaison.registration.models import Registration
 from tests.browser.conftest import log_in
 
+SYNC_URLS = "**/check-in/sync"
+
 
 def checked_in(event_id: int) -> int:
     db.session.rollback()  # see what the live server committed
@@ -83,7 +85,10 @@ def test_offline_qr_check_in_counts_each_scan_once(browser, live_server, make_ev
         wait_for(lambda: checked_in(event.id) == 1)
         expect(page.locator("#sync-status")).to_have_attribute("data-waiting", "0")
 
+        # Offline: the emulation, and the sync URL refused outright (a page reloaded through
+        # the service worker may otherwise reach the network when its timer fires).
         context.set_offline(True)
+        context.route(SYNC_URLS, lambda route: route.abort("internetdisconnected"))
         for i in (1, 2, 3):
             page.set_input_files("#scan-file", shots[i])
             expect(result).to_have_text(f"✓ Officer {i} checked in")
@@ -96,8 +101,10 @@ def test_offline_qr_check_in_counts_each_scan_once(browser, live_server, make_ev
         expect(page.locator(f"#r{regs[3].id}")).to_have_class(
             "list-group-item check-in-row is-checked-in")
         queued = page.evaluate(f"localStorage.getItem('liaison-checkin-queue-{event.id}')")
+        page.wait_for_timeout(3500)  # the reloaded page's first sync attempt (after 3 s) fails
         assert checked_in(event.id) == 1  # nothing reached the server while offline
 
+        context.unroute(SYNC_URLS)
         context.set_offline(False)
         page.evaluate("window.liaisonCheckinSync()")
         wait_for(lambda: checked_in(event.id) == 4)
