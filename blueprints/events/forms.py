@@ -24,7 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
-from blueprints.core.forms import max_length, zone_choices
+from blueprints.core.forms import apply_errors, max_length, zone_choices
 from liaison.accounts.models import ORG_KIND_PLURALS, OrgKind
 from liaison.core.errors import ValidationFailed
 from liaison.core.types import utcnow
@@ -257,10 +257,7 @@ class EventForm(FlaskForm):
 
     def show_errors(self, fields: dict[str, str]) -> None:
         """Put domain messages next to the matching inputs (one message per input)."""
-        for name, message in fields.items():
-            target = getattr(self, DOMAIN_TO_FORM.get(name, name), None)
-            if target is not None and message not in target.errors:
-                target.errors = [*target.errors, message]
+        apply_errors(self, fields, DOMAIN_TO_FORM)
 
     def check_rules(self) -> None:
         """After a failed shape check, also show the domain's messages for the other fields,

@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
+from blueprints.core.forms import save_or_report
 from blueprints.events.forms import EventForm, NewEventForm
 from blueprints.events.views import bp
 from extensions import db
 from liaison.accounts.models import Organization, Role, User
-from liaison.core.errors import DomainError, ValidationFailed
+from liaison.core.errors import DomainError
 from liaison.core.when import format_when, join_list
 from liaison.events import lifecycle, queries, topics
 from liaison.events.models import Event
@@ -79,19 +80,15 @@ def new():
         form.timezone.data = current_user.timezone
     valid = form.validate_on_submit()
     if valid and not _warned_about_past(form):
-        try:
+        def create():
             if form.repeat.data:
-                created = lifecycle.create_series(
+                return lifecycle.create_series(
                     form.to_input(), form.repeat.data, form.repeat_count.data or 0, by=current_user
                 )
-            else:
-                created = [lifecycle.create_event(form.to_input(), by=current_user)]
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.show_errors(error.fields)
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+            return [lifecycle.create_event(form.to_input(), by=current_user)]
+
+        created = save_or_report(form, create)
+        if created is not None:
             if len(created) > 1:
                 flash(_("%(n)d draft occurrences created. Publish each when it is ready.",
                         n=len(created)), "success")
@@ -117,20 +114,9 @@ def edit(event_id: int):
     valid = form.validate_on_submit()
     if valid and not _warned_about_past(form, event.start_at):
         following = event.series_id is not None and request.form.get("scope") == "following"
-        try:
-            if following:
-                lifecycle.update_series_from(event, form.to_input(), by=current_user)
-            else:
-                lifecycle.update_event(event, form.to_input(), by=current_user)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.show_errors(error.fields)
-            flash(error.message, "error")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        update = lifecycle.update_series_from if following else lifecycle.update_event
+        changes = save_or_report(form, lambda: update(event, form.to_input(), by=current_user))
+        if changes is not None:
             flash(_("Changes saved."), "success")
             _flash_proposed([event])
             return redirect(url_for("events.detail", event_id=event_id))

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from blueprints.core.forms import apply_errors
 from blueprints.events.forms import COMMON_ZONES, MultiCheckboxField, zone_choices
 from liaison.accounts.models import ORG_KIND_PLURALS, OrgKind
 from liaison.exchange import topics as vocabulary
@@ -70,13 +71,7 @@ class _PostingForm(FlaskForm):
         self.topics.choices = [SelectChoice(slug, label) for slug, label in vocabulary.choices()]
 
     def show_errors(self, fields: dict[str, str]) -> None:
-        """Put domain messages next to the matching inputs (one message per input)."""
-        for name, message in fields.items():
-            target = getattr(self, self.DOMAIN_TO_FORM.get(name, name), None)
-            if target is not None and message not in target.errors:
-                target.errors = [*target.errors, message]
-
-    DOMAIN_TO_FORM = {"organization_id": "organization"}
+        apply_errors(self, fields, {"organization_id": "organization"})
 
 
 class RequestForm(_PostingForm):
@@ -190,13 +185,8 @@ class ProposalForm(FlaskForm):
         return (datetime.combine(day, start) if start else None,
                 datetime.combine(day, end) if end else None)
 
-    DOMAIN_TO_FORM = {"start": "start_time", "end": "end_time"}
-
     def show_errors(self, fields: dict[str, str]) -> None:
-        for name, message in fields.items():
-            target = getattr(self, self.DOMAIN_TO_FORM.get(name, name), None)
-            if target is not None and message not in target.errors:
-                target.errors = [*target.errors, message]
+        apply_errors(self, fields, {"start": "start_time", "end": "end_time"})
 
 
 class MessageForm(FlaskForm):

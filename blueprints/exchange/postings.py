@@ -1,14 +1,16 @@
-"""Focal points post, edit, pause, withdraw and close requests and offers."""
+"""Focal points post, edit, pause, withdraw and close requests and offers. Requests and offers
+go through the same steps: `_form_page` (new and edit), `_to_manage`, `_act`."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from blueprints.core.forms import save_or_report
 from blueprints.exchange.forms import OfferForm, RequestForm
 from blueprints.exchange.views import acting_organizations, bp, require_board
 from extensions import db
-from liaison.core.errors import DomainError, ValidationFailed
+from liaison.core.errors import DomainError
 from liaison.exchange import access, postings
 from liaison.exchange.inputs import OfferInput, RequestInput
 from liaison.exchange.models import OfferStatus, TrainingOffer, TrainingRequest
@@ -22,21 +24,47 @@ def _require_focal() -> list:
     return organizations
 
 
-def _save(form, save, item=None):
-    """Run the domain call; on a refusal put its messages next to the fields (nothing kept)."""
+def _to_manage(model, item_id: int):
+    """A request or offer the current user may act for; 403 otherwise, 404 when unknown."""
+    item = db.get_or_404(model, item_id)
+    require_board()
+    if not access.may_act_for(current_user, item.organization_id):
+        abort(403)
+    return item
+
+
+def _form_page(form, template: str, item, save, done: str, detail):
+    """The new or edit page of a posting: save a valid form (messages next to the fields
+    when the domain refuses), then go to the posting's page (`detail(saved)`)."""
+    if form.validate_on_submit():
+        saved = save_or_report(form, save)
+        if saved is not None:
+            flash(done, "success")
+            return redirect(detail(saved))
+    elif form.is_submitted():
+        flash(_("Some fields need your attention."), "error")
+    return render_template(template, form=form, item=item)
+
+
+def _act(operation, message, back: str):
+    """Withdraw, reopen, pause, resume or close: one domain call, a message, back."""
     try:
-        saved = save()
-    except ValidationFailed as error:
-        db.session.rollback()
-        form.show_errors(error.fields)
-        flash(error.message, "error")
+        operation()
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
-        return saved
-    return None
+        flash(message(), "success")
+    return redirect(back)
+
+
+def _request_page(item: TrainingRequest) -> str:
+    return url_for("exchange.request_detail", request_id=item.id)
+
+
+def _offer_page(item: TrainingOffer) -> str:
+    return url_for("exchange.offer_detail", offer_id=item.id)
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -47,40 +75,23 @@ def new_request():
         form.organization.data = current_user.organization_id
         form.timezone.data = current_user.timezone
         form.languages.data = [current_user.language]
-    if form.validate_on_submit():
-        saved = _save(form, lambda: postings.create_request(form.to_input(), by=current_user))
-        if saved is not None:
-            flash(_("Your request is on the board. Matching offers are listed below."), "success")
-            return redirect(url_for("exchange.request_detail", request_id=saved.id))
-    elif form.is_submitted():
-        flash(_("Some fields need your attention."), "error")
-    return render_template("exchange/request_form.html", form=form, item=None)
-
-
-def _request_to_manage(request_id: int) -> TrainingRequest:
-    item = db.get_or_404(TrainingRequest, request_id)
-    require_board()
-    if not access.may_act_for(current_user, item.organization_id):
-        abort(403)
-    return item
+    return _form_page(
+        form, "exchange/request_form.html", None,
+        lambda: postings.create_request(form.to_input(), by=current_user),
+        _("Your request is on the board. Matching offers are listed below."), _request_page)
 
 
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_request(request_id: int):
-    item = _request_to_manage(request_id)
+    item = _to_manage(TrainingRequest, request_id)
     form = RequestForm(organizations=acting_organizations())
     if request.method == "GET":
         form.fill_from(RequestInput.from_request(item))
-    if form.validate_on_submit():
-        saved = _save(form, lambda: postings.update_request(item, form.to_input(),
-                                                            by=current_user))
-        if saved is not None:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("exchange.request_detail", request_id=item.id))
-    elif form.is_submitted():
-        flash(_("Some fields need your attention."), "error")
-    return render_template("exchange/request_form.html", form=form, item=item)
+    return _form_page(
+        form, "exchange/request_form.html", item,
+        lambda: postings.update_request(item, form.to_input(), by=current_user),
+        _("Changes saved."), _request_page)
 
 
 REQUEST_ACTIONS = {
@@ -92,17 +103,9 @@ REQUEST_ACTIONS = {
 @bp.post("/requests/<int:request_id>/<any(withdraw, reopen):action>")
 @login_required
 def act_on_request(request_id: int, action: str):
-    item = _request_to_manage(request_id)
+    item = _to_manage(TrainingRequest, request_id)
     operation, message = REQUEST_ACTIONS[action]
-    try:
-        operation(item, by=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message(), "success")
-    return redirect(url_for("exchange.request_detail", request_id=request_id))
+    return _act(lambda: operation(item, by=current_user), message, _request_page(item))
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])
@@ -112,41 +115,23 @@ def new_offer():
     if request.method == "GET":
         form.organization.data = current_user.organization_id
         form.languages.data = [current_user.language]
-    if form.validate_on_submit():
-        saved = _save(form, lambda: postings.create_offer(form.to_input(), by=current_user))
-        if saved is not None:
-            flash(_("Your offer is on the board. Matching requests are listed below."),
-                  "success")
-            return redirect(url_for("exchange.offer_detail", offer_id=saved.id))
-    elif form.is_submitted():
-        flash(_("Some fields need your attention."), "error")
-    return render_template("exchange/offer_form.html", form=form, item=None)
-
-
-def _offer_to_manage(offer_id: int) -> TrainingOffer:
-    item = db.get_or_404(TrainingOffer, offer_id)
-    require_board()
-    if not access.may_act_for(current_user, item.organization_id):
-        abort(403)
-    return item
+    return _form_page(
+        form, "exchange/offer_form.html", None,
+        lambda: postings.create_offer(form.to_input(), by=current_user),
+        _("Your offer is on the board. Matching requests are listed below."), _offer_page)
 
 
 @bp.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_offer(offer_id: int):
-    item = _offer_to_manage(offer_id)
+    item = _to_manage(TrainingOffer, offer_id)
     form = OfferForm(organizations=acting_organizations())
     if request.method == "GET":
         form.fill_from(OfferInput.from_offer(item))
-    if form.validate_on_submit():
-        saved = _save(form, lambda: postings.update_offer(item, form.to_input(),
-                                                          by=current_user))
-        if saved is not None:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("exchange.offer_detail", offer_id=item.id))
-    elif form.is_submitted():
-        flash(_("Some fields need your attention."), "error")
-    return render_template("exchange/offer_form.html", form=form, item=item)
+    return _form_page(
+        form, "exchange/offer_form.html", item,
+        lambda: postings.update_offer(item, form.to_input(), by=current_user),
+        _("Changes saved."), _offer_page)
 
 
 OFFER_ACTIONS = {
@@ -159,14 +144,7 @@ OFFER_ACTIONS = {
 @bp.post("/offers/<int:offer_id>/<any(pause, resume, close):action>")
 @login_required
 def act_on_offer(offer_id: int, action: str):
-    item = _offer_to_manage(offer_id)
+    item = _to_manage(TrainingOffer, offer_id)
     status, message = OFFER_ACTIONS[action]
-    try:
-        postings.set_offer_status(item, status, by=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message(), "success")
-    return redirect(url_for("exchange.offer_detail", offer_id=offer_id))
+    return _act(lambda: postings.set_offer_status(item, status, by=current_user), message,
+                _offer_page(item))

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from blueprints.core import params
+from blueprints.core.forms import save_or_report
 from blueprints.exchange.forms import MessageForm, ProposalForm
 from blueprints.exchange.views import bp, require_board
 from extensions import db
-from liaison.core.errors import DomainError, ValidationFailed
+from liaison.core.errors import DomainError
 from liaison.exchange import access, matching, proposals
 from liaison.exchange.models import (
     Proposal,
@@ -65,19 +66,10 @@ def new_proposal():
         form.timezone.data = request_item.timezone
     if form.validate_on_submit():
         start, end = form.times()
-        try:
-            proposal = proposals.propose(request_item, offer_item, by=current_user,
-                                         message=form.message.data, start=start, end=end,
-                                         timezone=form.timezone.data if start or end else None)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.show_errors(error.fields)
-            flash(error.message, "error")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        proposal = save_or_report(form, lambda: proposals.propose(
+            request_item, offer_item, by=current_user, message=form.message.data,
+            start=start, end=end, timezone=form.timezone.data if start or end else None))
+        if proposal is not None:
             flash(_("Proposal sent. The other side's focal points are told by mail."),
                   "success")
             return redirect(url_for("exchange.proposal_detail", proposal_id=proposal.id))
