@@ -2,6 +2,8 @@
 the same visibility and permission rules as the pages."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import g, jsonify, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -134,10 +136,8 @@ def update_event(event_id: int):
     changes = json_body(schemas.EventPatch).model_dump(exclude_unset=True)
     status = changes.pop("status", None)
     if changes:
-        data = lifecycle.EventInput.from_event(event)
-        for name, value in changes.items():
-            setattr(data, name, value)
-        lifecycle.update_event(event, data, by=g.api_user)
+        lifecycle.update_event(event, replace(lifecycle.EventInput.from_event(event), **changes),
+                               by=g.api_user)
     if status == EventStatus.published and event.status != EventStatus.published:
         lifecycle.publish_event(event, by=g.api_user)
     elif status == EventStatus.draft and event.status != EventStatus.draft:

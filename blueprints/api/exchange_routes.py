@@ -2,6 +2,8 @@
 threads, and the association's figures. The rules are liaison.exchange's."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import g, jsonify, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -174,10 +176,8 @@ def update_request(request_id: int):
     changes = _sent(json_body(xs.RequestPatch))
     status = changes.pop("status", None)
     if changes:
-        data = RequestInput.from_request(item)
-        for name, value in changes.items():
-            setattr(data, name, value)
-        postings.update_request(item, data, by=g.api_user)
+        postings.update_request(item, replace(RequestInput.from_request(item), **changes),
+                                by=g.api_user)
     if status == RequestStatus.withdrawn and item.status != RequestStatus.withdrawn:
         postings.withdraw_request(item, by=g.api_user)
     elif status == RequestStatus.open and item.status != RequestStatus.open:
@@ -235,10 +235,7 @@ def update_offer(offer_id: int):
     changes = _sent(json_body(xs.OfferPatch))
     status = changes.pop("status", None)
     if changes:
-        data = OfferInput.from_offer(item)
-        for name, value in changes.items():
-            setattr(data, name, value)
-        postings.update_offer(item, data, by=g.api_user)
+        postings.update_offer(item, replace(OfferInput.from_offer(item), **changes), by=g.api_user)
     if status is not None:
         postings.set_offer_status(item, status, by=g.api_user)
     db.session.commit()
