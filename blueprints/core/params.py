@@ -62,6 +62,15 @@ def _out_of_range(message: str):
     abort(400, message)
 
 
+def day_out_of_range(day: date) -> str | None:
+    """The message for a day outside 1970–2199 (a form shows it beside its field); None
+    inside."""
+    if EARLIEST_DAY <= day <= LATEST_DAY:
+        return None
+    return _("Choose a date between %(first)s and %(last)s.",
+             first=EARLIEST_DAY.isoformat(), last=LATEST_DAY.isoformat())
+
+
 def day_arg(name: str) -> date | None:
     """A YYYY-MM-DD day; None when absent or not a date; 400 outside 1970–2199."""
     value = request.args.get(name)
@@ -69,9 +78,9 @@ def day_arg(name: str) -> date | None:
         day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
-    if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
-        _out_of_range(_("Choose a date between %(first)s and %(last)s.",
-                        first=EARLIEST_DAY.isoformat(), last=LATEST_DAY.isoformat()))
+    message = day_out_of_range(day) if day is not None else None
+    if message:
+        _out_of_range(message)
     return day
 
 

@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from blueprints.core.params import EARLIEST_DAY, LATEST_DAY
+from blueprints.core.params import day_out_of_range
 from blueprints.records import charts
 from blueprints.records.exports import record_csv, record_xlsx
 from blueprints.records.views import bp
@@ -27,10 +27,8 @@ def _day(name: str) -> tuple[date | None, str | None]:
         day = date.fromisoformat(raw)
     except ValueError:
         return None, _("Give a date as YYYY-MM-DD.")
-    if not EARLIEST_DAY <= day <= LATEST_DAY:
-        return None, _("Choose a date between %(first)s and %(last)s.",
-                       first=EARLIEST_DAY.isoformat(), last=LATEST_DAY.isoformat())
-    return day, None
+    message = day_out_of_range(day)
+    return (None, message) if message else (day, None)
 
 
 def _range(default_days: int | None = 365):
