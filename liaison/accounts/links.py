@@ -8,15 +8,14 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from extensions import db
-from liaison.accounts.models import User, locale_for
+from liaison.accounts.mailing import mail_user
+from liaison.accounts.models import User
 from liaison.core.errors import ValidationFailed
-from liaison.mail import mime, outbox
 from liaison.mail.models import OutboxMessage
 
 CONFIRM_MAX_AGE = timedelta(hours=48)
@@ -103,29 +102,13 @@ def queue_mail(
     """One account mail to `user`, in their language, with `link` when the kind needs one
     (and `context` for its template)."""
     base_url = current_app.config["BASE_URL"]
-    with force_locale(locale_for(user)):
-        subject = _subject(kind)
-        recipient_name = mime.clean_header(user.name)  # the Chinese name in Chinese mail
-        values = dict(
-            subject=subject,
-            recipient=user,
-            recipient_name=recipient_name,
-            link=link,
-            login_link=f"{base_url}/auth/login",
-            forgot_link=f"{base_url}/auth/forgot",
-            confirm_hours=int(CONFIRM_MAX_AGE.total_seconds() // 3600),
-            reset_minutes=int(RESET_MAX_AGE.total_seconds() // 60),
-            invite_days=INVITE_MAX_AGE.days,
-            **context,
-        )
-        text = render_template(f"email/{kind}.txt", **values)
-        html = render_template(f"email/{kind}.html", **values)
-    return outbox.queue(
-        kind=kind,
-        recipient=user.email,
-        recipient_name=recipient_name,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        user_id=user.id,
+    return mail_user(
+        user, kind=kind, template=kind, subject=lambda: _subject(kind),
+        link=link,
+        login_link=f"{base_url}/auth/login",
+        forgot_link=f"{base_url}/auth/forgot",
+        confirm_hours=int(CONFIRM_MAX_AGE.total_seconds() // 3600),
+        reset_minutes=int(RESET_MAX_AGE.total_seconds() // 60),
+        invite_days=INVITE_MAX_AGE.days,
+        **context,
     )

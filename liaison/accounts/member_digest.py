@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
+from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
+from liaison.accounts.mailing import mail_user
 from liaison.accounts.membership import tree_ids
-from liaison.accounts.models import Membership, User, locale_for
-from liaison.mail import mime, outbox
+from liaison.accounts.models import Membership, User
 
 DIGEST_INTERVAL = timedelta(hours=24)
 
@@ -71,27 +71,11 @@ def send_member_digests(now: datetime) -> int:
 
 
 def _queue(focal_point: User, waiting: list[User]) -> None:
-    base_url = current_app.config["BASE_URL"]
-    with force_locale(locale_for(focal_point)):
-        subject = ngettext("%(num)d person waits for verification on Liaison",
-                           "%(num)d people wait for verification on Liaison", len(waiting))
-        recipient_name = mime.clean_header(focal_point.name)
-        values = dict(
-            subject=subject,
-            recipient=focal_point,
-            recipient_name=recipient_name,
-            waiting=waiting,
-            organization=focal_point.organization,
-            link=f"{base_url}/members?membership=pending",
-        )
-        text = render_template("email/members_waiting.txt", **values)
-        html = render_template("email/members_waiting.html", **values)
-    outbox.queue(
-        kind="members_waiting",
-        recipient=focal_point.email,
-        recipient_name=recipient_name,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        user_id=focal_point.id,
+    mail_user(
+        focal_point, kind="members_waiting", template="members_waiting",
+        subject=lambda: ngettext("%(num)d person waits for verification on Liaison",
+                                 "%(num)d people wait for verification on Liaison",
+                                 len(waiting)),
+        waiting=waiting, organization=focal_point.organization,
+        link=f"{current_app.config['BASE_URL']}/members?membership=pending",
     )

@@ -3,14 +3,13 @@ and the daily match digest. Queued in the caller's transaction (the outbox), eac
 its recipient's language."""
 from __future__ import annotations
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
 
-from liaison.accounts.models import User, locale_for
+from liaison.accounts.mailing import mail_user
+from liaison.accounts.models import User
 from liaison.exchange import access
 from liaison.exchange.models import Proposal, ProposalMessage, Side
-from liaison.mail import mime, outbox
 
 # news -> the side whose focal points hear of it, relative to the proposer's side
 PROPOSAL_NEWS = {"proposed": "other", "accepted": "proposer", "declined": "proposer"}
@@ -28,15 +27,8 @@ def _subject(news: str, title: str) -> str:
 
 
 def _send(kind: str, user: User, news: str, title: str, template: str, **context) -> None:
-    with force_locale(locale_for(user)):
-        name = mime.clean_header(user.name)
-        subject = _subject(news, title)
-        values = dict(recipient=user, recipient_name=name, subject=subject, news=news,
-                      base_url=current_app.config["BASE_URL"], **context)
-        text = render_template(f"email/{template}.txt", **values)
-        html = render_template(f"email/{template}.html", **values)
-    outbox.queue(kind=kind, recipient=user.email, recipient_name=name, subject=subject,
-                 body_text=text, body_html=html, user_id=user.id)
+    mail_user(user, kind=kind, template=template, subject=lambda: _subject(news, title),
+              news=news, base_url=current_app.config["BASE_URL"], **context)
 
 
 def proposal_news(proposal: Proposal, news: str, *, by: User,

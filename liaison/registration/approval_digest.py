@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
+from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
 from extensions import db
-from liaison.accounts.models import User, locale_for
+from liaison.accounts.mailing import mail_user
+from liaison.accounts.models import User
 from liaison.events.models import Event, EventStatus, event_organizer
-from liaison.mail import mime, outbox
 from liaison.registration.lists import AWAITS_ORGANIZERS
 from liaison.registration.models import Registration
 
@@ -73,26 +73,11 @@ def send_approval_digests(now: datetime) -> int:
 def _queue(organizer: User, rows: list[tuple[Event, int]]) -> None:
     base_url = current_app.config["BASE_URL"]
     total = sum(count for _event, count in rows)
-    with force_locale(locale_for(organizer)):
-        subject = ngettext("%(num)d registration awaits your approval on Liaison",
-                           "%(num)d registrations await your approval on Liaison", total)
-        recipient_name = mime.clean_header(organizer.name)
-        values = dict(
-            subject=subject,
-            recipient=organizer,
-            recipient_name=recipient_name,
-            rows=[(event, count, f"{base_url}/events/{event.id}/registrations?status=pending")
-                  for event, count in rows],
-            link=f"{base_url}/events/mine",
-        )
-        text = render_template("email/approvals_waiting.txt", **values)
-        html = render_template("email/approvals_waiting.html", **values)
-    outbox.queue(
-        kind="approvals_waiting",
-        recipient=organizer.email,
-        recipient_name=recipient_name,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        user_id=organizer.id,
+    mail_user(
+        organizer, kind="approvals_waiting", template="approvals_waiting",
+        subject=lambda: ngettext("%(num)d registration awaits your approval on Liaison",
+                                 "%(num)d registrations await your approval on Liaison", total),
+        rows=[(event, count, f"{base_url}/events/{event.id}/registrations?status=pending")
+              for event, count in rows],
+        link=f"{base_url}/events/mine",
     )
