@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from blueprints.core import params
 from blueprints.core.redirects import safe_next
 from extensions import db
 from liaison.core.errors import DomainError
@@ -113,23 +114,33 @@ def cancel(registration_id: int):
                                                                    event_id=event_id))
 
 
+MINE_TABS = ("upcoming", "past")
+HISTORY_ROWS = 5  # the latest sessions of the training history; the record page has them all
+
+
 @bp.get("/registrations/mine")
 @login_required
 def mine():
-    """Upcoming and past registrations with their status, and the training history."""
+    """Upcoming or past registrations (a tab each, paginated) with their status, and the
+    latest sessions of the training history."""
     now = utcnow()
-    rows = lists.my_registrations(current_user)
-    upcoming = [r for r in rows if r.event.end_at >= now]
-    past = [r for r in rows if r.event.end_at < now]
-    past.reverse()
-    places = lists.waitlist_places(current_user)  # one query, not one per row
-    positions = {r.id: places.get(r.id) for r in upcoming
-                 if r.status == RegistrationStatus.waitlisted}
+    tab = request.args.get("tab") if request.args.get("tab") in MINE_TABS else "upcoming"
+    page = params.paginate(lists.my_registrations(current_user, now, past=tab == "past"),
+                           keep=("tab",))
+    positions = {}
+    if tab == "upcoming" and any(r.status == RegistrationStatus.waitlisted for r in page.items):
+        places = lists.waitlist_places(current_user)  # one query, not one per row
+        positions = {r.id: places.get(r.id) for r in page.items}
+    attended, hours = training.hours_in_all(current_user)
     return render_template(
         "registration/mine.html",
-        upcoming=upcoming,
-        past=past,
+        tab=tab,
+        tabs=MINE_TABS,
+        counts=lists.my_registration_counts(current_user, now),
+        page=page,
         positions=positions,
-        record=training.person_record(current_user),
+        history=training.person_record(current_user, limit=HISTORY_ROWS),
+        attended=attended,
+        hours=hours,
         now=now,
     )

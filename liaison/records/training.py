@@ -64,9 +64,10 @@ def counted_attendance():
 
 
 def person_record(user: User, *, start: datetime | None = None,
-                  end: datetime | None = None) -> PersonRecord:
-    """The sessions a person attended (optionally from `start` to before `end`), latest first,
-    each with its credited hours and current certificate code."""
+                  end: datetime | None = None, limit: int | None = None) -> PersonRecord:
+    """The sessions a person attended (optionally from `start` to before `end`; the latest
+    `limit` only when given), latest first, each with its credited hours and current
+    certificate code."""
     query = (
         select(Registration, Event, credited_hours_sql(), Certificate.code)
         .join(Event, Event.id == Registration.event_id)
@@ -80,7 +81,21 @@ def person_record(user: User, *, start: datetime | None = None,
         query = query.where(Event.start_at >= start)
     if end is not None:
         query = query.where(Event.start_at < end)
+    if limit is not None:
+        query = query.limit(limit)
     rows = db.session.execute(query).all()
     items = [RecordItem(event, registration, round(float(hours or 0), 2), code)
              for registration, event, hours, code in rows]
     return PersonRecord(user, items)
+
+
+def hours_in_all(user: User) -> tuple[int, float]:
+    """How many sessions a person's record holds and their hours, as `PersonRecord` adds them
+    up (each session's hours rounded, then the sum), without loading the sessions."""
+    hours = db.session.scalars(
+        select(credited_hours_sql())
+        .select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.user_id == user.id, counted_attendance())
+    ).all()
+    return len(hours), round(sum(round(float(h or 0), 2) for h in hours), 2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
@@ -124,17 +125,32 @@ def attendance_rates(event_ids) -> dict[int, AttendanceRate]:
     }
 
 
-def my_registrations(user: User) -> list[Registration]:
-    """A user's registrations with their events, soonest first."""
-    return list(
-        db.session.scalars(
-            select(Registration)
-            .join(Event, Event.id == Registration.event_id)
-            .where(Registration.user_id == user.id)
-            .order_by(Event.start_at)
-            .options(contains_eager(Registration.event))
-        )
+def my_registrations(user: User, now: datetime, *, past: bool = False) -> Select:
+    """A user's registrations with their events, for a page: upcoming ones (the event has not
+    ended at `now`) soonest first, or past ones latest first."""
+    stmt = (
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.user_id == user.id)
+        .options(contains_eager(Registration.event))
     )
+    if past:
+        return stmt.where(Event.end_at < now).order_by(Event.start_at.desc(),
+                                                       Registration.id.desc())
+    return stmt.where(Event.end_at >= now).order_by(Event.start_at, Registration.id)
+
+
+def my_registration_counts(user: User, now: datetime) -> tuple[int, int]:
+    """How many of the user's registrations are upcoming and how many past, in one query."""
+    ended = Event.end_at < now
+    upcoming, past = db.session.execute(
+        select(func.coalesce(func.sum(case((ended, 0), else_=1)), 0),
+               func.coalesce(func.sum(case((ended, 1), else_=0)), 0))
+        .select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.user_id == user.id)
+    ).one()
+    return int(upcoming), int(past)
 
 
 def waitlist_places(user: User) -> dict[int, int]:

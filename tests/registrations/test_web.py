@@ -1,6 +1,7 @@
 """Registration pages through HTTP: participants, organizers, and who may touch what."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -322,3 +323,32 @@ def test_a_full_event_says_full_not_that_the_organizations_seats_are_taken(
     page = client.get(f"/events/{event.id}").text
     assert "The event is full." in page
     assert "Your organization&#39;s" not in page and "Your organization's" not in page
+
+
+def test_mine_has_an_upcoming_and_a_past_tab_each_paginated(app, client, login, make_event,
+                                                            participant, monkeypatch):
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    user = participant()
+    now = datetime.now(UTC).replace(microsecond=0)
+    for i in range(3):
+        regs.register(make_event(title=f"Coming session {i}", start=now + timedelta(days=i + 1)),
+                      user)
+    for i in range(2):
+        event = make_event(title=f"Earlier session {i}", start=now - timedelta(days=i + 2))
+        db.session.add(Registration(event=event, user=user, status=S.confirmed))
+    db.session.commit()
+    login(user)
+    first = client.get("/registrations/mine").text
+    assert "Coming session 0" in first and "Coming session 1" in first
+    assert "Coming session 2" not in first and "Earlier session" not in first
+    assert re.search(r'Upcoming<span class="nav-count">3</span>', first)
+    assert re.search(r'Past<span class="nav-count">2</span>', first)
+    assert 'href="?page=2"' in first
+    second = client.get("/registrations/mine?page=2").text
+    assert "Coming session 2" in second and "Coming session 0" not in second
+    assert 'name="next" value="/registrations/mine?page=2"' in second  # cancelling comes back
+    past = client.get("/registrations/mine?tab=past").text
+    assert past.index("Earlier session 0") < past.index("Earlier session 1")  # latest first
+    assert "Coming session" not in past
+    assert 'aria-current="page" href="/registrations/mine?tab=past"' in past
+    assert client.get("/registrations/mine?tab=nonsense").text.count("Coming session") == 2
