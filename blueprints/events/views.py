@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from blueprints.core import params
 from blueprints.core.i18n import viewer_zone
-from blueprints.core.pagecache import cached_for_visitors
+from blueprints.core.pagecache import cached_blocks, cached_for_visitors, render_page
 from blueprints.events import helpers
 from extensions import db
 from liaison.accounts.models import Organization
@@ -49,6 +49,8 @@ FILTERS = ("kind", "direction", "topic", "host", "from", "to", "q")
 @bp.get("/")
 @bp.get("/events/")
 @cached_for_visitors
+@cached_blocks("events/index.html",
+               reader=lambda: (queries.list_standing(current_user), current_user.can_organize))
 def index():
     """Upcoming events the viewer may attend, as cards, with filters."""
     args = request.args
@@ -75,7 +77,7 @@ def index():
         .order_by(Organization.name)
     ).all()
     selected = topics.resolve(args.get("topic")) if args.get("topic") else None
-    return render_template(
+    return render_page(
         "events/index.html",
         page=page,
         counts=seat_counts(ids),
@@ -145,8 +147,18 @@ def calendar():
     )
 
 
+def _reader_of_event_page() -> int | None:
+    """Whose event page it is, for the block cache: the reader's own (their registration, their
+    organization's places). Not kept for those who may manage events: their parts show messages,
+    download counts and attendance logs, which the generation token does not follow."""
+    if current_user.can_co_organize or current_user.is_admin:
+        return None
+    return current_user.id
+
+
 @bp.get("/events/<int:event_id>")
-@cached_for_visitors
+@cached_for_visitors(quarters=True)  # the meeting part marks overdue actions by its local date
+@cached_blocks("events/detail.html", reader=_reader_of_event_page, quarters=True)
 def detail(event_id: int):
     """The event page; a draft is a 404 for anyone but its organizers. A visitor who is not
     logged in is sent to log in instead, alike for an event they may not see and one that
@@ -187,7 +199,7 @@ def detail(event_id: int):
             .where(Event.series_id == event.series_id)
             .order_by(Event.start_at)
         ).all()
-    return render_template(
+    return render_page(
         "events/detail.html",
         event=event,
         my_registration=my_registration,

@@ -47,6 +47,7 @@ TRACKED = (
     "topic_name",
     "event_organizer",
     "registration",
+    "registration_answer",  # the registrant's event page says which answers are missing
     "allocation",
     "agenda_item",
     "minutes",
@@ -66,7 +67,6 @@ TRACKED = (
     "survey_response",  # the reports' survey scores
 )
 UNTRACKED = {
-    "registration_answer": "shown only to the registrant and the organizers, never cached",
     "content_generation": "the token itself",
     "api_token": "never shown on pages; its last-use stamp would renew the token every minute",
     "outbox_message": "the mail queue; never shown on pages",

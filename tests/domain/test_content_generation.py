@@ -66,6 +66,14 @@ CHANGES = {
     ],
     "event_organizer": ["DELETE FROM event_organizer"],
     "registration": ["UPDATE registration SET reminded_at = NULL", "DELETE FROM registration"],
+    "registration_answer": [
+        "INSERT INTO registration_answer (registration_id, question_id, value_json, answered_at)"
+        " SELECT registration.id, registration_question.id, '\"Ningbo\"', registration.created_at"
+        " FROM registration JOIN registration_question"
+        " ON registration_question.event_id = registration.event_id",
+        "UPDATE registration_answer SET value_json = '\"Yiwu\"'",
+        "DELETE FROM registration_answer",
+    ],
     "registration_question": [
         "INSERT INTO registration_question (event_id, position, kind, label, required, personal,"
         " choices_json, created_at) SELECT id, 0, 'text', 'City', false, false, '[]', created_at"
@@ -202,6 +210,8 @@ def test_plain_sql_writes_to_a_tracked_table_renew_the_token(app, world, table):
     if table in ("request_topic", "offer_topic", "offer_city", "proposal", "proposal_message"):
         for statement in EXCHANGE_SETUP:
             token_after(statement)
+    if table == "registration_answer":
+        token_after(CHANGES["registration_question"][0])
     seen = {current_token()}
     for statement in statements:
         token = token_after(statement)

@@ -12,7 +12,7 @@ from flask import template_rendered
 from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
-from blueprints.core.pagecache import EXTENSION, FRAGMENTS, PLACEHOLDER
+from blueprints.core.pagecache import BLOCKS, EXTENSION, FRAGMENTS, PLACEHOLDER
 from extensions import db
 from liaison.registration.models import Registration, RegistrationStatus
 
@@ -48,6 +48,7 @@ def fresh(app, client, url, **kw) -> str:
     """The page rendered from scratch: the same request with the caches emptied first."""
     app.extensions[EXTENSION]._entries.clear()
     app.extensions[FRAGMENTS]._entries.clear()
+    app.extensions[BLOCKS]._entries.clear()
     return normalized(client.get(url, **kw).data)
 
 
