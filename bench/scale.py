@@ -347,8 +347,6 @@ def run() -> list[Result]:
     built, large = one_size(url, SCALE, folder)
     results = compare(small, large)
     cpu_lines(small, large)
-    for result in results:  # printed now too: the calendar part takes minutes
-        print(result.line(), flush=True)
     from bench import calendar
     from extensions import db
     from liaison.accounts.models import User
