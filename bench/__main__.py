@@ -20,6 +20,7 @@ from bench import (
     queries,
     records,
     rush,
+    scale,
     security,
     signed_in,
     throughput,
@@ -39,6 +40,7 @@ SUITES = {
     "records": records.run,
     "calendar": calendar.run,  # issue 22's targets 2-5
     "signed_in": signed_in.run,  # issue 22's target 1, against a baseline commit
+    "scale": scale.run,  # issue 22's target 6, on PostgreSQL (BENCH_SCALE_DATABASE_URL)
 }
 
 

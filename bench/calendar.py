@@ -84,7 +84,7 @@ def _retitle(app, event_id: int) -> None:
         db.session.commit()
 
 
-def _conditional(app, client, folder, label, path, other_user) -> Result:
+def _conditional(app, client, folder, label, path, other_user, rounds=ROUNDS) -> Result:
     etag = _get(client, path).headers["ETag"]
     with app.app_context():
         from extensions import db
@@ -93,7 +93,7 @@ def _conditional(app, client, folder, label, path, other_user) -> Result:
             _get(client, path, 304, **{"If-None-Match": etag})
     on_events = [s for s in statements if re.search(r"\b(FROM|JOIN) event\b", s)]
     not_modified, cached, verified = [], [], []
-    for _round in range(ROUNDS):
+    for _round in range(rounds):
         not_modified += [_timed(lambda: _get(client, path, 304, **{"If-None-Match": etag}))
                          for _ in range(20)]
         cached += [_timed(lambda: _get(client, path)) for _ in range(5)]
@@ -112,9 +112,9 @@ def _conditional(app, client, folder, label, path, other_user) -> Result:
     )
 
 
-def _rebuild(app, client, folder, label, path, event_ids) -> Result:
+def _rebuild(app, client, folder, label, path, event_ids, rounds=ROUNDS) -> Result:
     cold, rebuilt = [], []
-    for round_ in range(ROUNDS):
+    for round_ in range(rounds):
         _forget(folder)
         cold.append(_timed(lambda: _get(client, path)))
         _retitle(app, event_ids[round_ % len(event_ids)])
@@ -130,14 +130,14 @@ def _rebuild(app, client, folder, label, path, event_ids) -> Result:
     )
 
 
-def _compression(client, path) -> Result:
+def _compression(client, path, events=PUBLIC_EVENTS) -> Result:
     plain = _get(client, path, **{"Accept-Encoding": "identity"}).data
     packed = _get(client, path, **{"Accept-Encoding": "gzip"})
     assert packed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.data) == plain
     factor = len(plain) / len(packed.data)
     return Result(
-        f"22.4 public feed, {PUBLIC_EVENTS} events: gzip >= {GZIP_FACTOR}x smaller",
+        f"22.4 public feed, {events} events: gzip >= {GZIP_FACTOR}x smaller",
         f"{len(plain):,} bytes plain, {len(packed.data):,} gzipped = {factor:.1f}x smaller",
         GZIP_FACTOR / factor,
         factor >= GZIP_FACTOR,
@@ -182,18 +182,29 @@ def run() -> list[Result]:
         personal = f"/calendar/{feedtokens.calendar_token(user)}.ics"
         db.session.commit()
         db.session.remove()
+    return measure(app, url, folder, data, personal)
+
+
+def measure(app, url, folder, data, personal, *, public_events=PUBLIC_EVENTS,
+            personal_events=PERSONAL_EVENTS, rounds=ROUNDS) -> list[Result]:
+    """Targets 2-5 on a seeded database at `url` that `app` serves (its FEED_CACHE_DIR is
+    `folder`/cache): `data` from `seed`, `personal` the feed user's personal feed path.
+    bench/scale.py calls it at 20,000 events on PostgreSQL."""
+    from extensions import db
+
     first = data.big_event_id  # the first event: in both feeds
-    edited = [first + 10 * k for k in range(ROUNDS)]
+    edited = [first + 10 * k for k in range(rounds)]
     feeds = [
-        (f"public feed, {PUBLIC_EVENTS} events", "/calendar/public.ics"),
-        (f"public feed (zh), {PUBLIC_EVENTS} events", "/calendar/public.ics?lang=zh"),
-        (f"personal feed, {PERSONAL_EVENTS} events", personal),
+        (f"public feed, {public_events} events", "/calendar/public.ics"),
+        (f"public feed (zh), {public_events} events", "/calendar/public.ics?lang=zh"),
+        (f"personal feed, {personal_events} events", personal),
     ]
     client = app.test_client()
-    results = [_conditional(app, client, folder, label, path, data.organizer_id)
+    results = [_conditional(app, client, folder, label, path, data.organizer_id, rounds)
                for label, path in feeds]
-    results += [_rebuild(app, client, folder, label, path, edited) for label, path in feeds]
-    results.append(_compression(client, "/calendar/public.ics"))
+    results += [_rebuild(app, client, folder, label, path, edited, rounds)
+                for label, path in feeds]
+    results.append(_compression(client, "/calendar/public.ics", public_events))
     with app.app_context():
         db.engine.dispose()
     results.append(_single_ics(url, data.event_id))
