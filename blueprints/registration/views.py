@@ -128,8 +128,8 @@ def mine():
     page = params.paginate(lists.my_registrations(current_user, now, past=tab == "past"),
                            keep=("tab",))
     positions = {}
-    if tab == "upcoming" and any(r.status == RegistrationStatus.waitlisted for r in page.items):
-        places = lists.waitlist_places(current_user)  # one query, not one per row
+    if tab == "upcoming":  # one query, not one per row (and the same count for every page)
+        places = lists.waitlist_places(current_user)
         positions = {r.id: places.get(r.id) for r in page.items}
     attended, hours = training.hours_in_all(current_user)
     return render_template(
