@@ -13,8 +13,13 @@ from flask_babel import gettext as _
 SELF_CHECKING = {"api", "calendar"}
 
 
+def _nul_in(text) -> bool:
+    return isinstance(text, str) and "\x00" in text
+
+
 def _has_nul(values) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in vals) for key, vals in values.lists())
+    """A NUL in any name or value; a multipart part whose name cannot be read is None here."""
+    return any(_nul_in(key) or any(_nul_in(v) for v in vals) for key, vals in values.lists())
 
 
 def init_app(app) -> None:

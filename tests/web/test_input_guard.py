@@ -31,3 +31,20 @@ def test_nul_in_a_form_field_writes_nothing(client, make_user, login):
 
 def test_ordinary_input_still_passes(client):
     assert client.get("/events/?q=postal").status_code == 200
+
+
+def test_a_multipart_part_whose_name_cannot_be_read_is_no_500(client):
+    # Found by the API fuzzer: a part without a readable name (none, empty, a line break in
+    # it) is a field named None to werkzeug, and the NUL check must not trip over it (this
+    # path matches no route, so no blueprint checks its own input: 404).
+    boundary = "2551efc6254729f37b1cea2b1f0e03ca"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\r\n\r\nnull\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n'
+            f"--{boundary}--\r\n").encode()
+    response = client.post("/api/v1/events/True/materials", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 404
+    nul = body.replace(b"\r\nx\r\n", b"\r\nx\x00\r\n")
+    refused = client.post("/events/1/materials", data=nul,
+                          content_type=f"multipart/form-data; boundary={boundary}")
+    assert refused.status_code == 400 and b"NUL character" in refused.data
