@@ -121,6 +121,31 @@ def _moment(cache: pagecache.PageCache, token: str, by_day: bool, quarters: bool
     return cache.period(token, now), day, quarter
 
 
+def _request_key(cache: pagecache.PageCache, token: str, by_day: bool, quarters: bool,
+                 *whose) -> tuple:
+    """This request's key: the token, where the clock is, the request (endpoint, path with
+    query, language, zone) and, for signed-in readers, whose page it is."""
+    return (
+        token, _moment(cache, token, by_day, quarters), request.endpoint, request.full_path,
+        str(get_locale()), str(get_timezone()), *whose,
+    )
+
+
+def _with_csrf(body: str) -> str:
+    """A stored body with this session's CSRF token where the placeholder stands."""
+    return body.replace(PLACEHOLDER, generate_csrf()) if PLACEHOLDER in body else body
+
+
+def _keep(cache: pagecache.PageCache, key: tuple, body: str, by_day: bool,
+          quarters: bool) -> None:
+    """Store what was rendered under `key` (the CSRF token it holds as the placeholder), unless
+    the clock moved to another period while it rendered."""
+    if _moment(cache, key[0], by_day, quarters) != key[1]:
+        return
+    csrf = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    cache.put(key, body.replace(csrf, PLACEHOLDER) if csrf else body)
+
+
 def cached_for_visitors(view=None, *, by_day: bool = False, quarters: bool = False):
     """Serve the view from the cache when the request may be (see the module docstring).
     `by_day=True` for pages that also depend on the visitor's local date, `quarters=True` for
@@ -134,18 +159,13 @@ def cached_for_visitors(view=None, *, by_day: bool = False, quarters: bool = Fal
         token = request_token() if cache is not None else None
         if token is None:
             return view(*args, **kwargs)
-        moment = _moment(cache, token, by_day, quarters)
-        key = (
-            token, moment, request.endpoint, request.full_path,
-            str(get_locale()), str(get_timezone()),
-        )
+        key = _request_key(cache, token, by_day, quarters)
         body = cache.get(key)
         if body is not None:
-            return body.replace(PLACEHOLDER, generate_csrf()) if PLACEHOLDER in body else body
+            return _with_csrf(body)
         rendered = view(*args, **kwargs)
-        if isinstance(rendered, str) and _moment(cache, token, by_day, quarters) == moment:
-            csrf = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
-            cache.put(key, rendered.replace(csrf, PLACEHOLDER) if csrf else rendered)
+        if isinstance(rendered, str):
+            _keep(cache, key, rendered, by_day, quarters)
         return rendered
 
     return wrapper
@@ -172,25 +192,18 @@ def cached_blocks(template: str, *, reader, quarters: bool = False):
             who = reader() if token is not None else None
             if who is None:
                 return view(*args, **kwargs)
-            moment = _moment(cache, token, False, quarters)
-            key = (
-                token, moment, request.endpoint, request.full_path,
-                str(get_locale()), str(get_timezone()), who,
-            )
+            key = _request_key(cache, token, False, quarters, who)
+            names = _own_blocks(template)
             stored = cache.get(key)
             if stored is not None:
-                if PLACEHOLDER in stored:
-                    stored = stored.replace(PLACEHOLDER, generate_csrf())
-                parts = stored.split(BLOCK_SEPARATOR)
-                return _render(template, {}, dict(zip(_own_blocks(template), parts, strict=True)))
+                parts = _with_csrf(stored).split(BLOCK_SEPARATOR)
+                return _render(template, {}, dict(zip(names, parts, strict=True)))
             g.setdefault(_CAPTURE, {})[template] = kept = {}
             rendered = view(*args, **kwargs)
             g.get(_CAPTURE, {}).pop(template, None)
-            if (kept and isinstance(rendered, str)
-                    and _moment(cache, token, False, quarters) == moment):
-                body = BLOCK_SEPARATOR.join(kept.get(name, "") for name in _own_blocks(template))
-                csrf = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
-                cache.put(key, body.replace(csrf, PLACEHOLDER) if csrf else body)
+            if kept and isinstance(rendered, str):
+                body = BLOCK_SEPARATOR.join(kept.get(name, "") for name in names)
+                _keep(cache, key, body, False, quarters)
             return rendered
 
         return wrapper
