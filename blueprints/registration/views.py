@@ -125,8 +125,10 @@ def mine():
     latest sessions of the training history."""
     now = utcnow()
     tab = request.args.get("tab") if request.args.get("tab") in MINE_TABS else "upcoming"
+    counts = lists.my_registration_counts(current_user, now)  # both tabs' counts in one query
     page = params.paginate(lists.my_registrations(current_user, now, past=tab == "past"),
-                           keep=("tab",))
+                           keep=("tab",), count=False)
+    page.total = counts[MINE_TABS.index(tab)]
     positions = {}
     if tab == "upcoming":  # one query, not one per row (and the same count for every page)
         places = lists.waitlist_places(current_user)
@@ -136,7 +138,7 @@ def mine():
         "registration/mine.html",
         tab=tab,
         tabs=MINE_TABS,
-        counts=lists.my_registration_counts(current_user, now),
+        counts=counts,
         page=page,
         positions=positions,
         history=training.person_record(current_user, limit=HISTORY_ROWS),
