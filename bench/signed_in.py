@@ -103,15 +103,18 @@ def run() -> list[Result]:
                          capture_output=True, text=True).stdout.strip()
     with ExitStack() as stack:
         old_root = stack.enter_context(baseline_tree(folder))
+        urls = {side: f"sqlite:///{folder / (side + '.sqlite')}" for side in ("baseline", "now")}
+        data = {"baseline": _seed(old_root, urls["baseline"]), "now": _seed(ROOT, urls["now"])}
+        servers = (  # side, tree, database, settings; "rendered": now's data, nothing cached
+            ("baseline", old_root, "baseline", {}),
+            ("now", ROOT, "now", {}),
+            ("rendered", ROOT, "now", {"PAGE_CACHE_ENTRIES": "0"}),
+        )
         sides = {}
-        for side, root in (("baseline", old_root), ("now", ROOT)):
-            url = f"sqlite:///{folder / (side + '.sqlite')}"
-            data = _seed(root, url)
-            base, master = stack.enter_context(gunicorn(url, workers=2, root=root))
-            sides[side] = (base, master, data)
-        base, master = stack.enter_context(gunicorn(  # the same database, nothing cached
-            url, workers=2, root=ROOT, extra_env={"PAGE_CACHE_ENTRIES": "0"}))
-        sides["rendered"] = (base, master, data)
+        for side, root, db, env in servers:
+            base, master = stack.enter_context(
+                gunicorn(urls[db], workers=2, root=root, extra_env=env))
+            sides[side] = (base, master, data[db])
         pages = {
             "event page": lambda d: (f"/events/{d['event']}", "reader"),
             "upcoming list": lambda d: ("/events/", "reader"),
