@@ -88,10 +88,6 @@ def visible_event(event_id: int) -> Event:
     return db.first_or_404(visible_events(current_user, direct=True).where(Event.id == event_id))
 
 
-def _event_page(event_id: int):
-    return redirect(url_for("events.detail", event_id=event_id))
-
-
 @bp.post("/registrations/<int:registration_id>/cancel")
 @login_required
 def cancel(registration_id: int):

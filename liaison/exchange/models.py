@@ -227,9 +227,6 @@ class TrainingRequest(_Posting, db.Model):
     def is_open(self) -> bool:
         return self.status == RequestStatus.open
 
-    def wants_trainer(self, kind: OrgKind) -> bool:
-        return not self.trainer_kinds_csv or f",{kind}," in self.trainer_kinds_csv
-
     def __repr__(self) -> str:
         return f"<TrainingRequest {self.id} {self.title!r} {self.status}>"
 
@@ -291,9 +288,6 @@ class TrainingOffer(_Posting, db.Model):
     @property
     def is_open(self) -> bool:
         return self.status == OfferStatus.open
-
-    def trains_kind(self, kind: OrgKind) -> bool:
-        return not self.audience_kinds_csv or f",{kind}," in self.audience_kinds_csv
 
     def __repr__(self) -> str:
         return f"<TrainingOffer {self.id} {self.title!r} {self.status}>"
