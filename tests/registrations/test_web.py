@@ -335,12 +335,14 @@ def test_mine_has_an_upcoming_and_a_past_tab_each_paginated(app, client, login, 
                       user)
     for i in range(2):
         event = make_event(title=f"Earlier session {i}", start=now - timedelta(days=i + 2))
-        db.session.add(Registration(event=event, user=user, status=S.confirmed))
+        db.session.add(Registration(event=event, user=user, status=S.confirmed,
+                                    attendance=AttendanceOutcome.partial if i else None))
     db.session.commit()
     login(user)
     first = client.get("/registrations/mine").text
     assert "Coming session 0" in first and "Coming session 1" in first
-    assert "Coming session 2" not in first and "Earlier session" not in first
+    assert "Coming session 2" not in first
+    assert "Earlier session 0" not in first  # (session 1, partly attended, is in the history)
     assert re.search(r'Upcoming<span class="nav-count">3</span>', first)
     assert re.search(r'Past<span class="nav-count">2</span>', first)
     assert 'href="?page=2"' in first
@@ -349,6 +351,7 @@ def test_mine_has_an_upcoming_and_a_past_tab_each_paginated(app, client, login, 
     assert 'name="next" value="/registrations/mine?page=2"' in second  # cancelling comes back
     past = client.get("/registrations/mine?tab=past").text
     assert past.index("Earlier session 0") < past.index("Earlier session 1")  # latest first
+    assert past.count("Partly attended") == 1  # the outcome the record counts, not check-in
     assert "Coming session" not in past
     assert 'aria-current="page" href="/registrations/mine?tab=past"' in past
     assert client.get("/registrations/mine?tab=nonsense").text.count("Coming session") == 2
